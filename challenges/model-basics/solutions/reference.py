@@ -1,0 +1,14 @@
+"""Reference solution for model-basics."""
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80), unique=True, nullable=False)
+    email = db.Column(db.String(120), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

@@ -1,0 +1,73 @@
+"""Hidden tests for model-basics."""
+
+import pytest
+from sqlalchemy import Integer, String, inspect
+from sqlalchemy.exc import IntegrityError
+
+from sandbox.harness.checks import column
+
+
+def test_row_round_trips(db, solution):
+    user = solution.User(username="grace", email="grace@example.com")
+    db.session.add(user)
+    db.session.commit()
+    user_id = user.id
+    assert type(user_id) is int, "id should be an integer set by the database"
+    db.session.remove()
+
+    loaded = db.session.get(solution.User, user_id)
+    assert loaded is not None, "the committed user was not found by its id"
+    assert (loaded.username, loaded.email) == ("grace", "grace@example.com")
+
+
+def test_id_is_integer_primary_key(db, solution):
+    id_column = column(solution.User, "id")
+    assert id_column.primary_key, "id should be the primary key"
+    assert isinstance(id_column.type, Integer), "id should be an Integer column"
+    first = solution.User(username="a", email="a@example.com")
+    second = solution.User(username="b", email="b@example.com")
+    db.session.add_all([first, second])
+    db.session.commit()
+    assert type(first.id) is int and type(second.id) is int
+    assert first.id != second.id
+
+
+def test_duplicate_username_is_rejected_at_commit(db, solution):
+    db.session.add(solution.User(username="linus", email="l1@example.com"))
+    db.session.commit()
+    db.session.add(solution.User(username="linus", email="l2@example.com"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.query(solution.User).count() == 1
+
+
+def test_same_email_is_allowed(db, solution):
+    db.session.add(solution.User(username="one", email="shared@example.com"))
+    db.session.add(solution.User(username="two", email="shared@example.com"))
+    db.session.commit()
+    assert db.session.query(solution.User).count() == 2
+
+
+def test_username_is_required(db, solution):
+    db.session.add(solution.User(email="nobody@example.com"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_email_is_required(db, solution):
+    db.session.add(solution.User(username="noemail"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_column_lengths(db, solution):
+    username = column(solution.User, "username")
+    email = column(solution.User, "email")
+    assert isinstance(username.type, String), "username should be a String column"
+    assert isinstance(email.type, String), "email should be a String column"
+    assert username.type.length == 80, "username should be String(80)"
+    assert email.type.length == 120, "email should be String(120)"
+    assert inspect(db.engine).has_table(solution.User.__table__.name)

@@ -1,0 +1,279 @@
+"""Loading and checking challenge folders.
+
+A challenge is a folder ``<pack>/<id>/`` holding::
+
+    challenge.toml          metadata (see ``_load_metadata``)
+    statement.md            what the candidate reads
+    starter/solution.py     what the candidate starts from
+    tests/public/test_*.py  tests the candidate may see
+    tests/hidden/test_*.py  tests the candidate never sees
+    solutions/reference.py  the reference solution
+    solutions/good/*.py     more known-good solutions, in other styles
+    solutions/bad/*.py      known-bad solutions, one realistic mistake each
+
+Test functions are found by reading the test files (never importing them), so
+the set of expected tests is known on the host before any candidate code runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.errors import ChallengeFormatError, UsageError
+
+Visibility = Literal["public", "hidden"]
+DIFFICULTIES = ("junior", "mid", "senior")
+_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+_PYTHON_NAME = str.isidentifier
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """One expected test: a test function of a public or hidden test file."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    visibility: Visibility
+    file: str
+    points: float
+    rubric: str
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A loaded, checked challenge folder."""
+
+    id: str
+    title: str
+    summary: str
+    difficulty: str
+    tags: tuple[str, ...]
+    path: Path
+    time_limit: float
+    test_timeout: float
+    requires: tuple[str, ...]
+    scoring: Literal["test", "challenge"]
+    points: float
+    tests: tuple[TestSpec, ...]
+    binds: tuple[str, ...] = field(default=())
+
+    @property
+    def statement_path(self) -> Path:
+        return self.path / "statement.md"
+
+    @property
+    def starter_path(self) -> Path:
+        return self.path / "starter" / "solution.py"
+
+    @property
+    def reference_path(self) -> Path:
+        return self.path / "solutions" / "reference.py"
+
+    def good_solutions(self) -> list[Path]:
+        """The known-good variants besides the reference, sorted by name."""
+        return sorted((self.path / "solutions" / "good").glob("*.py"))
+
+    def bad_solutions(self) -> list[Path]:
+        """The known-bad solutions, sorted by name."""
+        return sorted((self.path / "solutions" / "bad").glob("*.py"))
+
+    def test_files(self, visibility: Visibility) -> list[Path]:
+        return sorted((self.path / "tests" / visibility).glob("test_*.py"))
+
+    def tests_of(self, visibilities: Iterable[Visibility]) -> tuple[TestSpec, ...]:
+        wanted = set(visibilities)
+        return tuple(t for t in self.tests if t.visibility in wanted)
+
+    def max_score(self, visibilities: Iterable[Visibility] = ("public", "hidden")) -> float:
+        """The most this challenge can score when the given tests run."""
+        tests = self.tests_of(visibilities)
+        if self.scoring == "challenge":
+            return self.points if tests else 0.0
+        return sum(t.points for t in tests)
+
+
+def builtin_pack() -> Path:
+    """The folder of the challenge pack that ships with grader."""
+    import importlib
+
+    pack = importlib.import_module("grader.pack")
+    return Path(next(iter(pack.__path__)))
+
+
+def pack_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The challenge folder to use: ``explicit``, else ``$GRADER_CHALLENGES``, else the built-in."""
+    chosen = explicit if explicit is not None else os.environ.get("GRADER_CHALLENGES") or None
+    if chosen is None:
+        return builtin_pack()
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise UsageError(f"challenge folder {path} does not exist or is not a folder")
+    return path
+
+
+def load_pack(path: Path | None = None) -> dict[str, Challenge]:
+    """Load every challenge folder under ``path`` (the built-in pack by default), by id."""
+    root = path if path is not None else builtin_pack()
+    found: dict[str, Challenge] = {}
+    for child in sorted(root.iterdir()):
+        if child.is_dir() and (child / "challenge.toml").is_file():
+            challenge = load_challenge(child)
+            found[challenge.id] = challenge
+    if not found:
+        raise UsageError(f"{root} holds no challenge folder (a folder with a challenge.toml)")
+    return found
+
+
+def select(pack: dict[str, Challenge], ids: Sequence[str]) -> list[Challenge]:
+    """The challenges named by ``ids`` (all of them when empty), or a usage error naming the unknown."""
+    if not ids:
+        return list(pack.values())
+    unknown = [i for i in ids if i not in pack]
+    if unknown:
+        raise UsageError(
+            f"unknown challenge {', '.join(unknown)}; `grader list` shows the {len(pack)} available"
+        )
+    return [pack[i] for i in dict.fromkeys(ids)]
+
+
+def load_challenge(folder: Path) -> Challenge:
+    """Load and check one challenge folder, raising ``ChallengeFormatError`` on any problem."""
+    meta_path = folder / "challenge.toml"
+    try:
+        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ChallengeFormatError(meta_path, f"cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ChallengeFormatError(meta_path, f"is not valid TOML ({exc})") from None
+
+    m = _Meta(meta_path, meta)
+    cid = m.text("id")
+    if not cid or not set(cid) <= _ID_CHARS or cid.startswith("-"):
+        raise ChallengeFormatError(meta_path, f"id {cid!r} must be lower-case letters, digits, '-'")
+    if cid != folder.name:
+        raise ChallengeFormatError(meta_path, f"id {cid!r} differs from the folder name")
+    difficulty = m.text("difficulty")
+    if difficulty not in DIFFICULTIES:
+        raise ChallengeFormatError(meta_path, f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+    scoring_table = m.table("scoring")
+    per = scoring_table.get("per", "test")
+    if per not in ("test", "challenge"):
+        raise ChallengeFormatError(meta_path, "scoring.per must be 'test' or 'challenge'")
+    points = scoring_table.get("points", 1)
+    if not isinstance(points, int | float) or isinstance(points, bool) or points <= 0:
+        raise ChallengeFormatError(meta_path, "scoring.points must be a positive number")
+    requires = m.strings("requires")
+    for name in requires:
+        if not _PYTHON_NAME(name):
+            raise ChallengeFormatError(meta_path, f"requires: {name!r} is not a Python name")
+    if "db" not in requires:
+        requires = ("db", *requires)
+
+    for needed in ("statement.md", "starter/solution.py", "solutions/reference.py"):
+        if not (folder / needed).is_file():
+            raise ChallengeFormatError(folder / needed, "is missing")
+
+    tests = _discover_tests(folder, m.table("tests"), float(points), meta_path)
+    time_limit = m.number("time_limit", 60)
+    test_timeout = m.number("test_timeout", min(10.0, time_limit))
+    return Challenge(
+        id=cid,
+        title=m.text("title"),
+        summary=m.text("summary"),
+        difficulty=difficulty,
+        tags=m.strings("tags"),
+        path=folder,
+        time_limit=time_limit,
+        test_timeout=test_timeout,
+        requires=requires,
+        scoring=per,
+        points=float(points),
+        tests=tests,
+        binds=m.strings("binds"),
+    )
+
+
+class _Meta:
+    """Typed access to the metadata table, with errors that name the file."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ChallengeFormatError(self.path, f"{key} must be a non-empty string")
+        return value.strip()
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ChallengeFormatError(self.path, f"{key} must be a list of strings")
+        return tuple(value)
+
+    def number(self, key: str, default: float) -> float:
+        value = self.data.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise ChallengeFormatError(self.path, f"{key} must be a positive number of seconds")
+        return float(value)
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            raise ChallengeFormatError(self.path, f"[{key}] must be a table")
+        return value
+
+
+def _discover_tests(
+    folder: Path, overrides: dict[str, Any], default_points: float, meta_path: Path
+) -> tuple[TestSpec, ...]:
+    tests: list[TestSpec] = []
+    seen: dict[str, Path] = {}
+    visibility: Visibility
+    for visibility in ("public", "hidden"):
+        for path in sorted((folder / "tests" / visibility).glob("test_*.py")):
+            for name in discover_test_names(path):
+                if name in seen:
+                    raise ChallengeFormatError(path, f"test {name} is also defined in {seen[name]}")
+                seen[name] = path
+                extra = overrides.get(name, {})
+                if not isinstance(extra, dict):
+                    raise ChallengeFormatError(meta_path, f"[tests.{name}] must be a table")
+                rubric = extra.get("rubric", "")
+                pts = extra.get("points", default_points)
+                if not isinstance(rubric, str) or not isinstance(pts, int | float) or pts < 0:
+                    raise ChallengeFormatError(
+                        meta_path, f"[tests.{name}]: rubric is a string, points a number >= 0"
+                    )
+                tests.append(TestSpec(name, visibility, path.name, float(pts), rubric))
+    if not any(t.visibility == "hidden" for t in tests):
+        raise ChallengeFormatError(folder / "tests" / "hidden", "holds no test function")
+    unknown = sorted(set(overrides) - set(seen))
+    if unknown:
+        raise ChallengeFormatError(meta_path, f"[tests] names no such test: {', '.join(unknown)}")
+    return tuple(tests)
+
+
+def discover_test_names(path: Path) -> list[str]:
+    """The test functions of a test file, as the harness names them (``test_x``, ``TestC::test_y``)."""
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError as exc:
+        raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name.startswith("test"):
+                    names.append(f"{node.name}::{item.name}")
+    return names

@@ -1,0 +1,315 @@
+"""The ``grader`` command line: a thin click layer over functions that tests call directly.
+
+Exit codes: 0 done (graded, or all checks passed), 1 a verdict below what was
+asked (``--min-score`` not met, a public test failing in ``check``, a surprise
+in ``validate``), 2 bad usage or bad input, 3 grading itself failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from grader import __version__
+from grader.challenges import Challenge, load_pack, pack_dir, select
+from grader.errors import GraderError, UsageError
+from grader.grading import grade
+from grader.kit import make_kit
+from grader.reports import render_check, render_grade, render_json
+from grader.results import ChallengeResult, GradeResult, RunStatus
+from grader.validate import Check, validate
+from sandbox.backend import Backend
+
+F = TypeVar("F", bound=Callable[..., Any])
+BACKENDS = ("auto", "local", "docker")
+
+
+def challenges_option(func: F) -> F:
+    return click.option(
+        "--challenges",
+        "challenges_dir",
+        metavar="DIR",
+        envvar="GRADER_CHALLENGES",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of challenges to use instead of the built-in pack [env: GRADER_CHALLENGES].",
+    )(func)
+
+
+def challenge_ids_option(func: F) -> F:
+    return click.option(
+        "--challenge",
+        "-c",
+        "ids",
+        multiple=True,
+        metavar="ID",
+        help="Only this challenge (repeatable). Default: all.",
+    )(func)
+
+
+def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
+    return load_pack(pack_dir(challenges_dir))
+
+
+def make_backend(name: str, jobs: int | None = None) -> Backend:
+    """The backend named on the command line (``auto`` picks the best one available)."""
+    if name == "docker":
+        raise UsageError(
+            "the docker backend is not in this version of grader; use --backend local "
+            "(or auto) to grade with the local backend"
+        )
+    from sandbox.local import LocalBackend
+
+    return LocalBackend(jobs=jobs)
+
+
+def _progress(total: int) -> Callable[[ChallengeResult], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    done = [0]
+
+    def show(result: ChallengeResult) -> None:
+        done[0] += 1
+        click.echo(
+            f"[{done[0]}/{total}] {result.id}: {result.status} {result.score:g}/{result.max_score:g}",
+            err=True,
+        )
+
+    return show
+
+
+class _Group(click.Group):
+    """Turns the grader's own errors into one line on stderr and their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraderError as exc:
+            click.echo(f"grader: error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grader")
+def cli() -> None:
+    """Grade Flask-SQLAlchemy challenge submissions with hidden pytest checks.
+
+    \b
+    Hiring teams:  grader kit DEST, then grader grade SUBMISSION
+    Candidates:    grader check (inside your kit folder)
+    Authors:       grader validate (prove a challenge's tests are right)
+    """
+
+
+@cli.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@challenges_option
+def list_cmd(fmt: str, challenges_dir: Path | None) -> None:
+    """List the challenges of the pack."""
+    pack = _pack(challenges_dir)
+    if fmt == "json":
+        rows = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "difficulty": c.difficulty,
+                "tags": list(c.tags),
+                "max_score": c.max_score(),
+                "time_limit": c.time_limit,
+                "tests": {
+                    "public": len(c.tests_of(["public"])),
+                    "hidden": len(c.tests_of(["hidden"])),
+                },
+            }
+            for c in pack.values()
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(c.id) for c in pack.values())
+    for c in pack.values():
+        click.echo(f"{c.id.ljust(width)}  {c.difficulty:<6}  {c.title} — {c.summary}")
+
+
+@cli.command()
+@click.argument("challenge_id", metavar="ID")
+@challenges_option
+def show(challenge_id: str, challenges_dir: Path | None) -> None:
+    """Show a challenge's details and the statement a candidate reads."""
+    (c,) = select(_pack(challenges_dir), [challenge_id])
+    click.echo(click.style(f"{c.id}: {c.title}", bold=True))
+    click.echo(f"{c.summary}")
+    click.echo(
+        f"difficulty {c.difficulty} · tags {', '.join(c.tags) or '-'} · "
+        f"{len(c.tests_of(['public']))} public and {len(c.tests_of(['hidden']))} hidden tests · "
+        f"{c.max_score():g} points · time limit {c.time_limit:g} s"
+    )
+    click.echo("")
+    click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@challenge_ids_option
+@challenges_option
+def kit(dest: Path, ids: tuple[str, ...], challenges_dir: Path | None) -> None:
+    """Write a candidate workspace to DEST: statements, starters, public tests.
+
+    No hidden test, reference or known-bad solution is ever copied.
+    """
+    challenges = select(_pack(challenges_dir), ids)
+    make_kit(dest, challenges)
+    click.echo(f"wrote a kit with {len(challenges)} challenge(s) to {dest}")
+    click.echo(f"candidates run `grader check` inside {dest} to test their work")
+
+
+@cli.command()
+@click.argument("workspace", default=".", type=click.Path(path_type=Path))
+@challenge_ids_option
+@challenges_option
+def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) -> None:
+    """Run the public tests against your solutions (no Docker needed).
+
+    WORKSPACE is your kit folder (default: the current folder), or one
+    challenge's folder inside it. Exit 0 when every public test passes.
+    """
+    pack = _pack(challenges_dir)
+    if not workspace.is_dir():
+        raise UsageError(f"{workspace} is not a folder; run grader check inside your kit")
+    if not ids and (workspace / "solution.py").exists() and workspace.resolve().name in pack:
+        ids = (workspace.resolve().name,)
+        workspace = workspace.resolve().parent
+    if ids:
+        challenges = select(pack, ids)
+    else:
+        challenges = [c for c in pack.values() if (workspace / c.id).is_dir()]
+        if not challenges:
+            raise UsageError(
+                f"no challenge folders in {workspace}; run grader check inside a kit "
+                "(grader kit DEST makes one)"
+            )
+    result = grade(str(workspace), challenges, make_backend("local"), visibilities=("public",))
+    click.echo(render_check(result), nl=False)
+    sys.exit(0 if result.status is RunStatus.PASSED else 1)
+
+
+@cli.command("grade")
+@click.argument("submission", type=click.Path(path_type=Path))
+@challenge_ids_option
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Where candidate code runs: docker, local (limited subprocesses), or auto (the best available).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit 1 when the score is below this percentage.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
+@challenges_option
+def grade_cmd(
+    submission: Path,
+    ids: tuple[str, ...],
+    backend: str,
+    fmt: str,
+    output: Path | None,
+    min_score: float | None,
+    jobs: int | None,
+    challenges_dir: Path | None,
+) -> None:
+    """Grade SUBMISSION (a folder of <challenge-id>/solution.py) on public and hidden tests.
+
+    Challenges without a folder in the submission are reported as missing,
+    unless --challenge names the ones to grade. Exit 0 when graded, 1 when
+    --min-score is not met, 2 for bad input, 3 when grading itself failed.
+    """
+    challenges = select(_pack(challenges_dir), ids)
+    chosen = make_backend(backend, jobs)
+    result = grade(str(submission), challenges, chosen, progress=_progress(len(challenges)))
+    report = render_json(result) if fmt == "json" else render_grade(result)
+    if output is not None:
+        try:
+            output.write_text(click.unstyle(report), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        click.echo(
+            f"wrote {output}: score {result.score:g}/{result.max_score:g} "
+            f"({result.percent:.1f}%), {result.status}",
+            err=True,
+        )
+    else:
+        click.echo(report, nl=False)
+    sys.exit(_exit_code(result, min_score))
+
+
+def _exit_code(result: GradeResult, min_score: float | None) -> int:
+    if result.status is RunStatus.ERROR:
+        return 3
+    if min_score is not None and result.percent < min_score:
+        return 1
+    return 0
+
+
+@cli.command("validate")
+@challenge_ids_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Solutions graded at once.")
+@challenges_option
+def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | None) -> None:
+    """Prove each challenge's tests: the reference and known-good solutions score full
+    marks, the starter and known-bad solutions do not. Exit 1 on any surprise."""
+    challenges = select(_pack(challenges_dir), ids)
+    show = sys.stderr.isatty()
+
+    def progress(check: Check) -> None:
+        if show:
+            click.echo(f"  {check.challenge}: {check.file}", err=True)
+
+    checks = validate(challenges, make_backend("local", jobs), progress=progress)
+    widths = (max(len(c.challenge) for c in checks), max(len(c.file) for c in checks))
+    for c in checks:
+        got = f"{c.result.status} {c.result.score:g}/{c.result.max_score:g}" if c.result else "-"
+        mark = click.style("ok", fg="green") if c.ok else click.style("SURPRISE", fg="red", bold=True)
+        click.echo(
+            f"{c.challenge.ljust(widths[0])}  {c.kind:<9}  {c.file.ljust(widths[1])}  "
+            f"{got:<16}  {mark}" + (f"  {c.problem}" if c.problem else "")
+        )
+    surprises = [c for c in checks if not c.ok]
+    click.echo(
+        f"\n{len(checks) - len(surprises)} of {len(checks)} checks as expected "
+        f"across {len(challenges)} challenge(s)"
+    )
+    sys.exit(1 if surprises else 0)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="grader")

@@ -1,0 +1,107 @@
+"""Grading one submission: intake, runs on a backend, verdicts.
+
+``grade`` is what ``grader grade`` and ``grader check`` call; tests call it
+directly with a fake or local backend.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+
+from grader import __version__
+from grader.challenges import Challenge, Visibility
+from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus
+from grader.scoring import score_outcome, unrun_result
+from grader.submission import Entry, open_submission
+from sandbox.backend import Backend, ChallengeRun, RunOutcome
+
+Progress = Callable[[ChallengeResult], None]
+
+
+def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
+    """The backend request for one challenge: its solution and the test files of ``visibilities``."""
+    files = tuple((f"{v}/{p.name}", p.read_bytes()) for v in visibilities for p in challenge.test_files(v))
+    return ChallengeRun(
+        challenge_id=challenge.id,
+        solution=solution,
+        test_files=files,
+        requires=challenge.requires,
+        time_limit=challenge.time_limit,
+        test_timeout=challenge.test_timeout,
+        binds=challenge.binds,
+    )
+
+
+def grade(
+    submission: str,
+    challenges: Sequence[Challenge],
+    backend: Backend,
+    *,
+    visibilities: tuple[Visibility, ...] = ("public", "hidden"),
+    progress: Progress | None = None,
+) -> GradeResult:
+    """Grade ``submission`` (a folder of ``<challenge-id>/solution.py``) on ``challenges``."""
+    started = time.monotonic()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    sub = open_submission(submission)
+    results: dict[str, ChallengeResult] = {}
+    runs: list[ChallengeRun] = []
+    entries: dict[str, Entry] = {}
+    for challenge in challenges:
+        entry = sub.entry(challenge.id)
+        entries[challenge.id] = entry
+        if not entry.present:
+            results[challenge.id] = unrun_result(
+                challenge,
+                visibilities,
+                ChallengeStatus.MISSING,
+                f"no {challenge.id}/ folder in the submission",
+            )
+        elif entry.solution is None:
+            results[challenge.id] = unrun_result(
+                challenge, visibilities, ChallengeStatus.ERROR, entry.problem, entry.notes
+            )
+        else:
+            runs.append(challenge_run(challenge, entry.solution, visibilities))
+        if progress and challenge.id in results:
+            progress(results[challenge.id])
+
+    by_id = {c.id: c for c in challenges}
+    outcomes: list[RunOutcome] = []
+
+    def on_done(outcome: RunOutcome) -> None:
+        outcomes.append(outcome)
+        challenge = by_id[outcome.challenge_id]
+        result = score_outcome(challenge, outcome, visibilities, entries[challenge.id].notes)
+        results[challenge.id] = result
+        if progress:
+            progress(result)
+
+    backend.run(runs, on_done=on_done)
+
+    ordered = tuple(results[c.id] for c in challenges)
+    notes = sub.notes()
+    if outcomes and not all(o.network_isolated for o in outcomes) and backend.name == "local":
+        notes.append("the network was not cut off: this host does not allow a new network namespace")
+    infra_failed = any(o.ended == "failed_to_start" for o in outcomes)
+    if infra_failed:
+        status = RunStatus.ERROR
+    elif ordered and all(r.status is ChallengeStatus.PASSED for r in ordered):
+        status = RunStatus.PASSED
+    else:
+        status = RunStatus.FAILED
+    return GradeResult(
+        submission=str(submission),
+        status=status,
+        score=sum(r.score for r in ordered),
+        max_score=sum(r.max_score for r in ordered),
+        backend=backend.name,
+        isolation=backend.isolation,
+        duration=time.monotonic() - started,
+        challenges=ordered,
+        notes=tuple(notes),
+        grader_version=__version__,
+        started_at=started_at,
+    )

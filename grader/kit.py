@@ -1,0 +1,65 @@
+"""``grader kit``: a candidate's workspace, with nothing hidden in it.
+
+Layout::
+
+    DEST/README.md                     how to work and how to run `grader check`
+    DEST/<id>/statement.md
+    DEST/<id>/solution.py              the starter
+    DEST/<id>/public_tests/test_*.py   the public tests, to read
+
+Only these three kinds of file are copied, by name: no hidden test, reference
+or known-bad solution can reach a kit by accident.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.challenges import Challenge
+from grader.errors import UsageError
+
+_README = """\
+# Your Flask-SQLAlchemy challenges
+
+Each folder is one challenge. In each, read `statement.md`, then write your
+answer in `solution.py` (only that file is graded). `public_tests/` shows some
+of the tests; hidden tests check the rest of what the statement says.
+
+Check your work at any time from this folder (no Docker needed):
+
+    grader check                           # every challenge
+    grader check --challenge one-to-many   # just one (or run it inside that folder)
+
+`grader check` runs the public tests against your `solution.py` files and
+tells you what failed and where in your file. When you are done, hand in this
+whole folder (or a zip of it).
+
+Challenges:
+
+{listing}
+"""
+
+
+def make_kit(dest: Path, challenges: Sequence[Challenge]) -> list[Path]:
+    """Write a candidate workspace for ``challenges`` into ``dest`` (new or empty); the files written."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise UsageError(f"{dest} already exists and is not an empty folder; choose a new folder")
+    written: list[Path] = []
+    dest.mkdir(parents=True, exist_ok=True)
+    for challenge in challenges:
+        folder = dest / challenge.id
+        (folder / "public_tests").mkdir(parents=True)
+        pairs = [
+            (challenge.statement_path, folder / "statement.md"),
+            (challenge.starter_path, folder / "solution.py"),
+        ] + [(p, folder / "public_tests" / p.name) for p in challenge.test_files("public")]
+        for source, target in pairs:
+            shutil.copyfile(source, target)
+            written.append(target)
+    listing = "\n".join(f"- `{c.id}/` ({c.difficulty}): {c.title} — {c.summary}" for c in challenges)
+    readme = dest / "README.md"
+    readme.write_text(_README.format(listing=listing), encoding="utf-8")
+    written.append(readme)
+    return written

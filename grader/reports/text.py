@@ -1,0 +1,128 @@
+"""Terminal reports: ``render_grade`` for reviewers, ``render_check`` for candidates.
+
+Colour comes from ``click.style``; ``click.echo`` strips it when the output is
+not a terminal.
+"""
+
+from __future__ import annotations
+
+import click
+
+from grader.results import ChallengeResult, GradeResult, TestResult
+
+_COLOURS = {
+    "passed": "green",
+    "failed": "red",
+    "error": "magenta",
+    "timeout": "yellow",
+    "missing": "bright_black",
+    "skipped": "yellow",
+}
+_ISOLATION = {
+    "rlimits": "limited subprocesses: weaker than Docker, see README 'Security model'",
+}
+
+
+def _status(status: str, width: int = 7) -> str:
+    return click.style(status.upper().ljust(width), fg=_COLOURS.get(status), bold=True)
+
+
+def _points(score: float, max_score: float) -> str:
+    return f"{score:g}/{max_score:g}"
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _indent(text: str, prefix: str, max_lines: int = 8) -> list[str]:
+    lines = text.rstrip().splitlines()
+    shown = [prefix + line for line in lines[:max_lines]]
+    if len(lines) > max_lines:
+        shown.append(prefix + f"[... {len(lines) - max_lines} more lines]")
+    return shown
+
+
+def render_grade(result: GradeResult) -> str:
+    """The reviewer's report: every challenge, and every test that did not pass, with its message."""
+    isolation = _ISOLATION.get(result.isolation, result.isolation)
+    out = [
+        click.style(f"Submission {result.submission}", bold=True),
+        f"graded on the {result.backend} backend ({isolation})",
+        "",
+    ]
+    width = max((len(c.id) for c in result.challenges), default=10)
+    for challenge in result.challenges:
+        out.append(
+            f"  {_status(str(challenge.status))} {challenge.id.ljust(width)}  "
+            f"{_points(challenge.score, challenge.max_score).rjust(7)}  {challenge.message}".rstrip()
+        )
+        out.extend(_challenge_details(challenge, candidate=False))
+    out.append("")
+    out.append(
+        click.style(f"Score {_points(result.score, result.max_score)} ({result.percent:.1f}%)", bold=True)
+        + f"  status {_status(str(result.status)).strip()}  in {result.duration:.1f} s"
+    )
+    out.extend(f"note: {n}" for n in result.notes)
+    return "\n".join(out) + "\n"
+
+
+def _challenge_details(challenge: ChallengeResult, *, candidate: bool) -> list[str]:
+    lines = [f"      note: {n}" for n in challenge.notes]
+    if challenge.status in ("missing",):
+        return lines
+    for test in challenge.tests:
+        if test.status == "passed":
+            continue
+        lines.extend(_test_lines(challenge, test, candidate=candidate))
+    return lines
+
+
+def _test_lines(challenge: ChallengeResult, test: TestResult, *, candidate: bool) -> list[str]:
+    label = f"{test.name} ({test.visibility})" if not candidate else test.name
+    lines = [f"      {_status(str(test.status))} {label}"]
+    if test.rubric:
+        lines.append(f"          checks: {test.rubric}")
+    if test.message and test.message != challenge.message:
+        lines.extend(_indent(test.message, "          ", 6))
+    if test.line is not None:
+        lines.append(f"          at {challenge.id}/solution.py, line {test.line}")
+    return lines
+
+
+def render_check(result: GradeResult) -> str:
+    """The candidate's report from ``grader check``: public tests only, friendly, no noise."""
+    out: list[str] = []
+    for challenge in result.challenges:
+        failing = [t for t in challenge.tests if t.status != "passed"]
+        total = len(challenge.tests)
+        if challenge.status == "passed":
+            out.append(f"{_status('passed')} {challenge.id}: all {total} public tests pass")
+            continue
+        if challenge.status == "missing":
+            out.append(f"{_status('missing')} {challenge.id}: no {challenge.id}/solution.py yet")
+            continue
+        head = (
+            challenge.message
+            if challenge.status != "failed"
+            else (f"{len(failing)} of {total} public tests did not pass")
+        )
+        out.append(f"{_status(str(challenge.status))} {challenge.id}: {head}")
+        for note in challenge.notes:
+            out.append(f"      note: {note}")
+        if challenge.status in ("failed", "timeout") or challenge.message.startswith(
+            "solution.py does not define"
+        ):
+            for test in failing:
+                out.extend(_test_lines(challenge, test, candidate=True))
+                if test.output.strip():
+                    out.append("          your code printed:")
+                    out.extend(_indent(test.output, "            ", 6))
+    passed = sum(1 for c in result.challenges if c.status == "passed")
+    out.append("")
+    out.append(
+        f"{passed} of {len(result.challenges)} challenges pass their public tests. "
+        'Hidden tests check the rest of each statement\'s "What is checked".'
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,135 @@
+"""Reading a submission folder: ``SUBMISSION/<challenge-id>/solution.py``.
+
+Only ``solution.py`` is ever taken from a submission, read without following
+links and with a size cap; everything else is left where it is. Files that
+would change how tests run if a naive grader picked them up (``conftest.py``,
+pytest configuration, ``*.pth``, ``sitecustomize.py``, modules shadowing
+installed ones) are named in the results as ignored or refused.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import SubmissionError
+
+MAX_SOLUTION_BYTES = 256 * 1024
+_CONFIG_FILES = {"pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", ".pytest.ini"}
+_STARTUP_HOOKS = {"sitecustomize.py", "usercustomize.py"}
+_OWN_NAMES = {"solution", "statement", "public_tests", "tests", "README"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One challenge's part of a submission."""
+
+    challenge_id: str
+    present: bool  # the folder exists
+    solution: bytes | None = None
+    problem: str = ""  # why it cannot be graded, when it cannot
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission folder."""
+
+    path: Path
+
+    def entry(self, challenge_id: str) -> Entry:
+        """What the submission holds for ``challenge_id``."""
+        folder = self.path / challenge_id
+        if folder.is_symlink():
+            return Entry(
+                challenge_id,
+                True,
+                problem=f"{challenge_id}/ is a symbolic link; submit a real folder",
+            )
+        if not folder.is_dir():
+            return Entry(challenge_id, False)
+        notes = tuple(suspicious_files(folder, f"{challenge_id}/"))
+        solution, problem = read_solution(folder / "solution.py", f"{challenge_id}/solution.py")
+        return Entry(challenge_id, True, solution, problem, notes)
+
+    def notes(self) -> list[str]:
+        """Notes about files at the top of the submission."""
+        return suspicious_files(self.path, "")
+
+
+def open_submission(path: str | os.PathLike[str]) -> Submission:
+    """The submission at ``path``, or ``SubmissionError`` when it is not a readable folder."""
+    p = Path(path)
+    if not p.exists():
+        raise SubmissionError(f"submission {p} does not exist")
+    if not p.is_dir():
+        raise SubmissionError(
+            f"submission {p} is a file; give a folder laid out as <challenge-id>/solution.py"
+        )
+    if not os.access(p, os.R_OK | os.X_OK):
+        raise SubmissionError(f"submission {p} cannot be read")
+    return Submission(p)
+
+
+def read_solution(path: Path, shown: str) -> tuple[bytes | None, str]:
+    """The bytes of ``solution.py`` and no problem, or None and why it cannot be graded."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, f"no {shown} in the submission"
+    except OSError as exc:
+        if path.is_symlink():
+            return None, f"{shown} is a symbolic link; submit a regular file"
+        return None, f"{shown} cannot be read ({exc.strerror})"
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{shown} is not a regular file"
+        data = f.read(MAX_SOLUTION_BYTES + 1)
+    if len(data) > MAX_SOLUTION_BYTES:
+        return None, f"{shown} is larger than {MAX_SOLUTION_BYTES // 1024} KiB"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{shown} is not UTF-8 text (byte {exc.start})"
+    return data, ""
+
+
+def _shadows_installed(name: str) -> bool:
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        return True
+    paths = [p for p in sys.path if p not in ("", ".")]
+    return importlib.machinery.PathFinder.find_spec(name, paths) is not None
+
+
+def suspicious_files(folder: Path, shown: str) -> list[str]:
+    """One note per file in ``folder`` that would change how tests run if it were used."""
+    notes: list[str] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return notes
+    for name in names:
+        where = f"{shown}{name}"
+        stem = name[:-3] if name.endswith(".py") else name
+        if name == "conftest.py":
+            notes.append(f"ignored {where}: the grader uses its own test configuration")
+        elif name in _CONFIG_FILES:
+            notes.append(f"ignored {where}: test configuration in a submission has no effect")
+        elif name in _STARTUP_HOOKS or name.endswith(".pth"):
+            notes.append(f"refused {where}: start-up hooks in a submission are never loaded")
+        elif (
+            stem.isidentifier()
+            and stem not in _OWN_NAMES
+            and not stem.startswith("test_")
+            and (name.endswith(".py") or (folder / name).is_dir())
+            and _shadows_installed(stem)
+        ):
+            notes.append(
+                f"ignored {where}: it would shadow the installed module {stem!r}; only solution.py is graded"
+            )
+    return notes

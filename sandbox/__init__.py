@@ -1,0 +1,1 @@
+"""The isolation boundary: backends that run candidate code, and the harness that runs inside."""

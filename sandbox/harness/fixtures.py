@@ -1,0 +1,160 @@
+"""The fixtures every challenge test can use (a pytest plugin loaded by the harness).
+
+- ``solution``: the candidate's imported ``solution`` module.
+- ``app``: a fresh Flask app built as the contract says: ``sqlite:///:memory:``
+  (plus one in-memory database per bind the challenge names), ``db.init_app``,
+  an app context pushed, ``db.create_all()``; SQLite's
+  ``PRAGMA reverse_unordered_selects`` is on, so row order that no ``ORDER BY``
+  asked for comes out reversed. Torn down after the test: nothing persists.
+- ``db``: the candidate's ``db``, bound to ``app``.
+- ``sql``: a ``SQLRecorder`` watching every engine of ``app``; ``with sql.record() as log:``
+  records the statements executed inside the block (see ``SQLLog``).
+- ``client``: ``app.test_client()``.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_state: dict[str, Any] = {"module": None, "binds": ()}
+
+
+def configure(module: types.ModuleType, binds: tuple[str, ...] = ()) -> None:
+    """Called by the runner before pytest starts: the solution module and the bind keys."""
+    _state["module"] = module
+    _state["binds"] = tuple(binds)
+
+
+@pytest.fixture
+def solution() -> types.ModuleType:
+    """The candidate's ``solution`` module."""
+    module = _state["module"]
+    if module is None:  # pragma: no cover - the runner always configures first
+        raise RuntimeError("the harness did not configure a solution")
+    assert isinstance(module, types.ModuleType)
+    return module
+
+
+def _reverse_unordered_selects(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA reverse_unordered_selects = ON")
+    cursor.close()
+
+
+@pytest.fixture
+def app(solution: types.ModuleType) -> Iterator[Flask]:
+    """A fresh app on fresh in-memory databases, its context pushed and tables created."""
+    db = solution.db
+    flask_app = Flask("grader_app")
+    flask_app.config.update(
+        TESTING=True,
+        SQLALCHEMY_DATABASE_URI="sqlite:///:memory:",
+        SQLALCHEMY_BINDS={key: "sqlite:///:memory:" for key in _state["binds"]},
+    )
+    db.init_app(flask_app)
+    with flask_app.app_context():
+        engines = list(db.engines.values())
+        for engine in engines:
+            event.listen(engine, "connect", _reverse_unordered_selects)
+        db.create_all()
+        try:
+            yield flask_app
+        finally:
+            db.session.remove()
+            for engine in engines:
+                engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask, solution: types.ModuleType) -> Any:
+    """The candidate's ``db``, bound to ``app``."""
+    return solution.db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client for ``app``."""
+    return app.test_client()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement as the database cursor received it."""
+
+    sql: str
+    parameters: Any
+    executemany: bool
+
+    @property
+    def verb(self) -> str:
+        """The first SQL keyword, upper-case (``SELECT``, ``INSERT``, ...)."""
+        words = self.sql.lstrip().split(None, 1)
+        return words[0].upper() if words else ""
+
+
+@dataclass
+class SQLLog:
+    """What ran inside one ``SQLRecorder.record()`` block."""
+
+    statements: list[Statement] = field(default_factory=list)
+    clauses: list[Any] = field(default_factory=list)  # what was passed to Connection.execute
+
+    def of_verb(self, verb: str) -> list[Statement]:
+        """The statements that start with ``verb`` (``"SELECT"``, ``"UPDATE"``, ...)."""
+        return [s for s in self.statements if s.verb == verb.upper()]
+
+    @property
+    def selects(self) -> list[Statement]:
+        return self.of_verb("SELECT")
+
+
+class SQLRecorder:
+    """Listens on engines; records statements only inside ``record()`` blocks."""
+
+    def __init__(self, engines: list[Engine]) -> None:
+        self._log: SQLLog | None = None
+        for engine in engines:
+            event.listen(engine, "before_execute", self._before_execute)
+            event.listen(engine, "before_cursor_execute", self._before_cursor_execute)
+
+    def _before_execute(self, _conn: Any, clause: Any, *_args: Any) -> None:
+        if self._log is not None:
+            self._log.clauses.append(clause)
+
+    def _before_cursor_execute(
+        self,
+        _conn: Any,
+        _cursor: Any,
+        statement: str,
+        parameters: Any,
+        _ctx: Any,
+        executemany: bool,
+    ) -> None:
+        if self._log is not None:
+            self._log.statements.append(Statement(statement, parameters, executemany))
+
+    @contextmanager
+    def record(self) -> Iterator[SQLLog]:
+        """Record every statement executed in the block into the ``SQLLog`` it yields."""
+        log = SQLLog()
+        self._log = log
+        try:
+            yield log
+        finally:
+            self._log = None
+
+
+@pytest.fixture
+def sql(app: Flask, db: Any) -> SQLRecorder:
+    """A recorder on every engine of the app (default and binds)."""
+    return SQLRecorder(list(db.engines.values()))

@@ -1,0 +1,154 @@
+"""The harness's pytest plugin: per-test outcomes out as protocol records, per-test timeouts.
+
+One ``Reporter`` receives every phase report of every item and, at the item's
+teardown, emits one ``test`` record; a ``start`` record goes out before each
+item runs, so the host knows which test was running if the process dies.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Generator
+from pathlib import Path
+from types import FrameType
+
+import pytest
+
+from sandbox.harness.runner import Emitter
+from sandbox.protocol import MAX_TEXT
+
+
+class TestTimeout(BaseException):
+    """Raised in the test's thread when its time is up (BaseException: ``except Exception`` won't eat it)."""
+
+    __test__ = False
+
+
+def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise TestTimeout("the test took longer than its time limit")
+
+
+def _short(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 15] + "\n[... truncated]"
+
+
+class _ItemState:
+    def __init__(self, name: str, visibility: str, case: str) -> None:
+        self.name = name
+        self.visibility = visibility
+        self.case = case
+        self.status = "passed"
+        self.message = ""
+        self.details = ""
+        self.duration = 0.0
+        self.line: int | None = None
+        self.output: list[str] = []
+
+
+class Reporter:
+    """Collects phase reports into one record per test item."""
+
+    def __init__(self, emitter: Emitter, tests: Path, solution: Path, timeout: float) -> None:
+        self.emitter = emitter
+        self.tests = tests
+        self.solution = solution
+        self.timeout = timeout
+        self.items: dict[str, _ItemState] = {}
+        self.lines: dict[str, int | None] = {}
+        self.timed_out: set[str] = set()
+
+    def _describe(self, item: pytest.Item) -> _ItemState:
+        path = Path(str(item.path))
+        try:
+            visibility = path.relative_to(self.tests).parts[0]
+        except ValueError:
+            visibility = "hidden"
+        name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+        cls = getattr(item, "cls", None)
+        if cls is not None:
+            name = f"{cls.__name__}::{name}"
+        case = item.name[len(item.name.split("[", 1)[0]) :].strip("[]")
+        return _ItemState(name, visibility, case)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.emitter.emit(
+                kind="collect_error",
+                file=Path(str(report.fspath)).name if report.fspath else "",
+                message=_short(str(report.longreprtext)),
+            )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        state = self._describe(item)
+        self.items[item.nodeid] = state
+        self.emitter.emit(kind="start", name=state.name, visibility=state.visibility, case=state.case)
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            return (yield)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        excinfo = call.excinfo
+        if excinfo is not None:
+            if excinfo.errisinstance(TestTimeout):
+                self.timed_out.add(item.nodeid)
+            line = None
+            for entry in excinfo.traceback:
+                if Path(str(entry.path)) == self.solution:
+                    line = entry.lineno + 1
+            if line is not None:
+                self.lines.setdefault(item.nodeid, line)
+            state = self.items.get(item.nodeid)
+            if state is not None and not state.message:
+                state.message = _short(excinfo.exconly().strip())
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        state = self.items.get(report.nodeid)
+        if state is None:
+            return
+        state.duration += report.duration
+        if report.failed and state.status == "passed":
+            state.status = "failed" if report.when == "call" else "error"
+            state.details = _short(str(report.longreprtext))
+        elif report.skipped and state.status == "passed":
+            state.status = "skipped"
+            longrepr = report.longrepr
+            if isinstance(longrepr, tuple) and len(longrepr) == 3:
+                state.message = _short(str(longrepr[2]))
+        if report.when == "teardown":
+            # Each phase's report repeats the sections of the phases before it.
+            for title, content in report.sections:
+                if title.startswith("Captured") and content:
+                    state.output.append(f"--- {title} ---\n{content}")
+            self._finish(report.nodeid, state)
+
+    def _finish(self, nodeid: str, state: _ItemState) -> None:
+        if nodeid in self.timed_out:
+            state.status = "timeout"
+            state.message = f"the test took longer than {self.timeout:g} s"
+        if state.status == "passed":
+            state.message = ""
+        self.emitter.emit(
+            kind="test",
+            name=state.name,
+            visibility=state.visibility,
+            case=state.case,
+            status=state.status,
+            message=state.message,
+            details=state.details if state.status != "passed" else "",
+            duration=round(state.duration, 4),
+            line=self.lines.get(nodeid),
+            output=_short("\n".join(state.output)),
+        )
