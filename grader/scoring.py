@@ -90,21 +90,21 @@ def _fold(spec: TestSpec, records: list[TestRecord], points: float) -> TestResul
 
 def _no_result(spec: TestSpec, outcome: RunOutcome, limit: float, points: float) -> TestResult:
     running = outcome.last_started == (spec.visibility, spec.name)
-    if outcome.ended == "timeout" and running:
-        status, message = (
-            TestStatus.TIMEOUT,
-            f"still running when the challenge's {limit:g} s ran out",
+    status, message = TestStatus.FAILED, "no result: the test process ended before this test ran"
+    if outcome.ended == "timeout" and (running or not outcome.imported):
+        status = TestStatus.TIMEOUT
+        message = (
+            f"still running when the challenge's {limit:g} s ran out"
+            if running
+            else f"not run: importing solution.py did not finish within {limit:g} s"
         )
-    elif not outcome.import_ok:
+    elif outcome.imported and not outcome.import_ok:
         status = TestStatus.ERROR
         message = f"not run: {outcome.import_message or 'the solution could not be loaded'}"
     elif running:
         status, message = TestStatus.ERROR, "the test process ended during this test"
-    else:
-        status, message = (
-            TestStatus.FAILED,
-            "no result: the test process ended before this test ran",
-        )
+    elif not outcome.imported:
+        status, message = TestStatus.ERROR, "not run: the test process ended while importing solution.py"
     return TestResult(spec.name, spec.visibility, status, 0.0, points, message=message, rubric=spec.rubric)
 
 
@@ -167,15 +167,21 @@ def _challenge_verdict(
             ChallengeStatus.ERROR,
             "the test process wrote more than the sandbox accepts and was stopped",
         )
-    if not outcome.import_ok:
-        return ChallengeStatus.ERROR, outcome.import_message or "solution.py could not be loaded"
     if outcome.ended == "crashed":
         code = outcome.exit_code
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
-        return ChallengeStatus.ERROR, (
-            f"the test process {how} before reporting every test "
-            "(does solution.py call exit() or os._exit(), or exhaust memory?)"
-        )
+        if not outcome.imported:
+            return ChallengeStatus.ERROR, (
+                f"the test process {how} while importing solution.py "
+                "(does it call os._exit(), or exhaust memory?)"
+            )
+        if outcome.import_ok:
+            return ChallengeStatus.ERROR, (
+                f"the test process {how} before reporting every test "
+                "(does solution.py call exit() or os._exit(), or exhaust memory?)"
+            )
+    if not outcome.import_ok:
+        return ChallengeStatus.ERROR, outcome.import_message or "solution.py could not be loaded"
     if outcome.collect_errors:
         name, text = outcome.collect_errors[0]
         last = text.strip().splitlines()[-1:] or [""]

@@ -63,6 +63,7 @@ class RunOutcome:
     duration: float
     exit_code: int | None = None
     network_isolated: bool = False
+    imported: bool = False  # the harness finished importing the solution (and said how it went)
     import_ok: bool = False
     import_message: str = ""
     import_line: int | None = None
@@ -103,6 +104,7 @@ def outcome_from_stream(
         duration=duration,
         exit_code=exit_code,
         network_isolated=bool(ready and ready[0]["network_isolated"]),
+        imported=imp is not None,
         import_ok=bool(imp and imp["ok"]),
         import_message=imp["message"] if imp else "",
         import_line=imp["line"] if imp else None,

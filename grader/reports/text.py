@@ -73,7 +73,12 @@ def _challenge_details(challenge: ChallengeResult, *, candidate: bool) -> list[s
     if challenge.status in ("missing",):
         return lines
     for test in challenge.tests:
-        if test.status == "passed":
+        # Tests that never ran all say why the challenge failed: the challenge line says it once.
+        if (
+            test.status == "passed"
+            or test.message == challenge.message
+            or test.message.startswith(("not run", "no "))
+        ):
             continue
         lines.extend(_test_lines(challenge, test, candidate=candidate))
     return lines
