@@ -1,0 +1,47 @@
+"""Known-bad: the new user is added to the session before the name check, and left pending when ValueError is raised."""
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(50), unique=True, nullable=False)
+    email = db.Column(db.String(120), nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<User {self.name}>"
+
+
+def create_user(name: str, email: str | None = None) -> User:
+    user = User(name=name, email=email)
+    db.session.add(user)
+    with db.session.no_autoflush:
+        taken = db.session.execute(db.select(User.id).filter_by(name=name)).first()
+    if taken is not None:
+        raise ValueError(f"a user named {name!r} already exists")
+    db.session.commit()
+    return user
+
+
+def get_user(name: str) -> User | None:
+    return db.session.execute(db.select(User).filter_by(name=name)).scalar_one_or_none()
+
+
+def update_email(name: str, email: str) -> User | None:
+    user = get_user(name)
+    if user is None:
+        return None
+    user.email = email
+    db.session.commit()
+    return user
+
+
+def delete_user(name: str) -> bool:
+    user = get_user(name)
+    if user is None:
+        return False
+    db.session.delete(user)
+    db.session.commit()
+    return True
