@@ -1,0 +1,32 @@
+"""Known-bad: orders by age only, so users of the same age are not sorted by name."""
+
+from datetime import datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    age: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+def users_by_name() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def users_newest_first() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.created_at.desc())))
+
+
+def users_by_age_then_name() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.age.desc())))
+
+
+def oldest_users(n: int) -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.age.desc()).limit(n)))

@@ -1,0 +1,36 @@
+"""Known-good: legacy style, db.Column and Model.query, with an explicit table name."""
+
+from datetime import datetime
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(50), nullable=False)
+    age = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=datetime.utcnow)
+    email = db.Column(db.String(120))
+
+    def __repr__(self):
+        return f"<User {self.name!r}>"
+
+
+def users_by_name():
+    return User.query.order_by(User.name).all()
+
+
+def users_newest_first():
+    return User.query.order_by(User.created_at.desc()).all()
+
+
+def users_by_age_then_name():
+    return User.query.order_by(User.age.desc(), User.name.asc()).all()
+
+
+def oldest_users(n):
+    return User.query.order_by(User.age.desc(), User.name).limit(n).all()
