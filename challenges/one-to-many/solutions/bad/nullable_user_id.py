@@ -1,0 +1,24 @@
+"""Known-bad: Address.user_id is left nullable."""
+
+from __future__ import annotations
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+    addresses: Mapped[list[Address]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+
+class Address(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(120))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User | None] = relationship(back_populates="addresses")
