@@ -1,0 +1,178 @@
+"""The local backend against hostile solutions: limits hold and neighbours keep their verdicts.
+
+Each test grades a small hostile ``solution.py`` beside an honest challenge in
+the same submission; the honest one must be graded exactly as it is alone.
+Time limits come from a copy of the pack with short limits, so nothing waits long.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.challenges import builtin_pack, load_pack
+from grader.grading import grade
+from grader.results import ChallengeStatus
+from sandbox.local import LocalBackend
+from tests.conftest import MODEL_BASICS_OK
+
+CRUD_OK = (builtin_pack() / "crud" / "solutions" / "reference.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def fast_pack(tmp_path_factory) -> dict:
+    """model-basics and crud with an 8 s challenge limit and a 1 s test limit."""
+    root = tmp_path_factory.mktemp("pack")
+    for cid in ("model-basics", "crud"):
+        shutil.copytree(builtin_pack() / cid, root / cid)
+        meta = root / cid / "challenge.toml"
+        text = meta.read_text().replace("time_limit = 60", "time_limit = 8")
+        meta.write_text(text.replace("test_timeout = 10", "test_timeout = 1"))
+    return load_pack(root)
+
+
+def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
+    sub = tmp_path / "sub"
+    for cid, source in (("model-basics", hostile), ("crud", honest)):
+        (sub / cid).mkdir(parents=True, exist_ok=True)
+        (sub / cid / "solution.py").write_text(source)
+    started = time.monotonic()
+    result = grade(str(sub), [pack["model-basics"], pack["crud"]], LocalBackend(jobs=2))
+    elapsed = time.monotonic() - started
+    hostile_result, honest_result = result.challenges
+    assert honest_result.status is ChallengeStatus.PASSED, honest_result
+    assert honest_result.score == honest_result.max_score
+    assert hostile_result.status is not ChallengeStatus.PASSED
+    return hostile_result, elapsed
+
+
+HEADER = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+
+
+def test_infinite_loop_at_import_times_out(tmp_path, fast_pack):
+    result, elapsed = grade_pair(tmp_path, fast_pack, HEADER + "while True:\n    pass\n")
+    assert result.status is ChallengeStatus.TIMEOUT and "time limit" in result.message
+    assert elapsed < 25
+
+
+def test_sleep_with_sigterm_ignored_is_killed(tmp_path, fast_pack):
+    source = HEADER + "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(600)\n"
+    result, elapsed = grade_pair(tmp_path, fast_pack, source)
+    assert result.status is ChallengeStatus.TIMEOUT and elapsed < 25
+
+
+def test_a_hanging_test_times_out_alone(tmp_path, fast_pack):
+    source = MODEL_BASICS_OK.replace(
+        "    def __repr__",
+        "    def __init__(self, **kw):\n"
+        "        if kw.get('username') == 'linus':\n            while True:\n                pass\n"
+        "        super().__init__(**kw)\n\n    def __repr__",
+    )
+    result, _ = grade_pair(tmp_path, fast_pack, source)
+    by_name = {t.name: t for t in result.tests}
+    assert by_name["test_duplicate_username_is_rejected_at_commit"].status == "timeout"
+    assert by_name["test_row_round_trips"].status == "passed"
+    assert result.status is ChallengeStatus.FAILED
+
+
+def test_exit_in_the_middle_fails_the_rest(tmp_path, fast_pack):
+    source = MODEL_BASICS_OK.replace(
+        "    def __repr__",
+        "    def __init__(self, **kw):\n"
+        "        if kw.get('username') == 'linus':\n            import os; os._exit(0)\n"
+        "        super().__init__(**kw)\n\n    def __repr__",
+    )
+    result, _ = grade_pair(tmp_path, fast_pack, source)
+    assert result.status is ChallengeStatus.ERROR and "before reporting every test" in result.message
+    by_name = {t.name: t for t in result.tests}
+    assert by_name["test_row_round_trips"].status == "passed"
+    assert by_name["test_duplicate_username_is_rejected_at_commit"].status == "error"
+    assert result.score < result.max_score
+
+
+def test_memory_bomb_is_stopped(tmp_path, fast_pack):
+    result, elapsed = grade_pair(tmp_path, fast_pack, HEADER + "x = bytearray(8 * 1024 ** 3)\n")
+    assert result.status is ChallengeStatus.ERROR and "MemoryError" in result.message
+    assert elapsed < 25
+
+
+def test_output_flood_is_capped(tmp_path, fast_pack):
+    source = HEADER + "import sys\nchunk = 'x' * 2**20\nfor _ in range(300):\n    sys.stdout.write(chunk)\n"
+    result, elapsed = grade_pair(tmp_path, fast_pack, source)
+    assert result.status is ChallengeStatus.ERROR and "File too large" in result.message
+    assert elapsed < 25
+
+
+def test_host_environment_is_not_visible(tmp_path, fast_pack, monkeypatch):
+    monkeypatch.setenv("GRADER_TEST_SECRET", "hunter2")
+    source = HEADER + "import os\nraise RuntimeError('ENV=' + ','.join(sorted(os.environ)))\n"
+    result, _ = grade_pair(tmp_path, fast_pack, source)
+    assert "ENV=" in result.message
+    env_names = result.message.split("ENV=", 1)[1].split(",")
+    assert "GRADER_TEST_SECRET" not in env_names
+    assert set(env_names) <= {"HOME", "LC_ALL", "TMPDIR", "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
+
+
+def test_network_is_cut_off(tmp_path, fast_pack):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(6)
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+
+    def accept() -> None:
+        try:
+            accepted.append(server.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    source = HEADER + (
+        "import socket\ntry:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+        "    raise RuntimeError('NET=connected')\n"
+        "except OSError as e:\n    raise RuntimeError('NET=blocked ' + str(e))\n"
+    )
+    try:
+        result, _ = grade_pair(tmp_path, fast_pack, source)
+    finally:
+        thread.join()
+        server.close()
+    if "NET=blocked" not in result.message and not accepted:
+        pytest.fail(result.message)
+    if accepted:
+        pytest.skip("this host does not allow a new network namespace")
+    assert "NET=blocked" in result.message
+
+
+def test_monkeypatching_stays_in_its_own_challenge(tmp_path, fast_pack):
+    crud_bad = sorted((builtin_pack() / "crud" / "solutions" / "bad").glob("*.py"))[0].read_text()
+    hostile = HEADER + (
+        "import builtins, pytest, _pytest.reports\n"
+        "builtins.isinstance = lambda *a: True\n"
+        "_pytest.reports.TestReport.outcome = 'passed'\n"
+    )
+    sub = tmp_path / "sub"
+    for cid, source in (("model-basics", hostile), ("crud", crud_bad)):
+        (sub / cid).mkdir(parents=True)
+        (sub / cid / "solution.py").write_text(source)
+    together = grade(str(sub), [fast_pack["model-basics"], fast_pack["crud"]], LocalBackend(jobs=2))
+    alone = grade(str(sub), [fast_pack["crud"]], LocalBackend(jobs=1))
+    assert together.challenges[1].score == alone.challenges[0].score < alone.challenges[0].max_score
+    assert [t.status for t in together.challenges[1].tests] == [t.status for t in alone.challenges[0].tests]
+
+
+def test_work_folders_are_removed_after_the_run(tmp_path, fast_pack, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    grade_pair(tmp_path, fast_pack, HEADER + "open('left-behind.txt', 'w').write('x')\nraise SystemExit\n")
+    assert list((tmp_path / "tmp").iterdir()) == []
