@@ -51,6 +51,16 @@ def challenge_ids_option(func: F) -> F:
     )(func)
 
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
     return load_pack(pack_dir(challenges_dir))
 
@@ -106,14 +116,7 @@ def cli() -> None:
 
 
 @cli.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @challenges_option
 def list_cmd(fmt: str, challenges_dir: Path | None) -> None:
     """List the challenges of the pack."""
@@ -214,14 +217,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     show_default=True,
     help="Where candidate code runs: docker, local (limited subprocesses), or auto (the best available).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option
 @click.option(
     "--output",
     "-o",
