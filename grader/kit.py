@@ -34,7 +34,7 @@ Check your work at any time from this folder (no Docker needed):
 
 `grader check` runs the public tests against your `solution.py` files and
 tells you what failed and where in your file. When you are done, hand in this
-whole folder (or a zip of it).
+whole folder as it is (only each `solution.py` is graded).
 
 Challenges:
 
