@@ -215,7 +215,10 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     type=click.Choice(BACKENDS),
     default="auto",
     show_default=True,
-    help="Where candidate code runs: docker, local (limited subprocesses), or auto (the best available).",
+    help=(
+        "Where candidate code runs. This version has the local backend (limited "
+        "subprocesses), which auto picks; docker is not available yet."
+    ),
 )
 @format_option
 @click.option(
