@@ -13,6 +13,10 @@ from grader.challenges import Challenge, TestSpec, Visibility
 from grader.results import ChallengeResult, ChallengeStatus, TestResult, TestStatus
 from sandbox.backend import RunOutcome, TestRecord
 
+# Every message of a test that produced no verdict of its own starts with one of these.
+NOT_RUN = "not run: "
+NO_RESULT = "no result: "
+
 _WORST_FIRST = (TestStatus.TIMEOUT, TestStatus.ERROR, TestStatus.FAILED, TestStatus.SKIPPED)
 
 
@@ -47,6 +51,11 @@ def unrun_result(
         ),
         notes=notes,
     )
+
+
+def never_ran(test: TestResult) -> bool:
+    """Whether ``test`` has no verdict of its own (the challenge's message says why)."""
+    return test.message.startswith((NOT_RUN, NO_RESULT))
 
 
 def _points(challenge: Challenge, spec: TestSpec, specs: tuple[TestSpec, ...]) -> float:
@@ -90,21 +99,21 @@ def _fold(spec: TestSpec, records: list[TestRecord], points: float) -> TestResul
 
 def _no_result(spec: TestSpec, outcome: RunOutcome, limit: float, points: float) -> TestResult:
     running = outcome.last_started == (spec.visibility, spec.name)
-    status, message = TestStatus.FAILED, "no result: the test process ended before this test ran"
+    status, message = TestStatus.FAILED, NO_RESULT + "the test process ended before this test ran"
     if outcome.ended == "timeout" and (running or not outcome.imported):
         status = TestStatus.TIMEOUT
         message = (
             f"still running when the challenge's {limit:g} s ran out"
             if running
-            else f"not run: importing solution.py did not finish within {limit:g} s"
+            else f"{NOT_RUN}importing solution.py did not finish within {limit:g} s"
         )
     elif outcome.imported and not outcome.import_ok:
         status = TestStatus.ERROR
-        message = f"not run: {outcome.import_message or 'the solution could not be loaded'}"
+        message = NOT_RUN + (outcome.import_message or "the solution could not be loaded")
     elif running:
         status, message = TestStatus.ERROR, "the test process ended during this test"
     elif not outcome.imported:
-        status, message = TestStatus.ERROR, "not run: the test process ended while importing solution.py"
+        status, message = TestStatus.ERROR, NOT_RUN + "the test process ended while importing solution.py"
     return TestResult(spec.name, spec.visibility, status, 0.0, points, message=message, rubric=spec.rubric)
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -66,7 +66,6 @@ class RunOutcome:
     imported: bool = False  # the harness finished importing the solution (and said how it went)
     import_ok: bool = False
     import_message: str = ""
-    import_line: int | None = None
     import_output: str = ""
     missing_names: tuple[str, ...] = ()
     collect_errors: tuple[tuple[str, str], ...] = ()
@@ -74,7 +73,6 @@ class RunOutcome:
     last_started: tuple[str, str] | None = None  # (visibility, name) of the test running last
     stderr: str = ""
     rejected_records: int = 0
-    notes: tuple[str, ...] = field(default=())
 
 
 def outcome_from_stream(
@@ -107,7 +105,6 @@ def outcome_from_stream(
         imported=imp is not None,
         import_ok=bool(imp and imp["ok"]),
         import_message=imp["message"] if imp else "",
-        import_line=imp["line"] if imp else None,
         import_output=imp["output"] if imp else "",
         missing_names=tuple(imp["missing"]) if imp else (),
         collect_errors=tuple((r["file"], r["message"]) for r in by_kind.get("collect_error", [])),
@@ -190,23 +187,14 @@ class Backend(abc.ABC):
         on_done: Callable[[RunOutcome], None] | None = None,
     ) -> list[RunOutcome]:
         """Run every request (up to ``jobs`` at once); outcomes in the order of ``runs``."""
-        if self.jobs == 1 or len(runs) <= 1:
-            outcomes = []
-            for run in runs:
-                outcome = self.run_one(run)
-                if on_done:
-                    on_done(outcome)
-                outcomes.append(outcome)
-            return outcomes
+        outcomes: list[RunOutcome] = []
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            futures = [pool.submit(self.run_one, run) for run in runs]
-            results = []
-            for future in futures:
+            for future in [pool.submit(self.run_one, run) for run in runs]:
                 outcome = future.result()
                 if on_done:
                     on_done(outcome)
-                results.append(outcome)
-            return results
+                outcomes.append(outcome)
+        return outcomes
 
 
 def python_executable() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from grader.results import ChallengeResult, GradeResult, TestResult
+from grader.scoring import never_ran
 
 _COLOURS = {
     "passed": "green",
@@ -70,15 +71,9 @@ def render_grade(result: GradeResult) -> str:
 
 def _challenge_details(challenge: ChallengeResult, *, candidate: bool) -> list[str]:
     lines = [f"      note: {n}" for n in challenge.notes]
-    if challenge.status in ("missing",):
-        return lines
     for test in challenge.tests:
         # Tests that never ran all say why the challenge failed: the challenge line says it once.
-        if (
-            test.status == "passed"
-            or test.message == challenge.message
-            or test.message.startswith(("not run", "no "))
-        ):
+        if test.status == "passed" or test.message == challenge.message or never_ran(test):
             continue
         lines.extend(_test_lines(challenge, test, candidate=candidate))
     return lines
