@@ -17,9 +17,12 @@ __all__ = [
     "assert_list_of",
     "assert_plain_tuple",
     "column",
+    "compiled_for",
     "count_rows",
     "has_limit",
+    "indexed_columns",
     "order_by_terms",
+    "table_names",
 ]
 
 
@@ -54,6 +57,32 @@ def column(model: type, attribute: str) -> sa.Column[Any]:
 def count_rows(db: Any, model: type) -> int:
     """How many rows ``model``'s table holds, asked of the database (not the session)."""
     return int(db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one())
+
+
+def table_names(db: Any, bind_key: str | None = None) -> set[str]:
+    """The tables that really exist in one database (``bind_key`` ``None`` is the default one)."""
+    return set(sa.inspect(db.engines[bind_key]).get_table_names())
+
+
+def indexed_columns(db: Any, model: type) -> set[tuple[str, ...]]:
+    """The column tuples that ``model``'s table has an index or unique constraint on, read
+    from the database's own index list (not from the mapping)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    bind_key = table.info.get("bind_key")
+    inspector = sa.inspect(db.engines[bind_key])
+    found = {tuple(ix["column_names"]) for ix in inspector.get_indexes(table.name)}
+    found |= {tuple(uc["column_names"]) for uc in inspector.get_unique_constraints(table.name)}
+    return {tuple(str(c) for c in cols) for cols in found}
+
+
+def compiled_for(statement: Any, dialect: str) -> str:
+    """``statement`` compiled as SQL text for another database (``"postgresql"``, ``"mysql"``, ...);
+    no driver for that database is needed."""
+    assert isinstance(statement, sa.sql.ClauseElement), (
+        f"expected a SQLAlchemy statement, got {type(statement).__name__}"
+    )
+    module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["dialect"])
+    return str(statement.compile(dialect=module.dialect()))
 
 
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)

@@ -10,6 +10,11 @@
 - ``sql``: a ``SQLRecorder`` watching every engine of ``app``; ``with sql.record() as log:``
   records the statements executed inside the block (see ``SQLLog``).
 - ``client``: ``app.test_client()``.
+- ``other_session``: a second, independent Flask-SQLAlchemy session on the same
+  databases (a "concurrent user": changes it commits are seen by ``db.session``
+  only when that re-reads).
+- ``local_timezone``: the process's local time zone moved far from UTC for the
+  test (``TZ``), so code that uses local time where UTC is asked for fails.
 """
 
 from __future__ import annotations
@@ -87,13 +92,19 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Statement:
-    """One statement as the database cursor received it."""
+    """One statement as the database cursor received it.
+
+    ``executemany`` is true for one cursor execution that carried many
+    parameter sets; ``columns`` holds the names in the cursor's description
+    after it ran (what a SELECT really read), empty for statements with no rows.
+    """
 
     sql: str
     parameters: Any
     executemany: bool
+    columns: tuple[str, ...] = ()
 
     @property
     def verb(self) -> str:
@@ -126,6 +137,7 @@ class SQLRecorder:
         for engine in engines:
             event.listen(engine, "before_execute", self._before_execute)
             event.listen(engine, "before_cursor_execute", self._before_cursor_execute)
+            event.listen(engine, "after_cursor_execute", self._after_cursor_execute)
 
     def _before_execute(self, _conn: Any, clause: Any, *_args: Any) -> None:
         if self._log is not None:
@@ -143,6 +155,11 @@ class SQLRecorder:
         if self._log is not None:
             self._log.statements.append(Statement(statement, parameters, executemany))
 
+    def _after_cursor_execute(self, _conn: Any, cursor: Any, *_args: Any) -> None:
+        if self._log is not None and self._log.statements:
+            description = getattr(cursor, "description", None) or ()
+            self._log.statements[-1].columns = tuple(str(d[0]).lower() for d in description)
+
     @contextmanager
     def record(self) -> Iterator[SQLLog]:
         """Record every statement executed in the block into the ``SQLLog`` it yields."""
@@ -158,3 +175,35 @@ class SQLRecorder:
 def sql(app: Flask, db: Any) -> SQLRecorder:
     """A recorder on every engine of the app (default and binds)."""
     return SQLRecorder(list(db.engines.values()))
+
+
+@pytest.fixture
+def other_session(app: Flask, db: Any) -> Iterator[Any]:
+    """A second session on the app's databases, closed after the test."""
+    from flask_sqlalchemy.session import Session
+
+    session = Session(db)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.fixture
+def local_timezone() -> Iterator[str]:
+    """Set the local time zone to UTC-09:30 for the test (a POSIX TZ string: no tz files needed)."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "GRADER+09:30"
+    time.tzset()
+    try:
+        yield os.environ["TZ"]
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
