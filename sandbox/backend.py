@@ -4,24 +4,36 @@ A backend receives ``ChallengeRun`` requests (bytes in: the candidate's file,
 the test files, limits) and returns one ``RunOutcome`` per run, built only from
 protocol records it parsed and validated (``sandbox.protocol``) and from what
 it observed itself (exit status, time). Scoring happens elsewhere (``grader``).
+
+All runs of one submission go to one *session*: one supervisor process
+(``sandbox.harness.supervisor``) inside the backend's boundary, which imports
+the stack once and forks a child per challenge and phase (public tests, then
+hidden tests). A backend only has to start the supervisor with the session on
+its stdin and hand back what it wrote on stdout (``run_session``); framing,
+validation and the merging of phases happen here, the same for every backend.
 """
 
 from __future__ import annotations
 
 import abc
+import json
+import math
 import secrets
-import shutil
 import sys
-import tempfile
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from sandbox.protocol import Job, parse_records
 
-Ended = Literal["completed", "timeout", "crashed", "output_limit", "failed_to_start"]
+FRAME_PREFIX = "@@frame:"  # as sandbox.harness.supervisor writes it
+RECORD_CAP = 4 * 1024 * 1024  # bytes of records one job may write
+STARTUP_ALLOWANCE = 30.0  # seconds a session may take beyond its jobs' limits (start, imports)
+
+Ended = Literal["completed", "timeout", "crashed", "output_limit", "failed_to_start", "oom"]
+ENDED: tuple[str, ...] = ("completed", "timeout", "crashed", "output_limit", "failed_to_start", "oom")
 
 
 @dataclass(frozen=True)
@@ -133,40 +145,189 @@ def harness_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def prepare_workdir(run: ChallengeRun, job: Job) -> Path:
-    """A private (0700) folder laid out as the harness expects; the caller removes it."""
-    work = Path(tempfile.mkdtemp(prefix=f"grader-{run.challenge_id}-"))
-    (work / "solution").mkdir()
-    (work / "solution" / "solution.py").write_bytes(run.solution)
-    (work / "tmp").mkdir()
-    for rel, content in run.test_files:
-        target = work / "tests" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    (work / "job.json").write_text(job.to_json(), encoding="utf-8")
-    return work
+def python_executable() -> str:
+    """The interpreter the harness runs under on the local backend (the grader's own)."""
+    return sys.executable
 
 
-def new_job(run: ChallengeRun, **options: Any) -> Job:
-    """The harness job for ``run`` with a fresh nonce."""
-    return Job(
-        challenge_id=run.challenge_id,
-        nonce=secrets.token_hex(16),
-        requires=run.requires,
-        test_timeout=run.test_timeout,
-        binds=run.binds,
-        **options,
+@dataclass(frozen=True)
+class _Part:
+    run: ChallengeRun
+    phase: str
+    job: Job
+
+
+@dataclass
+class Session:
+    """What one supervisor runs: a job per challenge and phase, as bytes for its stdin."""
+
+    nonce: str
+    parts: dict[int, _Part]
+    payload: bytes
+    wall_limit: float
+    record_cap: int
+
+    @classmethod
+    def build(
+        cls,
+        runs: Sequence[ChallengeRun],
+        *,
+        work: str,
+        parallel: int,
+        clean_all: bool,
+        job_options: Callable[[ChallengeRun], dict[str, Any]] = lambda _run: {},
+        record_cap: int = RECORD_CAP,
+    ) -> Session:
+        """A session for ``runs``; ``work`` is the writable folder as the supervisor sees it."""
+        parts: dict[int, _Part] = {}
+        specs: list[dict[str, Any]] = []
+        blobs: list[bytes] = []
+        for run in runs:
+            for phase in ("public", "hidden"):
+                tests = [(rel, data) for rel, data in run.test_files if rel.startswith(f"{phase}/")]
+                if not tests:
+                    continue
+                job = Job(
+                    challenge_id=run.challenge_id,
+                    nonce=secrets.token_hex(16),
+                    requires=run.requires,
+                    test_timeout=run.test_timeout,
+                    binds=run.binds,
+                    **job_options(run),
+                )
+                index = len(parts)
+                parts[index] = _Part(run, phase, job)
+                files = [("solution/solution.py", run.solution)] + [(f"tests/{r}", d) for r, d in tests]
+                specs.append(
+                    {
+                        "index": index,
+                        "phase": phase,
+                        "time_limit": run.time_limit,
+                        "record_cap": record_cap,
+                        "job": json.loads(job.to_json()),
+                        "files": [[rel, len(data)] for rel, data in files],
+                    }
+                )
+                blobs.extend(data for _rel, data in files)
+        nonce = secrets.token_hex(16)
+        header = {"nonce": nonce, "parallel": parallel, "clean_all": clean_all, "work": work, "jobs": specs}
+        payload = json.dumps(header).encode() + b"\n" + b"".join(blobs)
+        limits = [p.run.time_limit for p in parts.values()]
+        wall = (sum(limits) / max(parallel, 1) + max(limits, default=0.0)) + STARTUP_ALLOWANCE
+        return cls(nonce, parts, payload, math.ceil(wall), record_cap)
+
+    @property
+    def stream_cap(self) -> int:
+        """The most bytes a well-behaved supervisor can write for this session."""
+        return len(self.parts) * (self.record_cap + 4096)
+
+
+@dataclass
+class SessionResult:
+    """What a backend observed of one supervisor run."""
+
+    ended: Ended  # "completed" when the supervisor exited by itself
+    stderr: str = ""
+    frames: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
+    network_isolated: bool | None = None  # None: as each job's harness reported
+    note: str = ""
+
+
+class FrameReader:
+    """Splits the supervisor's stdout into validated frames, fed as bytes arrive."""
+
+    def __init__(self, session: Session, on_frame: Callable[[int, dict[str, Any], bytes], None]) -> None:
+        self.session = session
+        self.on_frame = on_frame
+        self.prefix = f"{FRAME_PREFIX}{session.nonce} ".encode()
+        self.buffer = bytearray()
+        self.header: dict[str, Any] | None = None
+        self.broken = False
+        self.seen: set[int] = set()
+
+    def feed(self, data: bytes) -> None:
+        if self.broken:
+            return
+        self.buffer += data
+        while not self.broken:
+            if self.header is None:
+                end = self.buffer.find(b"\n")
+                if end < 0:
+                    if len(self.buffer) > 4096:
+                        self.broken = True
+                    return
+                line = bytes(self.buffer[:end])
+                del self.buffer[: end + 1]
+                self.header = self._validate(line)
+                if self.header is None:
+                    self.broken = True
+                    return
+            size = self.header["size"]
+            if len(self.buffer) < size:
+                return
+            payload = bytes(self.buffer[:size])
+            del self.buffer[:size]
+            header, self.header = self.header, None
+            self.seen.add(header["index"])
+            self.on_frame(header["index"], header, payload)
+
+    def _validate(self, line: bytes) -> dict[str, Any] | None:
+        if not line.startswith(self.prefix) or len(line) > 4096:
+            return None
+        try:
+            data = json.loads(line[len(self.prefix) :])
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        index, ended, duration = data.get("index"), data.get("ended"), data.get("duration")
+        exit_code, size = data.get("exit_code"), data.get("size")
+        if type(index) is not int or index not in self.session.parts or index in self.seen:
+            return None
+        if ended not in ENDED or type(size) is not int or not 0 <= size <= self.session.record_cap:
+            return None
+        if not isinstance(duration, int | float) or isinstance(duration, bool) or not 0 <= duration < 1e6:
+            return None
+        if exit_code is not None and type(exit_code) is not int:
+            return None
+        return {
+            "index": index,
+            "ended": ended,
+            "duration": float(duration),
+            "exit_code": exit_code,
+            "size": size,
+        }
+
+
+def merge_phases(outcomes: Sequence[RunOutcome]) -> RunOutcome:
+    """One challenge's outcome from its public and hidden phases (in that order)."""
+    first = outcomes[0]
+    if len(outcomes) == 1:
+        return first
+    abnormal = [o for o in outcomes if o.ended != "completed"]
+    last = abnormal[0] if abnormal else outcomes[-1]
+    return replace(
+        first,
+        ended=last.ended,
+        duration=sum(o.duration for o in outcomes),
+        exit_code=last.exit_code,
+        network_isolated=all(o.network_isolated for o in outcomes),
+        imported=all(o.imported for o in outcomes),
+        import_ok=all(o.import_ok for o in outcomes),
+        import_message=next((o.import_message for o in outcomes if o.import_message), ""),
+        collect_errors=tuple(c for o in outcomes for c in o.collect_errors),
+        tests=tuple(t for o in outcomes for t in o.tests),
+        last_started=last.last_started,
+        rejected_records=sum(o.rejected_records for o in outcomes),
     )
 
 
-def remove_workdir(work: Path) -> None:
-    shutil.rmtree(work, ignore_errors=True)
-
-
 class Backend(abc.ABC):
-    """Runs challenges in isolation. Subclasses implement ``run_one``."""
+    """Runs challenges in isolation. Subclasses implement ``run_session``."""
 
     name: ClassVar[str]
+    #: The supervisor owns its pid namespace, so it may kill every other process in it.
+    owns_pid_namespace: ClassVar[bool] = False
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or 1)
@@ -176,27 +337,100 @@ class Backend(abc.ABC):
     def isolation(self) -> str:
         """A short description of the isolation this backend gives (for reports)."""
 
+    @property
+    def details(self) -> dict[str, Any]:
+        """Facts about the backend for the results (image id, runtime, ...)."""
+        return {}
+
     @abc.abstractmethod
-    def run_one(self, run: ChallengeRun) -> RunOutcome:
-        """Run one challenge in a fresh process and return its outcome; never raises for
-        anything the candidate's code does."""
+    def run_session(
+        self, runs: Sequence[ChallengeRun], on_frame: Callable[[Session, int, dict[str, Any], bytes], None]
+    ) -> tuple[Session, SessionResult]:
+        """Start one supervisor for ``runs`` inside the boundary, feed it the session, and
+        call ``on_frame`` for each frame as it arrives; never raises for anything the
+        candidate's code does."""
 
     def run(
         self,
         runs: Sequence[ChallengeRun],
         on_done: Callable[[RunOutcome], None] | None = None,
     ) -> list[RunOutcome]:
-        """Run every request (up to ``jobs`` at once); outcomes in the order of ``runs``."""
-        outcomes: list[RunOutcome] = []
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            for future in [pool.submit(self.run_one, run) for run in runs]:
-                outcome = future.result()
-                if on_done:
-                    on_done(outcome)
-                outcomes.append(outcome)
-        return outcomes
+        """Run every request in one session; outcomes in the order of ``runs``.
 
+        Runs that got no result because the supervisor itself died or hung (code can
+        signal its parent where the backend does not prevent it) are run again, each in
+        a session of its own, so that one hostile challenge cannot sink its neighbours."""
+        if not runs:
+            return []
+        outcomes = self._run_once(runs, on_done)
+        missing = [r for r in runs if outcomes[r.challenge_id] is None]
+        if missing and len(runs) > 1:
+            for run in missing:
+                outcomes.update(self._run_once([run], on_done))
+        final = []
+        for run in runs:
+            outcome = outcomes[run.challenge_id]
+            assert outcome is not None
+            final.append(outcome)
+        return final
 
-def python_executable() -> str:
-    """The interpreter the harness runs under on the local backend (the grader's own)."""
-    return sys.executable
+    def _run_once(
+        self, runs: Sequence[ChallengeRun], on_done: Callable[[RunOutcome], None] | None
+    ) -> dict[str, RunOutcome | None]:
+        lock = threading.Lock()
+        phases: dict[str, dict[str, RunOutcome]] = {r.challenge_id: {} for r in runs}
+        done: dict[str, RunOutcome | None] = {r.challenge_id: None for r in runs}
+        single = len(runs) == 1
+
+        def expected(session: Session, challenge_id: str) -> list[str]:
+            return [p.phase for p in session.parts.values() if p.run.challenge_id == challenge_id]
+
+        def finish(session: Session, challenge_id: str, result: SessionResult | None) -> None:
+            got = phases[challenge_id]
+            ordered = [got[ph] for ph in expected(session, challenge_id) if ph in got]
+            outcome = merge_phases(ordered)
+            if result is not None:
+                outcome = replace(outcome, stderr=result.stderr)
+                if result.network_isolated is not None:
+                    outcome = replace(outcome, network_isolated=result.network_isolated)
+            done[challenge_id] = outcome
+            if on_done:
+                on_done(outcome)
+
+        def on_frame(session: Session, index: int, header: dict[str, Any], payload: bytes) -> None:
+            part = session.parts[index]
+            outcome = outcome_from_stream(
+                part.run,
+                payload,
+                part.job.nonce,
+                ended=header["ended"],
+                duration=header["duration"],
+                exit_code=header["exit_code"],
+            )
+            with lock:
+                cid = part.run.challenge_id
+                phases[cid][part.phase] = outcome
+                complete = all(ph in phases[cid] for ph in expected(session, cid))
+                if complete:
+                    finish(session, cid, None)
+
+        session, result = self.run_session(runs, on_frame)
+        any_frame = any(phases.values())
+        final = single or (not any_frame and result.ended != "timeout")
+        for run in runs:
+            cid = run.challenge_id
+            outcome = done[cid]
+            if outcome is not None:
+                if result.network_isolated is not None:
+                    done[cid] = replace(outcome, network_isolated=result.network_isolated)
+                continue
+            if not final:
+                continue  # run again, on its own
+            ended: Ended = result.ended
+            if ended == "completed":
+                ended = "crashed" if any_frame else "failed_to_start"
+            for phase in expected(session, cid):
+                if phase not in phases[cid]:
+                    phases[cid][phase] = RunOutcome(cid, ended, 0.0)
+            finish(session, cid, result)
+        return done

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sandbox.backend import Backend, ChallengeRun, RunOutcome
+from sandbox.backend import Backend, ChallengeRun, RunOutcome, Session, SessionResult
 
 
 class FakeBackend(Backend):
@@ -21,6 +22,23 @@ class FakeBackend(Backend):
     def isolation(self) -> str:
         return "none"
 
-    def run_one(self, run: ChallengeRun) -> RunOutcome:
-        self.runs.append(run)
-        return self.respond(run)
+    def run(
+        self,
+        runs: Sequence[ChallengeRun],
+        on_done: Callable[[RunOutcome], None] | None = None,
+    ) -> list[RunOutcome]:
+        outcomes = []
+        for run in runs:
+            self.runs.append(run)
+            outcome = self.respond(run)
+            if on_done:
+                on_done(outcome)
+            outcomes.append(outcome)
+        return outcomes
+
+    def run_session(
+        self,
+        runs: Sequence[ChallengeRun],
+        on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
+    ) -> tuple[Session, SessionResult]:  # pragma: no cover - run() never calls it
+        raise NotImplementedError

@@ -3,8 +3,10 @@
 Weaker than Docker and said so in every report: the process runs as the user
 who runs the grader and can read what that user can read. What it does give:
 
-- a fresh ``python -I`` process per challenge, in its own session (process
-  group), killed whole with SIGKILL at the wall-clock limit;
+- one ``python -I`` supervisor per submission, in a session of its own,
+  which forks a child per challenge and phase (its own process group, killed
+  with SIGKILL at the challenge's time limit); the host kills every process of
+  that session at the submission's wall-clock limit and when it ends;
 - rlimits set before any candidate code runs: address space, CPU seconds,
   file size, open files, processes (``nproc`` is not enforced for root);
 - an environment with nothing from the host (only ``LC_ALL``, and ``HOME``
@@ -18,40 +20,46 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
-from typing import IO
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
 from sandbox.backend import (
     Backend,
     ChallengeRun,
     Ended,
-    RunOutcome,
+    FrameReader,
+    Session,
+    SessionResult,
     harness_root,
-    new_job,
-    outcome_from_stream,
-    prepare_workdir,
     python_executable,
-    remove_workdir,
 )
 
-STDOUT_CAP = 8 * 1024 * 1024
 STDERR_CAP = 16 * 1024
-_BOOT = (
-    "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.runner import main; main(sys.argv[2:])"
-)
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.supervisor import main; main()"
 
 
 class _CappedReader(threading.Thread):
-    """Drains a pipe, keeping at most ``cap`` bytes; ``overflowed`` is set past the cap."""
+    """Drains a pipe, keeping (or passing to ``sink``) at most ``cap`` bytes; ``on_overflow``
+    is set past the cap."""
 
-    def __init__(self, pipe: IO[bytes], cap: int, on_overflow: threading.Event | None) -> None:
+    def __init__(
+        self,
+        pipe: IO[bytes],
+        cap: int,
+        on_overflow: threading.Event | None,
+        sink: Callable[[bytes], None] | None = None,
+    ) -> None:
         super().__init__(daemon=True)
         self.pipe = pipe
         self.cap = cap
         self.on_overflow = on_overflow
+        self.sink = sink
         self.chunks: list[bytes] = []
         self.size = 0
 
@@ -59,7 +67,11 @@ class _CappedReader(threading.Thread):
         try:
             while chunk := self.pipe.read1(65536):  # type: ignore[attr-defined]
                 if self.size < self.cap:
-                    self.chunks.append(chunk[: self.cap - self.size])
+                    kept = chunk[: self.cap - self.size]
+                    if self.sink is not None:
+                        self.sink(kept)
+                    else:
+                        self.chunks.append(kept)
                 self.size += len(chunk)
                 if self.size > self.cap and self.on_overflow is not None:
                     self.on_overflow.set()
@@ -84,7 +96,7 @@ def _user_process_count() -> int:
 
 
 class LocalBackend(Backend):
-    """Runs each challenge in a limited subprocess of this machine's Python."""
+    """Runs a submission's challenges in a limited supervisor process of this machine's Python."""
 
     name = "local"
 
@@ -109,7 +121,7 @@ class LocalBackend(Backend):
     def isolation(self) -> str:
         return "rlimits"
 
-    def _rlimits(self, run: ChallengeRun) -> dict[str, int]:
+    def _job_options(self, run: ChallengeRun) -> dict[str, Any]:
         limits = {
             "as": self.memory_mb * 1024 * 1024,
             "cpu": math.ceil(run.time_limit) + 1,
@@ -118,35 +130,56 @@ class LocalBackend(Backend):
         }
         if os.getuid() != 0:  # root ignores RLIMIT_NPROC; for others it counts every process
             limits["nproc"] = _user_process_count() + self.max_processes
-        return limits
+        return {"isolate_network": self.isolate_network, "rlimits": limits}
 
-    def run_one(self, run: ChallengeRun) -> RunOutcome:
-        job = new_job(run, isolate_network=self.isolate_network, rlimits=self._rlimits(run))
-        work = prepare_workdir(run, job)
-        env = {"LC_ALL": "C.UTF-8", "HOME": str(work), "TMPDIR": str(work / "tmp")}
-        cmd = [python_executable(), "-I", "-c", _BOOT, str(harness_root()), str(work / "job.json")]
-        started = time.monotonic()
+    def command(self, work: str) -> list[str]:
+        """The command that starts the supervisor (a subclass may wrap it)."""
+        return [python_executable(), "-I", "-c", _BOOT, str(harness_root())]
+
+    def run_session(
+        self,
+        runs: Sequence[ChallengeRun],
+        on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
+    ) -> tuple[Session, SessionResult]:
+        base = tempfile.mkdtemp(prefix="grader-")
+        work = os.path.join(base, "work")
+        session = Session.build(
+            runs,
+            work=work,
+            parallel=self.jobs,
+            clean_all=self.owns_pid_namespace,
+            job_options=self._job_options,
+        )
+        reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
+        try:
+            return session, self._supervise(session, reader, base)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+    def _supervise(self, session: Session, reader: FrameReader, base: str) -> SessionResult:
+        env = {"LC_ALL": "C.UTF-8", "HOME": base, "TMPDIR": base}
         try:
             proc = subprocess.Popen(
-                cmd,
-                cwd=work,
+                self.command(base),
+                cwd=base,
                 env=env,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as exc:
-            remove_workdir(work)
-            return RunOutcome(run.challenge_id, "failed_to_start", 0.0, stderr=f"cannot start Python: {exc}")
-        assert proc.stdout is not None and proc.stderr is not None
+            return SessionResult("failed_to_start", stderr=f"cannot start Python: {exc}")
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         overflow = threading.Event()
-        out = _CappedReader(proc.stdout, STDOUT_CAP, overflow)
+        out = _CappedReader(proc.stdout, session.stream_cap, overflow, reader.feed)
         err = _CappedReader(proc.stderr, STDERR_CAP, None)
         out.start()
         err.start()
+        feeder = threading.Thread(target=_feed, args=(proc.stdin, session.payload), daemon=True)
+        feeder.start()
         ended: Ended = "completed"
-        deadline = started + run.time_limit
+        deadline = time.monotonic() + session.wall_limit
         try:
             while proc.poll() is None:
                 if overflow.is_set():
@@ -155,27 +188,53 @@ class LocalBackend(Backend):
                 if time.monotonic() >= deadline:
                     ended = "timeout"
                     break
-                time.sleep(0.02)
+                time.sleep(0.01)
         finally:
-            # Kill the whole group, whether the harness finished or not, so that nothing it
-            # started lingers; then reap.
-            _kill_group(proc.pid)
+            # Kill the whole session, whether the supervisor finished or not, so that
+            # nothing the candidate started lingers; then reap.
+            kill_session(proc.pid)
             proc.wait()
-            duration = time.monotonic() - started
             out.join(timeout=2)
             err.join(timeout=2)
-            proc.stdout.close()
-            proc.stderr.close()
-            remove_workdir(work)
-        return outcome_from_stream(
-            run,
-            out.data(),
-            job.nonce,
-            ended=ended,
-            duration=duration,
-            exit_code=proc.returncode,
-            stderr=err.data().decode("utf-8", errors="replace"),
-        )
+            feeder.join(timeout=2)
+            for pipe in (proc.stdin, proc.stdout, proc.stderr):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+        if ended == "completed" and proc.returncode != 0:
+            ended = "crashed"
+        return SessionResult(ended, stderr=err.data().decode("utf-8", errors="replace"))
+
+
+def _feed(pipe: IO[bytes], payload: bytes) -> None:
+    try:
+        pipe.write(payload)
+        pipe.close()
+    except OSError:  # the supervisor died before reading it all
+        pass
+
+
+def kill_session(sid: int) -> None:
+    """SIGKILL every process of session ``sid`` (and its leader's group), as long as any is left."""
+    _kill_group(sid)
+    for _ in range(20):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                if int(fields[3]) != sid:
+                    continue
+                found = True
+                os.kill(int(entry), signal.SIGKILL)
+            except (OSError, IndexError, ValueError):
+                continue
+        if not found:
+            return
+        time.sleep(0.005)
 
 
 def _kill_group(pgid: int) -> None:

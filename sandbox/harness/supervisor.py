@@ -1,0 +1,333 @@
+"""The sandbox's one long-lived process: import the stack once, fork a child per run.
+
+Started by a backend inside its boundary (a container, a bwrap sandbox, or a
+plain process group), it reads one *session* from stdin, imports Flask,
+SQLAlchemy and pytest once, and runs each job of the session in a forked
+child: fresh module state for the candidate's code, its own process group,
+limits and time limit, monkeypatching contained. It writes nothing to stdout
+but *frames*, one per job, in the order jobs finish::
+
+    @@frame:<session nonce> {"index": int, "ended": str, "duration": float,
+                             "exit_code": int|null, "size": int}\\n
+    <size bytes: what the child wrote on its record stream>
+
+The host validates each frame header and parses the payload as protocol
+records (``sandbox.protocol``); nothing here is trusted more than that.
+
+Secrecy of hidden tests. Candidate code may read whatever this user can read,
+so hidden test files exist on disk only while hidden jobs run, and every job
+of the ``public`` phase finishes before the first ``hidden`` job starts. File
+contents are kept in ``bytearray`` buffers that each child zeroes, except its
+own, right after the fork and before any candidate code runs; this process is
+made non-dumpable so that children cannot read its memory.
+
+Session (stdin)::
+
+    {"nonce": str, "parallel": int, "clean_all": bool, "work": str,
+     "jobs": [{"index": int, "phase": "public"|"hidden", "time_limit": float,
+               "record_cap": int, "job": {...Job...}, "files": [[relpath, size], ...]}]}\\n
+    <the files' bytes, in order>
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import selectors
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+FRAME_PREFIX = "@@frame:"
+MAX_HEADER = 1024 * 1024
+_PR_SET_DUMPABLE = 4
+
+
+def _warm() -> None:
+    """Import what every run needs, once, so that forked children start warm."""
+    import importlib
+
+    import flask  # noqa: F401
+    import flask_sqlalchemy  # noqa: F401
+    import pytest  # noqa: F401
+    import sqlalchemy
+    import sqlalchemy.dialects.sqlite
+    import sqlalchemy.orm  # noqa: F401
+    from _pytest.config import default_plugins
+
+    import sandbox.harness.checks
+    import sandbox.harness.fixtures
+    import sandbox.harness.plugin
+    import sandbox.harness.runner  # noqa: F401
+
+    for name in default_plugins:
+        try:
+            importlib.import_module(f"_pytest.{name}")
+        except ImportError:  # pragma: no cover - a plugin this pytest does not ship
+            pass
+
+
+class _Job:
+    def __init__(self, spec: dict[str, Any], buffers: list[tuple[str, bytearray]]) -> None:
+        self.index = int(spec["index"])
+        self.phase = str(spec["phase"])
+        self.time_limit = float(spec["time_limit"])
+        self.record_cap = int(spec["record_cap"])
+        self.job = spec["job"]
+        self.files = buffers
+        self.pid = 0
+        self.fd = -1
+        self.data = bytearray()
+        self.started = 0.0
+        self.ended = "completed"
+        self.status: int | None = None
+        self.oom_before = 0
+
+
+def _read_exact(stream: Any, size: int) -> bytearray:
+    buf = bytearray(size)
+    view = memoryview(buf)
+    got = 0
+    while got < size:
+        n = stream.readinto(view[got:])
+        if not n:
+            raise EOFError("the session ended early")
+        got += n
+    return buf
+
+
+def read_session(stream: Any) -> tuple[dict[str, Any], list[_Job]]:
+    header = stream.readline(MAX_HEADER)
+    session = json.loads(header)
+    jobs = []
+    for spec in session["jobs"]:
+        buffers = [(str(rel), _read_exact(stream, int(size))) for rel, size in spec["files"]]
+        jobs.append(_Job(spec, buffers))
+    return session, jobs
+
+
+def _oom_kills() -> int:
+    """The cgroup's OOM kill count (cgroup v2), 0 where there is none to read."""
+    try:
+        with open("/sys/fs/cgroup/memory.events") as f:
+            for line in f:
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class Supervisor:
+    def __init__(self, session: dict[str, Any], jobs: list[_Job], out_fd: int) -> None:
+        self.nonce = str(session["nonce"])
+        self.parallel = max(1, int(session.get("parallel", 1)))
+        self.clean_all = bool(session.get("clean_all", False))
+        self.work = Path(session["work"])
+        self.jobs = jobs
+        self.out_fd = out_fd
+        self.selector = selectors.DefaultSelector()
+        self.active: dict[int, _Job] = {}
+
+    # -- the child ---------------------------------------------------------
+
+    def _child(self, job: _Job, write_fd: int) -> None:
+        try:
+            for other in self.jobs:
+                if other is not job:
+                    for _rel, buf in other.files:
+                        buf[:] = b"\0" * len(buf)
+                    other.files = []
+            os.setpgid(0, 0)
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+                signal.signal(sig, signal.SIG_DFL)
+            try:
+                with open("/proc/self/oom_score_adj", "w") as f:
+                    f.write("1000")  # under memory pressure, this child goes first
+            except OSError:
+                pass
+            folder = self.work / str(job.index)
+            folder.mkdir(mode=0o700)
+            for rel, buf in job.files:
+                target = folder / rel
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                target.write_bytes(buf)
+                buf[:] = b"\0" * len(buf)
+            job.files = []
+            (folder / "tmp").mkdir(exist_ok=True)
+            (folder / "job.json").write_text(json.dumps(job.job), encoding="utf-8")
+            os.environ.clear()
+            os.environ.update(LC_ALL="C.UTF-8", HOME=str(folder), TMPDIR=str(folder / "tmp"))
+            os.dup2(write_fd, 1)  # the record stream; fd 2 stays the session's stderr until the
+            os.closerange(3, 65536)  # runner points both at its capture file
+            os.chdir(folder)
+            from sandbox.harness.runner import main
+
+            main([str(folder / "job.json")])
+        except BaseException:
+            pass
+        os._exit(70)
+
+    # -- the parent --------------------------------------------------------
+
+    def _start(self, job: _Job) -> None:
+        read_fd, write_fd = os.pipe()
+        job.oom_before = _oom_kills()
+        job.started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            self._child(job, write_fd)
+        os.close(write_fd)
+        os.set_blocking(read_fd, False)
+        try:
+            os.setpgid(pid, pid)  # also done by the child; whichever runs first
+        except OSError:
+            pass
+        job.pid, job.fd = pid, read_fd
+        self.active[pid] = job
+        self.selector.register(read_fd, selectors.EVENT_READ, job)
+
+    def _drain(self, job: _Job) -> bool:
+        """Read what is there; False at end of stream."""
+        while True:
+            try:
+                chunk = os.read(job.fd, 65536)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            room = job.record_cap - len(job.data)
+            job.data += chunk[: max(room, 0)]
+            if len(chunk) > room:
+                job.ended = "output_limit"
+                _killpg(job.pid)
+                return False
+
+    def _finish(self, job: _Job) -> None:
+        self._drain(job)
+        _killpg(job.pid)
+        self.selector.unregister(job.fd)
+        os.close(job.fd)
+        del self.active[job.pid]
+        self._sweep()
+        shutil.rmtree(self.work / str(job.index), ignore_errors=True)
+        status = job.status
+        exit_code: int | None = None
+        if status is not None:
+            exit_code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        if job.ended == "completed" and exit_code == -signal.SIGKILL and _oom_kills() > job.oom_before:
+            job.ended = "oom"
+        header = {
+            "index": job.index,
+            "ended": job.ended,
+            "duration": round(time.monotonic() - job.started, 4),
+            "exit_code": exit_code,
+            "size": len(job.data),
+        }
+        frame = f"{FRAME_PREFIX}{self.nonce} {json.dumps(header)}\n".encode() + bytes(job.data)
+        view = memoryview(frame)
+        while view:
+            view = view[os.write(self.out_fd, view) :]
+        job.data = bytearray()
+
+    def _sweep(self) -> None:
+        """Kill what runs job trees left behind: every process of this session (or, where
+        this supervisor owns the whole pid namespace, every process) but this one and the
+        process groups of jobs still running."""
+        me, my_sid = os.getpid(), os.getsid(0)
+        keep = set(self.active)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == me:
+                continue
+            pid = int(entry)
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                pgid, sid = int(fields[2]), int(fields[3])
+            except (OSError, IndexError, ValueError):
+                continue
+            if pgid in keep or not (self.clean_all or sid == my_sid):
+                continue
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self._reap()
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            job = self.active.get(pid)
+            if job is not None and job.status is None:
+                job.status = status
+
+    def run(self) -> None:
+        for phase in ("public", "hidden"):
+            pending = [j for j in self.jobs if j.phase == phase]
+            while pending or self.active:
+                while pending and len(self.active) < self.parallel:
+                    self._start(pending.pop(0))
+                now = time.monotonic()
+                wait = min(j.started + j.time_limit for j in self.active.values()) - now
+                for key, _ in self.selector.select(timeout=min(max(wait, 0.0), 0.05)):
+                    job = key.data
+                    self._drain(job)
+                self._reap()
+                now = time.monotonic()
+                for job in list(self.active.values()):
+                    if job.status is None and now >= job.started + job.time_limit:
+                        job.ended = "timeout"
+                        _killpg(job.pid)
+                        self._wait_for(job)
+                    if job.status is not None or job.ended == "output_limit":
+                        if job.status is None:
+                            self._wait_for(job)
+                        self._finish(job)
+
+    def _wait_for(self, job: _Job) -> None:
+        try:
+            _, status = os.waitpid(job.pid, 0)
+            job.status = status
+        except ChildProcessError:
+            job.status = job.status if job.status is not None else 0
+
+
+def _killpg(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def main() -> None:
+    out_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)  # stray prints from imports must not reach the frame stream
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    session, jobs = read_session(sys.stdin.buffer)
+    os.dup2(devnull, 0)
+    Path(session["work"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    _warm()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    Supervisor(session, jobs, out_fd).run()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
