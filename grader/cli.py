@@ -16,14 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from grader import __version__
+from grader.backends import make_backend, tiers
 from grader.challenges import Challenge, load_pack, pack_dir, select
-from grader.errors import GraderError, UsageError
+from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
 from grader.kit import make_kit
 from grader.reports import render_check, render_grade, render_json
 from grader.results import ChallengeResult, GradeResult, RunStatus
 from grader.validate import Check, validate
-from sandbox.backend import Backend
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKENDS = ("auto", "local", "docker")
@@ -65,16 +65,8 @@ def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
     return load_pack(pack_dir(challenges_dir))
 
 
-def make_backend(name: str, jobs: int | None = None) -> Backend:
-    """The backend named on the command line (``auto`` picks the best one available)."""
-    if name == "docker":
-        raise UsageError(
-            "the docker backend is not in this version of grader; use --backend local "
-            "(or auto) to grade with the local backend"
-        )
-    from sandbox.local import LocalBackend
-
-    return LocalBackend(jobs=jobs)
+def _notice(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _progress(total: int) -> Callable[[ChallengeResult], None] | None:
@@ -216,9 +208,15 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     default="auto",
     show_default=True,
     help=(
-        "Where candidate code runs. This version has the local backend (limited "
-        "subprocesses), which auto picks; docker is not available yet."
+        "Where candidate code runs: docker (one hardened container per submission), "
+        "local (limited processes of this machine; no file isolation), or auto: docker "
+        "when an engine is reachable (building the image on first use), else local."
     ),
+)
+@click.option(
+    "--runtime",
+    metavar="NAME",
+    help="Docker runtime for the containers, e.g. runsc where gVisor is installed.",
 )
 @format_option
 @click.option(
@@ -239,6 +237,7 @@ def grade_cmd(
     submission: Path,
     ids: tuple[str, ...],
     backend: str,
+    runtime: str | None,
     fmt: str,
     output: Path | None,
     min_score: float | None,
@@ -252,7 +251,7 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges = select(_pack(challenges_dir), ids)
-    chosen = make_backend(backend, jobs)
+    chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
     result = grade(str(submission), challenges, chosen, progress=_progress(len(challenges)))
     report = render_json(result) if fmt == "json" else render_grade(result)
     if output is not None:
@@ -307,6 +306,59 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
         f"across {len(challenges)} challenge(s)"
     )
     sys.exit(1 if surprises else 0)
+
+
+@cli.group()
+def sandbox() -> None:
+    """Inspect and prepare where candidate code runs (Docker image, tiers)."""
+
+
+@sandbox.command("status")
+def sandbox_status() -> None:
+    """Say which isolation tiers this host offers and which one --backend auto picks."""
+    found = tiers()
+    chosen = next(t for t in found if t.available)
+    for tier in found:
+        mark = "yes" if tier.available else "no "
+        click.echo(f"{tier.name:<7} {mark}  {tier.detail}")
+    click.echo(f"--backend auto uses: {chosen.name} ({chosen.isolation})")
+
+
+@sandbox.command("build")
+@click.option(
+    "--base-image",
+    metavar="IMAGE",
+    envvar="GRADER_BASE_IMAGE",
+    help="Image to build FROM (needs python3; default python:3.12-slim) [env: GRADER_BASE_IMAGE].",
+)
+@click.option("--force", is_flag=True, help="Rebuild even when the current image exists.")
+def sandbox_build(base_image: str | None, force: bool) -> None:
+    """Build the sandbox image (pinned wheels fetched on this host; no network inside the build).
+
+    The tag is a hash of the harness, the pins and the base, so an unchanged tree
+    reuses its image and any change builds a new one.
+    """
+    from sandbox.docker import DockerUnavailable, build_image, connect
+    from sandbox.docker import base_image as pick_base
+
+    try:
+        client = connect()
+        tag = build_image(client, pick_base(base_image), _notice, force=force)
+    except DockerUnavailable as exc:
+        raise BackendError(str(exc)) from None
+    click.echo(tag)
+
+
+@sandbox.command("clean")
+def sandbox_clean() -> None:
+    """Remove sandbox containers that an interrupted or crashed run left behind."""
+    from sandbox.docker import DockerUnavailable, connect, sweep
+
+    try:
+        removed = sweep(connect())
+    except DockerUnavailable as exc:
+        raise BackendError(str(exc)) from None
+    click.echo(f"removed {removed} container(s)")
 
 
 def main() -> None:

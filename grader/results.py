@@ -120,6 +120,7 @@ class GradeResult:
     notes: tuple[str, ...] = field(default=())
     grader_version: str = ""
     started_at: str = ""
+    sandbox: dict[str, Any] = field(default_factory=dict)  # backend facts: image, image_id, runtime
 
     @property
     def percent(self) -> float:
@@ -136,6 +137,7 @@ class GradeResult:
             "status": str(self.status),
             "backend": self.backend,
             "isolation": self.isolation,
+            "sandbox": dict(self.sandbox),
             "duration": round(self.duration, 3),
             "grader_version": self.grader_version,
             "started_at": self.started_at,

@@ -47,6 +47,7 @@ class ChallengeRun:
     time_limit: float
     test_timeout: float
     binds: tuple[str, ...] = ()
+    canary: str = ""  # the run-specific name of its canary tests, when it has them
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class RunOutcome:
     last_started: tuple[str, str] | None = None  # (visibility, name) of the test running last
     stderr: str = ""
     rejected_records: int = 0
+    leftover_processes: int = 0  # processes still running after the run, killed by the sandbox
 
 
 def outcome_from_stream(
@@ -152,6 +154,7 @@ def python_executable() -> str:
 
 @dataclass(frozen=True)
 class _Part:
+    slot: int  # the run's position in the session's runs
     run: ChallengeRun
     phase: str
     job: Job
@@ -182,7 +185,7 @@ class Session:
         parts: dict[int, _Part] = {}
         specs: list[dict[str, Any]] = []
         blobs: list[bytes] = []
-        for run in runs:
+        for slot, run in enumerate(runs):
             for phase in ("public", "hidden"):
                 tests = [(rel, data) for rel, data in run.test_files if rel.startswith(f"{phase}/")]
                 if not tests:
@@ -196,7 +199,7 @@ class Session:
                     **job_options(run),
                 )
                 index = len(parts)
-                parts[index] = _Part(run, phase, job)
+                parts[index] = _Part(slot, run, phase, job)
                 files = [("solution/solution.py", run.solution)] + [(f"tests/{r}", d) for r, d in tests]
                 specs.append(
                     {
@@ -290,12 +293,16 @@ class FrameReader:
             return None
         if exit_code is not None and type(exit_code) is not int:
             return None
+        leftover = data.get("leftover", 0)
+        if type(leftover) is not int or leftover < 0:
+            return None
         return {
             "index": index,
             "ended": ended,
             "duration": float(duration),
             "exit_code": exit_code,
             "size": size,
+            "leftover": leftover,
         }
 
 
@@ -319,6 +326,7 @@ def merge_phases(outcomes: Sequence[RunOutcome]) -> RunOutcome:
         tests=tuple(t for o in outcomes for t in o.tests),
         last_started=last.last_started,
         rejected_records=sum(o.rejected_records for o in outcomes),
+        leftover_processes=sum(o.leftover_processes for o in outcomes),
     )
 
 
@@ -363,37 +371,33 @@ class Backend(abc.ABC):
         if not runs:
             return []
         outcomes = self._run_once(runs, on_done)
-        missing = [r for r in runs if outcomes[r.challenge_id] is None]
-        if missing and len(runs) > 1:
-            for run in missing:
-                outcomes.update(self._run_once([run], on_done))
+        if len(runs) > 1:
+            for slot, outcome in enumerate(outcomes):
+                if outcome is None:
+                    outcomes[slot] = self._run_once([runs[slot]], on_done)[0]
         final = []
-        for run in runs:
-            outcome = outcomes[run.challenge_id]
+        for outcome in outcomes:
             assert outcome is not None
             final.append(outcome)
         return final
 
     def _run_once(
         self, runs: Sequence[ChallengeRun], on_done: Callable[[RunOutcome], None] | None
-    ) -> dict[str, RunOutcome | None]:
+    ) -> list[RunOutcome | None]:
         lock = threading.Lock()
-        phases: dict[str, dict[str, RunOutcome]] = {r.challenge_id: {} for r in runs}
-        done: dict[str, RunOutcome | None] = {r.challenge_id: None for r in runs}
+        phases: list[dict[str, RunOutcome]] = [{} for _ in runs]
+        done: list[RunOutcome | None] = [None for _ in runs]
         single = len(runs) == 1
 
-        def expected(session: Session, challenge_id: str) -> list[str]:
-            return [p.phase for p in session.parts.values() if p.run.challenge_id == challenge_id]
+        def expected(session: Session, slot: int) -> list[str]:
+            return [p.phase for p in session.parts.values() if p.slot == slot]
 
-        def finish(session: Session, challenge_id: str, result: SessionResult | None) -> None:
-            got = phases[challenge_id]
-            ordered = [got[ph] for ph in expected(session, challenge_id) if ph in got]
-            outcome = merge_phases(ordered)
+        def finish(session: Session, slot: int, result: SessionResult | None) -> None:
+            got = phases[slot]
+            outcome = merge_phases([got[ph] for ph in expected(session, slot) if ph in got])
             if result is not None:
                 outcome = replace(outcome, stderr=result.stderr)
-                if result.network_isolated is not None:
-                    outcome = replace(outcome, network_isolated=result.network_isolated)
-            done[challenge_id] = outcome
+            done[slot] = outcome
             if on_done:
                 on_done(outcome)
 
@@ -407,30 +411,28 @@ class Backend(abc.ABC):
                 duration=header["duration"],
                 exit_code=header["exit_code"],
             )
+            outcome = replace(outcome, leftover_processes=header["leftover"])
             with lock:
-                cid = part.run.challenge_id
-                phases[cid][part.phase] = outcome
-                complete = all(ph in phases[cid] for ph in expected(session, cid))
-                if complete:
-                    finish(session, cid, None)
+                phases[part.slot][part.phase] = outcome
+                if all(ph in phases[part.slot] for ph in expected(session, part.slot)):
+                    finish(session, part.slot, None)
 
         session, result = self.run_session(runs, on_frame)
-        any_frame = any(phases.values())
+        any_frame = any(phases)
         final = single or (not any_frame and result.ended != "timeout")
-        for run in runs:
-            cid = run.challenge_id
-            outcome = done[cid]
+        for slot, run in enumerate(runs):
+            outcome = done[slot]
             if outcome is not None:
                 if result.network_isolated is not None:
-                    done[cid] = replace(outcome, network_isolated=result.network_isolated)
+                    done[slot] = replace(outcome, network_isolated=result.network_isolated)
                 continue
             if not final:
                 continue  # run again, on its own
             ended: Ended = result.ended
             if ended == "completed":
                 ended = "crashed" if any_frame else "failed_to_start"
-            for phase in expected(session, cid):
-                if phase not in phases[cid]:
-                    phases[cid][phase] = RunOutcome(cid, ended, 0.0)
-            finish(session, cid, result)
+            for phase in expected(session, slot):
+                if phase not in phases[slot]:
+                    phases[slot][phase] = RunOutcome(run.challenge_id, ended, 0.0)
+            finish(session, slot, result)
         return done

@@ -111,15 +111,16 @@ def read_session(stream: Any) -> tuple[dict[str, Any], list[_Job]]:
 
 
 def _oom_kills() -> int:
-    """The cgroup's OOM kill count (cgroup v2), 0 where there is none to read."""
-    try:
-        with open("/sys/fs/cgroup/memory.events") as f:
-            for line in f:
-                key, _, value = line.partition(" ")
-                if key == "oom_kill":
-                    return int(value)
-    except (OSError, ValueError):
-        pass
+    """The cgroup's OOM kill count (cgroup v2, else v1), 0 where there is none to read."""
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as f:
+                for line in f:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except (OSError, ValueError):
+            continue
     return 0
 
 
@@ -217,8 +218,10 @@ class Supervisor:
         self.selector.unregister(job.fd)
         os.close(job.fd)
         del self.active[job.pid]
-        self._sweep()
+        leftover = self._sweep()
         shutil.rmtree(self.work / str(job.index), ignore_errors=True)
+        if self.clean_all:
+            self._scrub_tmp()
         status = job.status
         exit_code: int | None = None
         if status is not None:
@@ -231,6 +234,7 @@ class Supervisor:
             "duration": round(time.monotonic() - job.started, 4),
             "exit_code": exit_code,
             "size": len(job.data),
+            "leftover": leftover,
         }
         frame = f"{FRAME_PREFIX}{self.nonce} {json.dumps(header)}\n".encode() + bytes(job.data)
         view = memoryview(frame)
@@ -238,29 +242,52 @@ class Supervisor:
             view = view[os.write(self.out_fd, view) :]
         job.data = bytearray()
 
-    def _sweep(self) -> None:
-        """Kill what runs job trees left behind: every process of this session (or, where
+    def _sweep(self) -> int:
+        """Kill what a finished job left behind: every process of this session (or, where
         this supervisor owns the whole pid namespace, every process) but this one and the
-        process groups of jobs still running."""
+        process groups of jobs still running; how many there were."""
         me, my_sid = os.getpid(), os.getsid(0)
         keep = set(self.active)
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == me:
+        killed: set[int] = set()
+        for _ in range(50):  # a fork bomb keeps making more while we look
+            found = False
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit() or int(entry) == me:
+                    continue
+                pid = int(entry)
+                try:
+                    with open(f"/proc/{pid}/stat", "rb") as f:
+                        fields = f.read().rsplit(b")", 1)[1].split()
+                    state, pgid, sid = fields[0], int(fields[2]), int(fields[3])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if state == b"Z" or pgid in keep or not (self.clean_all or sid == my_sid):
+                    continue
+                found = True
+                killed.add(pid)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            self._reap()
+            if not found:
+                break
+            time.sleep(0.002)
+        return len(killed)
+
+    def _scrub_tmp(self) -> None:
+        """Remove what jobs wrote in /tmp outside the work folder (only where this
+        supervisor owns the sandbox: in a container, /tmp is ours alone)."""
+        for entry in Path("/tmp").iterdir():
+            if entry == self.work:
                 continue
-            pid = int(entry)
             try:
-                with open(f"/proc/{pid}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
-                pgid, sid = int(fields[2]), int(fields[3])
-            except (OSError, IndexError, ValueError):
-                continue
-            if pgid in keep or not (self.clean_all or sid == my_sid):
-                continue
-            try:
-                os.kill(pid, signal.SIGKILL)
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink()
             except OSError:
                 pass
-        self._reap()
 
     def _reap(self) -> None:
         while True:

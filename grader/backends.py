@@ -1,0 +1,95 @@
+"""Choosing where candidate code runs, and saying plainly what each choice protects.
+
+Tiers, strongest first: Docker (an engine is reachable), then the local
+backend. ``auto`` takes the first this host offers. ``grader sandbox status``
+lists them all with what is missing for each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from grader.errors import BackendError
+from sandbox.backend import Backend
+
+Notice = Callable[[str], None]
+
+RLIMITS_WARNING = (
+    "warning: no Docker engine; grading on the local backend, where the submission's code can "
+    "read and change this user's files. For isolation, start Docker (then `grader sandbox build`)."
+)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One way this host can run candidate code."""
+
+    name: str  # what --backend takes
+    isolation: str
+    available: bool
+    detail: str  # what it is, or what is missing and how to get it
+
+
+def make_backend(
+    name: str,
+    jobs: int | None = None,
+    *,
+    runtime: str | None = None,
+    notice: Notice | None = None,
+) -> Backend:
+    """The backend for ``--backend name``; ``auto`` falls back to local with one notice."""
+    say = notice or (lambda _line: None)
+    if name in ("docker", "auto"):
+        from sandbox.docker import DockerBackend, DockerUnavailable, connect
+
+        try:
+            client = connect(timeout=5)
+        except DockerUnavailable as exc:
+            if name == "docker":
+                raise BackendError(str(exc)) from None
+            say(RLIMITS_WARNING)
+        else:
+            try:
+                return DockerBackend(jobs, client=client, runtime=runtime, progress=say)
+            except DockerUnavailable as exc:
+                raise BackendError(str(exc)) from None
+    if runtime:
+        raise BackendError("--runtime applies to the docker backend only")
+    from sandbox.local import LocalBackend
+
+    return LocalBackend(jobs=jobs)
+
+
+def tiers() -> list[Tier]:
+    """What this host offers, strongest first."""
+    from sandbox.docker import DockerUnavailable, base_image, connect, current_image
+
+    found: list[Tier] = []
+    try:
+        client = connect(timeout=5)
+    except DockerUnavailable as exc:
+        found.append(Tier("docker", "container", False, str(exc)))
+    else:
+        base = base_image()
+        tag, image_id = current_image(client, base)
+        if image_id:
+            detail = f"engine reachable; image {tag} is built (from {base})"
+        else:
+            detail = (
+                f"engine reachable; image {tag} is not built yet: run `grader sandbox build` "
+                f"(base {base}; GRADER_BASE_IMAGE or --base-image change it), or let the first "
+                "grading build it"
+            )
+        found.append(Tier("docker", "container", True, detail))
+        client.close()
+    found.append(
+        Tier(
+            "local",
+            "rlimits",
+            True,
+            "a limited process of this machine's Python: no file isolation (the code can read and "
+            "change this user's files); a network namespace where the host allows one",
+        )
+    )
+    return found

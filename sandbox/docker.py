@@ -1,0 +1,448 @@
+"""The Docker backend: one hardened container per submission, the supervisor inside.
+
+Every limit is set on the container by the host, not by code inside it:
+
+- ``network_mode=none``: no interface but loopback;
+- a read-only root file system; ``/tmp`` a tmpfs with a size and an inode cap,
+  mounted ``nosuid,nodev,noexec``;
+- memory limit equal to memory+swap (no swap to hide in), a pids limit, one CPU;
+- ``nofile`` and ``fsize`` ulimits;
+- every capability dropped, ``no-new-privileges``, a non-root uid;
+- an empty environment, no host path mounted at all (the session arrives on
+  stdin), no Docker socket;
+- logging off (output never lands on the host's disk); stdout read with a byte
+  cap by the host, as validated frames;
+- a host-side watchdog that SIGKILLs the container at the wall limit; the
+  container is removed in a ``finally`` (success, error, timeout, Ctrl-C), and
+  containers a crashed run left behind are swept by label on the next run.
+
+The image holds the pinned stack and the harness only (``sandbox/image``); its
+tag is a hash of what goes into it, so a change rebuilds and an unchanged tree
+reuses. It is built with the network off from wheels downloaded on the host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sandbox.backend import (
+    Backend,
+    ChallengeRun,
+    Ended,
+    FrameReader,
+    Session,
+    SessionResult,
+)
+
+DEFAULT_BASE_IMAGE = "python:3.12-slim"
+IMAGE_REPOSITORY = "grader-sandbox"
+SESSION_LABEL = "io.grader.session"
+DEADLINE_LABEL = "io.grader.deadline"
+IMAGE_LABEL = "io.grader.sandbox"
+SANDBOX_UID = "10001:10001"
+STDERR_CAP = 16 * 1024
+IMAGE_DIR = Path(__file__).resolve().parent / "image"
+HARNESS_FILES = ("__init__.py", "protocol.py", "harness")
+
+
+class DockerUnavailable(Exception):
+    """No engine can be reached, or the image cannot be had; the message says what to do."""
+
+
+def base_image(explicit: str | None = None) -> str:
+    """The base image to build FROM: ``explicit``, else ``$GRADER_BASE_IMAGE``, else the default."""
+    return explicit or os.environ.get("GRADER_BASE_IMAGE") or DEFAULT_BASE_IMAGE
+
+
+def connect(timeout: int = 10) -> Any:
+    """A docker client that has answered a ping, or ``DockerUnavailable``."""
+    try:
+        import docker
+        from docker.errors import DockerException
+    except ImportError as exc:  # pragma: no cover - a dependency of grader
+        raise DockerUnavailable(f"the docker package is not installed ({exc})") from None
+    try:
+        client = docker.from_env(timeout=timeout)
+        client.ping()
+    except DockerException as exc:
+        reason = str(exc).split("(", 1)[0].strip() or type(exc).__name__
+        raise DockerUnavailable(
+            f"no Docker engine is reachable ({reason[:160]}); start one (e.g. `sudo systemctl start "
+            "docker`) or set DOCKER_HOST, or use --backend local"
+        ) from None
+    return client
+
+
+def engine_reachable() -> bool:
+    try:
+        connect(timeout=3).close()
+    except DockerUnavailable:
+        return False
+    return True
+
+
+# -- the image ------------------------------------------------------------------
+
+
+def _harness_files() -> list[tuple[str, bytes]]:
+    root = Path(__file__).resolve().parent
+    files: list[tuple[str, bytes]] = []
+    for name in HARNESS_FILES:
+        path = root / name
+        paths = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for p in paths:
+            files.append((str(p.relative_to(root.parent)), p.read_bytes()))
+    return files
+
+
+def image_tag(base: str, base_id: str | None) -> str:
+    """The content-derived tag: Dockerfile, pins, harness sources and the base image."""
+    digest = hashlib.sha256()
+    for name in ("Dockerfile", "requirements.txt"):
+        digest.update(name.encode() + b"\0" + (IMAGE_DIR / name).read_bytes() + b"\0")
+    for rel, data in _harness_files():
+        digest.update(rel.encode() + b"\0" + data + b"\0")
+    digest.update((base_id or base).encode())
+    return f"{IMAGE_REPOSITORY}:{digest.hexdigest()[:16]}"
+
+
+def _image_id(client: Any, name: str) -> str | None:
+    from docker.errors import ImageNotFound
+
+    try:
+        return str(client.images.get(name).id)
+    except ImageNotFound:
+        return None
+
+
+def current_image(client: Any, base: str) -> tuple[str, str | None]:
+    """The tag this tree and base need, and its id when it is built (else None)."""
+    tag = image_tag(base, _image_id(client, base))
+    return tag, _image_id(client, tag)
+
+
+def _probe_base(client: Any, base: str) -> tuple[str, str]:
+    """(python version "3.11", machine "x86_64") of the base image, asked with the network off."""
+    script = "import sys, platform; print('%d.%d' % sys.version_info[:2], platform.machine())"
+    out = client.containers.run(
+        base, ["python3", "-c", script], network_mode="none", remove=True, stdout=True, stderr=True
+    )
+    version, machine = out.decode().split()
+    return version, machine
+
+
+def _download_wheels(version: str, machine: str, progress: Callable[[str], None]) -> Path:
+    """The pinned wheels for that Python and machine, fetched on the host once and cached."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader" / "wheels"
+    requirements = (IMAGE_DIR / "requirements.txt").read_bytes()
+    key = hashlib.sha256(requirements).hexdigest()[:12]
+    dest = cache / f"cp{version.replace('.', '')}-{machine}-{key}"
+    if (dest / ".complete").exists():
+        return dest
+    dest.mkdir(parents=True, exist_ok=True)
+    progress(f"downloading wheels for Python {version} on {machine} into {dest}")
+    abi = f"cp{version.replace('.', '')}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--only-binary=:all:",
+        "--dest",
+        str(dest),
+        "--python-version",
+        version,
+        "--implementation",
+        "cp",
+        "--abi",
+        abi,
+        "--abi",
+        "abi3",
+        "--abi",
+        "none",
+    ]
+    for tag in ("manylinux_2_28", "manylinux_2_17", "manylinux2014"):
+        cmd += ["--platform", f"{tag}_{machine}"]
+    cmd += ["-r", str(IMAGE_DIR / "requirements.txt")]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+        raise DockerUnavailable(f"cannot download the sandbox's wheels with pip: {last[:300]}")
+    (dest / ".complete").write_text("ok\n")
+    return dest
+
+
+def build_image(client: Any, base: str, progress: Callable[[str], None], *, force: bool = False) -> str:
+    """Build (or reuse) the sandbox image FROM ``base``; its tag."""
+    from docker.errors import BuildError, ContainerError, ImageNotFound
+
+    if _image_id(client, base) is None:
+        raise DockerUnavailable(
+            f"the base image {base} is not on this machine; pull it once (`docker pull {base}`) "
+            "or name one that is with --base-image / GRADER_BASE_IMAGE"
+        )
+    tag, built = current_image(client, base)
+    if built and not force:
+        return tag
+    try:
+        version, machine = _probe_base(client, base)
+    except (ContainerError, ImageNotFound, ValueError) as exc:
+        raise DockerUnavailable(f"the base image {base} has no working python3 ({exc})") from None
+    wheels = _download_wheels(version, machine, progress)
+    progress(f"building {tag} from {base} (network off)")
+    with tempfile.TemporaryDirectory(prefix="grader-image-") as ctx:
+        shutil.copy(IMAGE_DIR / "Dockerfile", ctx)
+        shutil.copy(IMAGE_DIR / "requirements.txt", ctx)
+        shutil.copytree(wheels, Path(ctx) / "wheels", ignore=shutil.ignore_patterns(".complete"))
+        for rel, data in _harness_files():
+            target = Path(ctx) / "harness" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        try:
+            for chunk in client.api.build(
+                path=ctx,
+                tag=tag,
+                buildargs={"BASE_IMAGE": base},
+                network_mode="none",
+                rm=True,
+                forcerm=True,
+                pull=False,
+                labels={IMAGE_LABEL: "1"},
+                decode=True,
+            ):
+                if "error" in chunk:
+                    raise DockerUnavailable(f"building the sandbox image failed: {chunk['error'].strip()}")
+                line = str(chunk.get("stream", "")).strip()
+                if line.startswith("Step "):
+                    progress(line)
+        except BuildError as exc:  # pragma: no cover - api.build reports errors as chunks
+            raise DockerUnavailable(f"building the sandbox image failed: {exc}") from None
+    return tag
+
+
+def sweep(client: Any) -> int:
+    """Remove containers that earlier runs left behind (exited, or past their deadline)."""
+    removed = 0
+    now = time.time()
+    for container in client.containers.list(all=True, filters={"label": SESSION_LABEL}):
+        try:
+            deadline = float(container.labels.get(DEADLINE_LABEL, "0"))
+            if container.status != "running" or deadline < now:
+                container.remove(force=True)
+                removed += 1
+        except Exception:  # another run may be removing it right now
+            continue
+    return removed
+
+
+# -- the backend ------------------------------------------------------------------
+
+
+class DockerBackend(Backend):
+    """One container per submission, built from the content-tagged sandbox image."""
+
+    name = "docker"
+    owns_pid_namespace = True
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        *,
+        client: Any = None,
+        base: str | None = None,
+        runtime: str | None = None,
+        memory_mb: int = 512,
+        pids: int = 64,
+        cpus: float = 1.0,
+        tmpfs_mb: int = 64,
+        open_files: int = 256,
+        file_size_mb: int = 64,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(jobs if jobs is not None else max(1, math.floor(cpus)))
+        self.client = client or connect()
+        self.base = base_image(base)
+        self.runtime = runtime
+        self.memory_mb = memory_mb
+        self.pids = pids
+        self.cpus = cpus
+        self.tmpfs_mb = tmpfs_mb
+        self.open_files = open_files
+        self.file_size_mb = file_size_mb
+        sweep(self.client)
+        tag, image_id = current_image(self.client, self.base)
+        if image_id is None:
+            tag = build_image(self.client, self.base, progress or (lambda _line: None))
+            image_id = _image_id(self.client, tag)
+        self.image = tag
+        self.image_id = image_id or ""
+
+    @property
+    def isolation(self) -> str:
+        return f"docker ({self.runtime})" if self.runtime else "docker"
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"image": self.image, "image_id": self.image_id, "runtime": self.runtime or "default"}
+
+    def container_options(self, session: Session) -> dict[str, Any]:
+        """Everything the container is created with (the hardening lives here)."""
+        from docker.types import LogConfig, Ulimit
+
+        file_size = self.file_size_mb * 1024 * 1024
+        options: dict[str, Any] = {
+            "network_mode": "none",
+            "read_only": True,
+            "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={self.tmpfs_mb}m,nr_inodes=4096,mode=1777"},
+            "mem_limit": f"{self.memory_mb}m",
+            "memswap_limit": f"{self.memory_mb}m",
+            "pids_limit": self.pids,
+            "nano_cpus": int(self.cpus * 1e9),
+            "ulimits": [
+                Ulimit(name="nofile", soft=self.open_files, hard=self.open_files),
+                Ulimit(name="fsize", soft=file_size, hard=file_size),
+            ],
+            "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges"],
+            "user": SANDBOX_UID,
+            "environment": {},
+            "labels": {
+                SESSION_LABEL: session.nonce,
+                DEADLINE_LABEL: str(int(time.time() + session.wall_limit + 60)),
+            },
+            "stdin_open": True,
+            "log_config": LogConfig(type=LogConfig.types.NONE),
+            "hostname": "sandbox",
+            "ipc_mode": "private",
+            "init": False,  # the supervisor is pid 1: candidate code cannot signal it
+        }
+        if self.runtime:
+            options["runtime"] = self.runtime
+        return options
+
+    def run_session(
+        self,
+        runs: Sequence[ChallengeRun],
+        on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
+    ) -> tuple[Session, SessionResult]:
+        session = Session.build(
+            runs,
+            work="/tmp/work",
+            parallel=self.jobs,
+            clean_all=True,
+            job_options=lambda run: {"rlimits": {"cpu": math.ceil(run.time_limit) + 1}},
+        )
+        reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
+        return session, self._supervise(session, reader)
+
+    def _supervise(self, session: Session, reader: FrameReader) -> SessionResult:
+        from docker.errors import APIError
+
+        try:
+            container = self.client.containers.create(self.image, **self.container_options(session))
+        except APIError as exc:
+            return SessionResult("failed_to_start", stderr=f"cannot create the container: {exc}")
+        killed = threading.Event()
+        overflow = False
+        stderr = bytearray()
+
+        def kill() -> None:
+            killed.set()
+            try:
+                container.kill()
+            except APIError:
+                pass
+
+        watchdog = threading.Timer(session.wall_limit, kill)
+        sock = None
+        try:
+            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            container.start()
+            watchdog.start()
+            raw = sock._sock  # the hijacked HTTP connection
+            feeder = threading.Thread(target=_send, args=(raw, session.payload), daemon=True)
+            feeder.start()
+            received = 0
+            for stream, data in _frames(sock):
+                if stream == 2:
+                    stderr += data[: max(0, STDERR_CAP - len(stderr))]
+                    continue
+                received += len(data)
+                if received > session.stream_cap:
+                    overflow = True
+                    kill()
+                    break
+                reader.feed(data)
+            state = _final_state(container)
+        except APIError as exc:
+            return SessionResult("failed_to_start", stderr=f"cannot start the container: {exc}")
+        finally:
+            watchdog.cancel()
+            if sock is not None:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+            try:
+                container.remove(force=True)
+            except APIError:
+                pass
+        ended: Ended = "completed"
+        if state.get("OOMKilled"):
+            ended = "oom"
+        elif killed.is_set() and not overflow:
+            ended = "timeout"
+        elif overflow:
+            ended = "output_limit"
+        elif state.get("ExitCode", 0) != 0:
+            ended = "crashed"
+        return SessionResult(ended, stderr=stderr.decode("utf-8", errors="replace"), network_isolated=True)
+
+
+def _send(raw: socket.socket, payload: bytes) -> None:
+    try:
+        raw.sendall(payload)
+        raw.shutdown(socket.SHUT_WR)
+    except OSError:  # the container died before reading it all
+        pass
+
+
+def _frames(sock: Any) -> Iterator[tuple[int, bytes]]:
+    from docker.utils.socket import frames_iter
+
+    try:
+        yield from frames_iter(sock, tty=False)
+    except (OSError, io.UnsupportedOperation):
+        return
+
+
+def _final_state(container: Any) -> dict[str, Any]:
+    from docker.errors import APIError
+
+    try:
+        container.wait(timeout=10)
+    except Exception:  # requests' timeout types vary; the kill below settles it
+        try:
+            container.kill()
+        except APIError:
+            pass
+    try:
+        container.reload()
+        return dict(container.attrs.get("State", {}))
+    except APIError:
+        return {}
