@@ -6,6 +6,7 @@ directly with a fake or local backend.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -14,15 +15,37 @@ from grader import __version__
 from grader.challenges import Challenge, Visibility
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus
 from grader.scoring import score_outcome, unrun_result
-from grader.submission import Entry, open_submission
+from grader.submission import opened_submission
 from sandbox.backend import Backend, ChallengeRun, RunOutcome
 
 Progress = Callable[[ChallengeResult], None]
 
 
-def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
-    """The backend request for one challenge: its solution and the test files of ``visibilities``."""
+CANARY_SOURCE = """\
+def {name}_pass():
+    assert sorted([3, 1, 2]) == [1, 2, 3]
+
+
+def {name}_fail():
+    assert sum([1, 1]) == 3, "this check must fail"
+"""
+
+
+def challenge_run(
+    challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility], *, canary: bool = True
+) -> ChallengeRun:
+    """The backend request for one challenge: its solution and the test files of ``visibilities``.
+
+    With ``canary``, each phase also gets a test file of two canaries with names made for
+    this run: one must pass and one must fail. Code that rewrites pytest's verdicts
+    (a patched reporter, a forged record) turns them too, and ``score_outcome`` sees it.
+    """
+    visibilities = tuple(visibilities)
     files = tuple((f"{v}/{p.name}", p.read_bytes()) for v in visibilities for p in challenge.test_files(v))
+    name = f"test_{secrets.token_hex(8)}" if canary else ""
+    if canary:
+        source = CANARY_SOURCE.format(name=name).encode()
+        files += tuple((f"{v}/{name}.py", source) for v in visibilities)
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=solution,
@@ -31,6 +54,7 @@ def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[
         time_limit=challenge.time_limit,
         test_timeout=challenge.test_timeout,
         binds=challenge.binds,
+        canary=name,
     )
 
 
@@ -42,16 +66,17 @@ def grade(
     visibilities: tuple[Visibility, ...] = ("public", "hidden"),
     progress: Progress | None = None,
 ) -> GradeResult:
-    """Grade ``submission`` (a folder of ``<challenge-id>/solution.py``) on ``challenges``."""
+    """Grade ``submission`` (a folder of ``<challenge-id>/solution.py``, or an archive of one)
+    on ``challenges``."""
     started = time.monotonic()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    sub = open_submission(submission)
+    with opened_submission(submission) as sub:
+        entries = {challenge.id: sub.entry(challenge.id) for challenge in challenges}
+        notes = sub.notes()
     results: dict[str, ChallengeResult] = {}
     runs: list[ChallengeRun] = []
-    entries: dict[str, Entry] = {}
     for challenge in challenges:
-        entry = sub.entry(challenge.id)
-        entries[challenge.id] = entry
+        entry = entries[challenge.id]
         if not entry.present:
             results[challenge.id] = unrun_result(
                 challenge,
@@ -69,12 +94,15 @@ def grade(
             progress(results[challenge.id])
 
     by_id = {c.id: c for c in challenges}
+    canaries = {run.challenge_id: run.canary for run in runs}
     outcomes: list[RunOutcome] = []
 
     def on_done(outcome: RunOutcome) -> None:
         outcomes.append(outcome)
         challenge = by_id[outcome.challenge_id]
-        result = score_outcome(challenge, outcome, visibilities, entries[challenge.id].notes)
+        result = score_outcome(
+            challenge, outcome, visibilities, entries[challenge.id].notes, canary=canaries[challenge.id]
+        )
         results[challenge.id] = result
         if progress:
             progress(result)
@@ -82,7 +110,6 @@ def grade(
     backend.run(runs, on_done=on_done)
 
     ordered = tuple(results[c.id] for c in challenges)
-    notes = sub.notes()
     if outcomes and not all(o.network_isolated for o in outcomes) and backend.name == "local":
         notes.append("the network was not cut off: this host does not allow a new network namespace")
     infra_failed = any(o.ended == "failed_to_start" for o in outcomes)
@@ -104,4 +131,5 @@ def grade(
         notes=tuple(notes),
         grader_version=__version__,
         started_at=started_at,
+        sandbox=backend.details,
     )

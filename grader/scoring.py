@@ -122,9 +122,40 @@ def score_outcome(
     outcome: RunOutcome,
     visibilities: Iterable[Visibility],
     notes: tuple[str, ...] = (),
+    *,
+    canary: str = "",
 ) -> ChallengeResult:
-    """The verdict on one challenge from what the backend observed."""
+    """The verdict on one challenge from what the backend observed.
+
+    ``canary`` names the run's canary tests (see ``grading.challenge_run``): when the
+    tests ran to the end but a canary's verdict is not the one it must have, the
+    results cannot be trusted and the challenge is an error that scores nothing."""
+    visibilities = tuple(visibilities)
     specs = challenge.tests_of(visibilities)
+    tampering = _tampering(outcome, visibilities, canary) if canary else ""
+    if tampering:
+        return ChallengeResult(
+            id=challenge.id,
+            title=challenge.title,
+            status=ChallengeStatus.ERROR,
+            score=0.0,
+            max_score=challenge.max_score(visibilities),
+            message=tampering,
+            tests=tuple(
+                TestResult(
+                    s.name,
+                    s.visibility,
+                    TestStatus.ERROR,
+                    0.0,
+                    _points(challenge, s, specs),
+                    message=NOT_RUN + "the test run was tampered with",
+                    rubric=s.rubric,
+                )
+                for s in specs
+            ),
+            duration=outcome.duration,
+            notes=notes,
+        )
     by_test: dict[tuple[str, str], list[TestRecord]] = {}
     for record in outcome.tests:
         by_test.setdefault((record.visibility, record.name), []).append(record)
@@ -158,6 +189,23 @@ def score_outcome(
     )
 
 
+def _tampering(outcome: RunOutcome, visibilities: tuple[Visibility, ...], canary: str) -> str:
+    """Why the canaries say the verdicts were tampered with, or "" when they do not."""
+    if outcome.ended != "completed" or not outcome.import_ok or outcome.collect_errors:
+        return ""  # the run did not get to the end; its verdicts are already not passes
+    got = {(t.visibility, t.name): t.status for t in outcome.tests}
+    for visibility in visibilities:
+        passing = got.get((visibility, f"{canary}_pass"))
+        failing = got.get((visibility, f"{canary}_fail"))
+        if passing != "passed" or failing != "failed":
+            return (
+                "the test run was tampered with: a control check that must "
+                + ("fail did not fail" if failing != "failed" else "pass did not pass")
+                + " (does solution.py patch pytest, its reports or the harness?)"
+            )
+    return ""
+
+
 def _challenge_verdict(
     challenge: Challenge, outcome: RunOutcome, tests: tuple[TestResult, ...], all_passed: bool
 ) -> tuple[ChallengeStatus, str]:
@@ -168,6 +216,13 @@ def _challenge_verdict(
             ChallengeStatus.TIMEOUT,
             f"the challenge's time limit ({challenge.time_limit:g} s) ran out",
         )
+    if outcome.leftover_processes and outcome.ended == "completed":
+        return ChallengeStatus.ERROR, (
+            f"solution.py left {outcome.leftover_processes} process(es) running after its tests; "
+            "the sandbox killed them (do not start background processes)"
+        )
+    if outcome.ended == "oom":
+        return ChallengeStatus.ERROR, "the test process ran out of memory and was killed"
     if outcome.ended == "failed_to_start":
         detail = outcome.stderr.strip().splitlines()[-1:] or ["no output"]
         return ChallengeStatus.ERROR, f"the sandbox could not start the tests ({detail[0][:300]})"
