@@ -13,9 +13,13 @@ import importlib.machinery
 import os
 import stat
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.archive import ARCHIVE_SUFFIXES, extract, is_archive
 from grader.errors import SubmissionError
 
 MAX_SOLUTION_BYTES = 256 * 1024
@@ -61,14 +65,27 @@ class Submission:
         return suspicious_files(self.path, "")
 
 
+@contextmanager
+def opened_submission(path: str | os.PathLike[str]) -> Iterator[Submission]:
+    """The submission at ``path``, a folder or an archive (unpacked into a private temporary
+    folder that is removed when the block ends)."""
+    p = Path(path)
+    if p.is_file() and is_archive(p):
+        with tempfile.TemporaryDirectory(prefix="grader-submission-") as tmp:
+            yield Submission(extract(p, Path(tmp)))
+        return
+    yield open_submission(p)
+
+
 def open_submission(path: str | os.PathLike[str]) -> Submission:
-    """The submission at ``path``, or ``SubmissionError`` when it is not a readable folder."""
+    """The submission folder at ``path``, or ``SubmissionError`` when it is not a readable folder."""
     p = Path(path)
     if not p.exists():
         raise SubmissionError(f"submission {p} does not exist")
     if not p.is_dir():
         raise SubmissionError(
-            f"submission {p} is a file; give a folder laid out as <challenge-id>/solution.py"
+            f"submission {p} is a file; give a folder laid out as <challenge-id>/solution.py, "
+            f"or an archive of one ({', '.join(ARCHIVE_SUFFIXES)})"
         )
     if not os.access(p, os.R_OK | os.X_OK):
         raise SubmissionError(f"submission {p} cannot be read")
