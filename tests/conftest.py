@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,18 @@ MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py
 def pack() -> dict[str, Challenge]:
     """The built-in challenge pack."""
     return load_pack()
+
+
+@pytest.fixture(scope="session")
+def fast_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Challenge]:
+    """model-basics and crud with an 8 s challenge limit and a 1 s test limit."""
+    root = tmp_path_factory.mktemp("pack")
+    for cid in ("model-basics", "crud"):
+        shutil.copytree(builtin_pack() / cid, root / cid)
+        meta = root / cid / "challenge.toml"
+        text = meta.read_text().replace("time_limit = 60", "time_limit = 8")
+        meta.write_text(text.replace("test_timeout = 10", "test_timeout = 1"))
+    return load_pack(root)
 
 
 @pytest.fixture

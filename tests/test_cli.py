@@ -37,6 +37,25 @@ def test_list_text_and_show(runner):
     assert "What is checked" in shown.output and "String(80)" in shown.output
 
 
+def test_docker_without_an_engine_says_how_to_start_one(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    result = runner.invoke(cli, ["grade", ".", "--backend", "docker"])
+    assert result.exit_code == 3, result.output
+    assert "no Docker engine is reachable" in result.stderr and "--backend local" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_auto_without_an_engine_warns_once_and_grades_locally(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    sub = tmp_path / "sub" / "model-basics"
+    sub.mkdir(parents=True)
+    (sub / "solution.py").write_text(MODEL_BASICS_OK)
+    result = runner.invoke(cli, ["grade", str(sub.parent), "-c", "model-basics", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("warning:") == 1 and "read and change" in result.stderr
+    assert json.loads(result.stdout)["backend"] == "local"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -45,7 +64,6 @@ def test_list_text_and_show(runner):
         (["grade", "pyproject.toml"], "is a file"),
         (["grade", ".", "--challenge", "nope"], "unknown challenge nope"),
         (["grade", ".", "--challenges", "/definitely/not/here"], "does not exist"),
-        (["grade", ".", "--backend", "docker"], "docker backend"),
         (["check", "/definitely/not/here"], "is not a folder"),
     ],
     ids=[
@@ -54,7 +72,6 @@ def test_list_text_and_show(runner):
         "grade-file",
         "grade-unknown-id",
         "bad-pack-dir",
-        "docker-absent",
         "check-missing-path",
     ],
 )
@@ -123,7 +140,9 @@ def test_check_passes_and_points_into_the_candidates_file(runner, tmp_path):
 
 def test_grade_json_follows_schema_v1(runner, make_submission):
     sub = make_submission({"model-basics": MODEL_BASICS_OK})
-    result = runner.invoke(cli, ["grade", str(sub), "--format", "json", "-c", "model-basics"])
+    result = runner.invoke(
+        cli, ["grade", str(sub), "--format", "json", "-c", "model-basics", "--backend", "local"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {

@@ -7,51 +7,22 @@ Time limits come from a copy of the pack with short limits, so nothing waits lon
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from grader.challenges import builtin_pack, load_pack
+from grader.challenges import builtin_pack
 from grader.grading import grade
 from grader.results import ChallengeStatus
 from sandbox.local import LocalBackend
 from tests.conftest import MODEL_BASICS_OK
-
-CRUD_OK = (builtin_pack() / "crud" / "solutions" / "reference.py").read_text()
-
-
-@pytest.fixture(scope="module")
-def fast_pack(tmp_path_factory) -> dict:
-    """model-basics and crud with an 8 s challenge limit and a 1 s test limit."""
-    root = tmp_path_factory.mktemp("pack")
-    for cid in ("model-basics", "crud"):
-        shutil.copytree(builtin_pack() / cid, root / cid)
-        meta = root / cid / "challenge.toml"
-        text = meta.read_text().replace("time_limit = 60", "time_limit = 8")
-        meta.write_text(text.replace("test_timeout = 10", "test_timeout = 1"))
-    return load_pack(root)
+from tests.hostile import CRUD_OK, HEADER, hostile_pair
 
 
 def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
-    sub = tmp_path / "sub"
-    for cid, source in (("model-basics", hostile), ("crud", honest)):
-        (sub / cid).mkdir(parents=True, exist_ok=True)
-        (sub / cid / "solution.py").write_text(source)
-    started = time.monotonic()
-    result = grade(str(sub), [pack["model-basics"], pack["crud"]], LocalBackend(jobs=2))
-    elapsed = time.monotonic() - started
-    hostile_result, honest_result = result.challenges
-    assert honest_result.status is ChallengeStatus.PASSED, honest_result
-    assert honest_result.score == honest_result.max_score
-    assert hostile_result.status is not ChallengeStatus.PASSED
-    return hostile_result, elapsed
-
-
-HEADER = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+    return hostile_pair(tmp_path, pack, LocalBackend(jobs=2), hostile, honest)
 
 
 @pytest.mark.parametrize(

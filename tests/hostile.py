@@ -1,0 +1,52 @@
+"""Grading a hostile solution beside an honest one, on any backend.
+
+Time limits come from a copy of the pack with short limits (``fast_pack`` in
+conftest), so nothing waits long.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from grader.challenges import Challenge, builtin_pack
+from grader.grading import grade
+from grader.results import ChallengeResult, ChallengeStatus
+from sandbox.backend import Backend
+
+HEADER = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+CRUD_OK = (builtin_pack() / "crud" / "solutions" / "reference.py").read_text()
+MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py").read_text()
+
+
+def hostile_pair(
+    tmp_path: Path,
+    pack: dict[str, Challenge],
+    backend: Backend,
+    hostile: str,
+    honest: str = CRUD_OK,
+    *,
+    hostile_id: str = "model-basics",
+    extra_files: dict[str, str] | None = None,
+) -> tuple[ChallengeResult, float]:
+    """Grade ``hostile`` as ``hostile_id`` beside the honest other challenge; check that the
+    honest one keeps full marks and the hostile one does not pass. The hostile result and
+    the time the grading took."""
+    honest_id = "crud" if hostile_id == "model-basics" else "model-basics"
+    if honest_id == "model-basics" and honest is CRUD_OK:
+        honest = MODEL_BASICS_OK
+    sub = tmp_path / "sub"
+    for cid, source in ((hostile_id, hostile), (honest_id, honest)):
+        (sub / cid).mkdir(parents=True, exist_ok=True)
+        (sub / cid / "solution.py").write_text(source)
+    for rel, text in (extra_files or {}).items():
+        (sub / rel).parent.mkdir(parents=True, exist_ok=True)
+        (sub / rel).write_text(text)
+    started = time.monotonic()
+    result = grade(str(sub), [pack[hostile_id], pack[honest_id]], backend)
+    elapsed = time.monotonic() - started
+    hostile_result, honest_result = result.challenges
+    assert honest_result.status is ChallengeStatus.PASSED, honest_result
+    assert honest_result.score == honest_result.max_score
+    assert hostile_result.status is not ChallengeStatus.PASSED, hostile_result
+    return hostile_result, elapsed
