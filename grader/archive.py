@@ -161,7 +161,8 @@ def extract(path: Path, dest: Path) -> Path:
     """Unpack ``path`` into the empty folder ``dest``; the submission folder inside it.
 
     When the archive holds a single top folder that is not itself a challenge folder
-    (a zipped submission folder), that folder is the submission. ``SubmissionError`` says why an archive is refused.
+    (a zipped submission folder), that folder is the submission. ``SubmissionError``
+    says why an archive is refused.
     """
     writer = _Writer(dest)
     shown = path.name

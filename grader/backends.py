@@ -1,7 +1,8 @@
 """Choosing where candidate code runs, and saying plainly what each choice protects.
 
 Tiers, strongest first: Docker (an engine is reachable), then the local
-backend. ``auto`` takes the first this host offers. ``grader sandbox status``
+backend inside bubblewrap (a working ``bwrap`` on PATH), then the local backend
+with rlimits only. ``auto`` takes the first this host offers. ``grader sandbox status``
 lists them all with what is missing for each.
 """
 
@@ -16,8 +17,9 @@ from sandbox.backend import Backend
 Notice = Callable[[str], None]
 
 RLIMITS_WARNING = (
-    "warning: no Docker engine; grading on the local backend, where the submission's code can "
-    "read and change this user's files. For isolation, start Docker (then `grader sandbox build`)."
+    "warning: no Docker engine and no bwrap; grading with rlimits only, where the submission's "
+    "code can read and change this user's files. For isolation, `apt install bubblewrap` "
+    "(or your distribution's package) or start Docker."
 )
 
 
@@ -48,7 +50,6 @@ def make_backend(
         except DockerUnavailable as exc:
             if name == "docker":
                 raise BackendError(str(exc)) from None
-            say(RLIMITS_WARNING)
         else:
             try:
                 return DockerBackend(jobs, client=client, runtime=runtime, progress=say)
@@ -58,7 +59,10 @@ def make_backend(
         raise BackendError("--runtime applies to the docker backend only")
     from sandbox.local import LocalBackend
 
-    return LocalBackend(jobs=jobs)
+    local = LocalBackend(jobs=jobs)
+    if local.isolation == "rlimits":
+        say(RLIMITS_WARNING)
+    return local
 
 
 def tiers() -> list[Tier]:
@@ -69,7 +73,7 @@ def tiers() -> list[Tier]:
     try:
         client = connect(timeout=5)
     except DockerUnavailable as exc:
-        found.append(Tier("docker", "container", False, str(exc)))
+        found.append(Tier("docker", "docker", False, str(exc)))
     else:
         base = base_image()
         tag, image_id = current_image(client, base)
@@ -81,8 +85,22 @@ def tiers() -> list[Tier]:
                 f"(base {base}; GRADER_BASE_IMAGE or --base-image change it), or let the first "
                 "grading build it"
             )
-        found.append(Tier("docker", "container", True, detail))
+        found.append(Tier("docker", "docker", True, detail))
         client.close()
+    from sandbox.local import find_bwrap
+
+    bwrap = find_bwrap()
+    found.append(
+        Tier(
+            "local",
+            "bwrap",
+            bwrap is not None,
+            f"bubblewrap at {bwrap}: every namespace unshared, only Python's files bound read-only, "
+            "a private /tmp"
+            if bwrap
+            else "no working bwrap on PATH: install the distribution's package (`apt install bubblewrap`)",
+        )
+    )
     found.append(
         Tier(
             "local",

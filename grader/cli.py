@@ -209,8 +209,9 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     show_default=True,
     help=(
         "Where candidate code runs: docker (one hardened container per submission), "
-        "local (limited processes of this machine; no file isolation), or auto: docker "
-        "when an engine is reachable (building the image on first use), else local."
+        "local (processes of this machine: inside bubblewrap where bwrap works, else with "
+        "rlimits only), or auto: docker when an engine is reachable (building the image on "
+        "first use), else local. `grader sandbox status` shows what this host offers."
     ),
 )
 @click.option(
@@ -320,7 +321,7 @@ def sandbox_status() -> None:
     chosen = next(t for t in found if t.available)
     for tier in found:
         mark = "yes" if tier.available else "no "
-        click.echo(f"{tier.name:<7} {mark}  {tier.detail}")
+        click.echo(f"{tier.name + ' / ' + tier.isolation:<17} {mark}  {tier.detail}")
     click.echo(f"--backend auto uses: {chosen.name} ({chosen.isolation})")
 
 

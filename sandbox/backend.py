@@ -232,8 +232,6 @@ class SessionResult:
     ended: Ended  # "completed" when the supervisor exited by itself
     stderr: str = ""
     frames: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
-    network_isolated: bool | None = None  # None: as each job's harness reported
-    note: str = ""
 
 
 class FrameReader:
@@ -341,6 +339,11 @@ class Backend(abc.ABC):
         self.jobs = max(1, jobs or 1)
 
     @property
+    def network_cut_off(self) -> bool:
+        """The boundary itself has no network (else each harness reports whether it cut it)."""
+        return False
+
+    @property
     @abc.abstractmethod
     def isolation(self) -> str:
         """A short description of the isolation this backend gives (for reports)."""
@@ -412,6 +415,8 @@ class Backend(abc.ABC):
                 exit_code=header["exit_code"],
             )
             outcome = replace(outcome, leftover_processes=header["leftover"])
+            if self.network_cut_off:
+                outcome = replace(outcome, network_isolated=True)
             with lock:
                 phases[part.slot][part.phase] = outcome
                 if all(ph in phases[part.slot] for ph in expected(session, part.slot)):
@@ -421,10 +426,7 @@ class Backend(abc.ABC):
         any_frame = any(phases)
         final = single or (not any_frame and result.ended != "timeout")
         for slot, run in enumerate(runs):
-            outcome = done[slot]
-            if outcome is not None:
-                if result.network_isolated is not None:
-                    done[slot] = replace(outcome, network_isolated=result.network_isolated)
+            if done[slot] is not None:
                 continue
             if not final:
                 continue  # run again, on its own

@@ -297,6 +297,10 @@ class DockerBackend(Backend):
         return f"docker ({self.runtime})" if self.runtime else "docker"
 
     @property
+    def network_cut_off(self) -> bool:
+        return True
+
+    @property
     def details(self) -> dict[str, Any]:
         return {"image": self.image, "image_id": self.image_id, "runtime": self.runtime or "default"}
 
@@ -411,7 +415,7 @@ class DockerBackend(Backend):
             ended = "output_limit"
         elif state.get("ExitCode", 0) != 0:
             ended = "crashed"
-        return SessionResult(ended, stderr=stderr.decode("utf-8", errors="replace"), network_isolated=True)
+        return SessionResult(ended, stderr=stderr.decode("utf-8", errors="replace"))
 
 
 def _send(raw: socket.socket, payload: bytes) -> None:

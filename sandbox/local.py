@@ -1,7 +1,20 @@
-"""The local backend: each challenge in a limited subprocess on this machine.
+"""The local backend: a submission's challenges in limited processes on this machine.
 
-Weaker than Docker and said so in every report: the process runs as the user
-who runs the grader and can read what that user can read. What it does give:
+Two tiers, said in every report (``isolation``):
+
+``bwrap`` (where a working ``bwrap`` from the distribution is on PATH): the
+supervisor runs inside bubblewrap with every namespace unshared (user, pid,
+network, ipc, uts, cgroup), so the network is loopback only and ``/proc``
+shows only the sandbox's processes; only what the interpreter needs is bound,
+read-only (``/usr``, the libraries, the Python prefixes, a private copy of the
+harness), with any installed ``grader`` package (which carries the hidden
+tests) masked; ``/tmp`` and the working folder are a private tmpfs; no home
+folder, no host ``/etc`` beyond the loader cache; ``--die-with-parent``,
+``--new-session``, all capabilities dropped. Killing bwrap ends every process
+of the sandbox, detached or not.
+
+``rlimits`` (no bwrap): the process runs as the user who runs the grader and
+can read and change what that user can. Both tiers give:
 
 - one ``python -I`` supervisor per submission, in a session of its own,
   which forks a child per challenge and phase (its own process group, killed
@@ -23,11 +36,13 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, Literal
 
 from sandbox.backend import (
     Backend,
@@ -42,6 +57,75 @@ from sandbox.backend import (
 
 STDERR_CAP = 16 * 1024
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.supervisor import main; main()"
+BWRAP_HARNESS = "/opt/grader/harness"  # where the harness copy appears inside bwrap
+Tier = Literal["auto", "bwrap", "rlimits"]
+_BWRAP_PROBE: dict[str, str | None] = {}
+
+
+def find_bwrap() -> str | None:
+    """The path of a ``bwrap`` that really works here (probed once per process), or None."""
+    if "path" not in _BWRAP_PROBE:
+        path = shutil.which("bwrap")
+        if path is not None:
+            probe = [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                     "--new-session", "--cap-drop", "ALL", "--", "/bin/true"]  # fmt: skip
+            try:
+                done = subprocess.run(probe, capture_output=True, timeout=10, check=False)
+                if done.returncode != 0:
+                    path = None
+            except (OSError, subprocess.TimeoutExpired):
+                path = None
+        _BWRAP_PROBE["path"] = path
+    return _BWRAP_PROBE["path"]
+
+
+def _prefixes() -> list[str]:
+    """The Python installation this grader runs on: what bwrap must bind for it to start."""
+    found: list[str] = []
+    for candidate in (
+        sys.prefix,
+        sys.base_prefix,
+        os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))),
+    ):
+        real = os.path.realpath(candidate)
+        for path in {candidate, real}:
+            if path not in found and os.path.isdir(path):
+                found.append(path)
+    return found
+
+
+def bwrap_command(bwrap: str, harness_copy: str) -> list[str]:
+    """bubblewrap's arguments for a supervisor that sees only what Python needs."""
+    cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+           "--clearenv", "--setenv", "LC_ALL", "C.UTF-8", "--setenv", "HOME", "/tmp",
+           "--setenv", "TMPDIR", "/tmp", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+           "--ro-bind", "/usr", "/usr"]  # fmt: skip
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    cmd += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    masks: list[str] = []
+    for prefix in _prefixes():
+        cmd += ["--ro-bind", prefix, prefix]
+        for site in Path(prefix).glob("lib*/python3*/site-packages"):
+            if (site / "grader").is_dir():
+                masks.append(str(site / "grader"))  # the installed pack: hidden tests
+    for mask in masks:
+        cmd += ["--tmpfs", mask]
+    cmd += ["--ro-bind", harness_copy, BWRAP_HARNESS, "--chdir", "/tmp", "--"]
+    return [*cmd, python_executable(), "-I", "-c", _BOOT, BWRAP_HARNESS]
+
+
+def copy_harness(dest: Path) -> None:
+    """Copy the harness (and only it) to ``dest``, for a sandbox that must not see the project."""
+    root = harness_root() / "sandbox"
+    (dest / "sandbox" / "harness").mkdir(parents=True)
+    for name in ("__init__.py", "protocol.py"):
+        shutil.copy(root / name, dest / "sandbox" / name)
+    for path in (root / "harness").glob("*.py"):
+        shutil.copy(path, dest / "sandbox" / "harness" / path.name)
 
 
 class _CappedReader(threading.Thread):
@@ -109,6 +193,7 @@ class LocalBackend(Backend):
         file_size_mb: int = 64,
         open_files: int = 256,
         isolate_network: bool = True,
+        tier: Tier = "auto",
     ) -> None:
         super().__init__(jobs if jobs is not None else min(4, os.cpu_count() or 1))
         self.memory_mb = memory_mb
@@ -116,10 +201,17 @@ class LocalBackend(Backend):
         self.file_size_mb = file_size_mb
         self.open_files = open_files
         self.isolate_network = isolate_network
+        self.bwrap = find_bwrap() if tier != "rlimits" else None
+        if tier == "bwrap" and self.bwrap is None:
+            raise RuntimeError("no working bwrap on PATH (install the distribution's bubblewrap)")
 
     @property
     def isolation(self) -> str:
-        return "rlimits"
+        return "bwrap" if self.bwrap else "rlimits"
+
+    @property
+    def network_cut_off(self) -> bool:
+        return self.bwrap is not None
 
     def _job_options(self, run: ChallengeRun) -> dict[str, Any]:
         limits = {
@@ -130,10 +222,14 @@ class LocalBackend(Backend):
         }
         if os.getuid() != 0:  # root ignores RLIMIT_NPROC; for others it counts every process
             limits["nproc"] = _user_process_count() + self.max_processes
-        return {"isolate_network": self.isolate_network, "rlimits": limits}
+        # Under bwrap the network namespace is already empty (and a nested one is refused).
+        return {"isolate_network": self.isolate_network and not self.bwrap, "rlimits": limits}
 
-    def command(self, work: str) -> list[str]:
-        """The command that starts the supervisor (a subclass may wrap it)."""
+    def command(self, base: str) -> list[str]:
+        """The command that starts the supervisor: inside bwrap, or as a plain process."""
+        if self.bwrap:
+            copy_harness(Path(base) / "harness")
+            return bwrap_command(self.bwrap, str(Path(base) / "harness"))
         return [python_executable(), "-I", "-c", _BOOT, str(harness_root())]
 
     def run_session(
@@ -142,12 +238,11 @@ class LocalBackend(Backend):
         on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
     ) -> tuple[Session, SessionResult]:
         base = tempfile.mkdtemp(prefix="grader-")
-        work = os.path.join(base, "work")
         session = Session.build(
             runs,
-            work=work,
+            work="/tmp/work" if self.bwrap else os.path.join(base, "work"),
             parallel=self.jobs,
-            clean_all=self.owns_pid_namespace,
+            clean_all=bool(self.bwrap),  # bwrap: the supervisor's pid namespace and /tmp are its own
             job_options=self._job_options,
         )
         reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
@@ -169,7 +264,7 @@ class LocalBackend(Backend):
                 start_new_session=True,
             )
         except OSError as exc:
-            return SessionResult("failed_to_start", stderr=f"cannot start Python: {exc}")
+            return SessionResult("failed_to_start", stderr=f"cannot start the sandbox: {exc}")
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         overflow = threading.Event()
         out = _CappedReader(proc.stdout, session.stream_cap, overflow, reader.feed)

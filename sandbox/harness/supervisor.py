@@ -248,11 +248,12 @@ class Supervisor:
         process groups of jobs still running; how many there were."""
         me, my_sid = os.getpid(), os.getsid(0)
         keep = set(self.active)
+        spared = {1, os.getppid()}  # a sandbox's init (bwrap's), which we cannot kill anyway
         killed: set[int] = set()
         for _ in range(50):  # a fork bomb keeps making more while we look
             found = False
             for entry in os.listdir("/proc"):
-                if not entry.isdigit() or int(entry) == me:
+                if not entry.isdigit() or int(entry) == me or int(entry) in spared:
                     continue
                 pid = int(entry)
                 try:
@@ -278,9 +279,10 @@ class Supervisor:
     def _scrub_tmp(self) -> None:
         """Remove what jobs wrote in /tmp outside the work folder (only where this
         supervisor owns the sandbox: in a container, /tmp is ours alone)."""
+        mounts = _mount_points()
         for entry in Path("/tmp").iterdir():
-            if entry == self.work:
-                continue
+            if entry == self.work or any(m == str(entry) or m.startswith(f"{entry}/") for m in mounts):
+                continue  # the work folder, or where a sandbox bound something read-only
             try:
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry, ignore_errors=True)
@@ -330,6 +332,14 @@ class Supervisor:
             job.status = status
         except ChildProcessError:
             job.status = job.status if job.status is not None else 0
+
+
+def _mount_points() -> list[str]:
+    try:
+        with open("/proc/self/mountinfo") as f:
+            return [line.split()[4] for line in f if len(line.split()) > 4]
+    except OSError:
+        return []
 
 
 def _killpg(pgid: int) -> None:
