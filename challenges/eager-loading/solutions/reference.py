@@ -1,0 +1,34 @@
+"""Reference solution for eager-loading."""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+db = SQLAlchemy()
+
+
+class Author(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    books: Mapped[list["Book"]] = relationship(back_populates="author")
+
+    def __repr__(self) -> str:
+        return f"<Author {self.name}>"
+
+
+class Book(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id"))
+
+    author: Mapped[Author] = relationship(back_populates="books")
+
+    def __repr__(self) -> str:
+        return f"<Book {self.title}>"
+
+
+def authors_with_books() -> list[Author]:
+    """Every author by name, with their books loaded in one extra SELECT (selectin)."""
+    stmt = db.select(Author).options(selectinload(Author.books)).order_by(Author.name)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,141 @@
+"""Hidden tests for eager-loading: the books must come without one query per author."""
+
+from sqlalchemy import Integer, String
+
+from sandbox.harness.checks import assert_list_of, column
+
+# 25 authors, inserted in an order that is neither ascending nor descending by
+# name (SQLite's reverse_unordered_selects is on). Author i of this list gets
+# i % 5 books, so five authors have none and the others have 1 to 4.
+AUTHORS = [
+    "Nabokov", "Calvino", "Woolf", "Achebe", "Sartre",
+    "Kafka", "Zola", "Eliot", "Proust", "Hesse",
+    "Verne", "Borges", "Orwell", "Tolstoy", "Gogol",
+    "Yeats", "Dickens", "Lessing", "Ibsen", "Rilke",
+    "Mann", "Updike", "Joyce", "Faulkner", "Queneau",
+]
+BOOKS = {name: [f"{name} volume {k}" for k in range(1, index % 5 + 1)] for index, name in enumerate(AUTHORS)}
+WITHOUT_BOOKS = sorted(name for name, titles in BOOKS.items() if not titles)
+
+
+def _seed(db, solution):
+    """Insert every author with its books, commit, and empty the session."""
+    for name in AUTHORS:
+        author = solution.Author(name=name)
+        db.session.add(author)
+        for title in BOOKS[name]:
+            author.books.append(solution.Book(title=title))
+    db.session.commit()
+    db.session.remove()
+
+
+def _authors(solution):
+    result = solution.authors_with_books()
+    return assert_list_of(result, solution.Author, "authors_with_books()")
+
+
+# --- the models -------------------------------------------------------------------
+
+
+def test_author_columns(db, solution):
+    id_column = column(solution.Author, "id")
+    assert id_column.primary_key, "Author.id should be the primary key"
+    assert isinstance(id_column.type, Integer), "Author.id should be an Integer column"
+    name = column(solution.Author, "name")
+    assert isinstance(name.type, String), "Author.name should be a String column"
+    assert name.type.length == 100, "Author.name should be String(100)"
+    assert name.nullable is False, "Author.name should be not null"
+
+
+def test_book_columns(db, solution):
+    id_column = column(solution.Book, "id")
+    assert id_column.primary_key, "Book.id should be the primary key"
+    assert isinstance(id_column.type, Integer), "Book.id should be an Integer column"
+    title = column(solution.Book, "title")
+    assert isinstance(title.type, String), "Book.title should be a String column"
+    assert title.type.length == 200, "Book.title should be String(200)"
+    assert title.nullable is False, "Book.title should be not null"
+
+
+def test_author_id_is_a_required_foreign_key(db, solution):
+    author_id = column(solution.Book, "author_id")
+    assert author_id.nullable is False, "Book.author_id should be not null"
+    author_pk = column(solution.Author, "id")
+    targets = [fk.column for fk in author_id.foreign_keys]
+    assert targets, "Book.author_id should be a foreign key"
+    assert any(target is author_pk for target in targets), (
+        "Book.author_id should be a foreign key to the Author primary key"
+    )
+
+
+def test_books_and_author_relationships(db, solution):
+    _seed(db, solution)
+    for author in db.session.scalars(db.select(solution.Author)).unique().all():
+        books = author.books
+        assert isinstance(books, list), (
+            f"Author.books should be a list of Book, got {type(books).__name__}"
+        )
+        for book in books:
+            assert isinstance(book, solution.Book), "Author.books should hold Book objects"
+            owner = book.author
+            assert isinstance(owner, solution.Author), "Book.author should be the book's Author"
+            assert owner.id == author.id, "Book.author should be the author the book belongs to"
+        assert sorted(book.title for book in books) == BOOKS[author.name], (
+            "Author.books should hold exactly the author's books"
+        )
+
+
+# --- authors_with_books -----------------------------------------------------------
+
+
+def test_authors_with_books_returns_a_list(db, solution):
+    _seed(db, solution)
+    authors = _authors(solution)
+    assert authors, "authors_with_books() returned no authors"
+    for author in authors:
+        assert author in db.session, "authors_with_books() should return authors that belong to db.session"
+
+
+def test_authors_in_name_order(db, solution):
+    _seed(db, solution)
+    names = [author.name for author in _authors(solution)]
+    assert names == sorted(names), "authors_with_books() should return the authors by name ascending"
+
+
+def test_authors_without_books_included(db, solution):
+    _seed(db, solution)
+    names = {author.name for author in _authors(solution)}
+    missing = [name for name in WITHOUT_BOOKS if name not in names]
+    assert not missing, "authors_with_books() should include the authors who have no books"
+    assert names == set(AUTHORS), "authors_with_books() should return every author"
+
+
+def test_each_author_once(db, solution):
+    _seed(db, solution)
+    ids = [author.id for author in _authors(solution)]
+    assert len(ids) == len(set(ids)), "authors_with_books() should return each author only once"
+    assert len(ids) == len(AUTHORS), "authors_with_books() should return every author"
+
+
+def test_loaded_books_are_the_authors_books(db, solution):
+    _seed(db, solution)
+    for author in _authors(solution):
+        books = list(author.books)
+        for book in books:
+            assert isinstance(book, solution.Book), "Author.books should hold Book objects"
+        assert sorted(book.title for book in books) == BOOKS[author.name], (
+            "each author returned should carry exactly its own books"
+        )
+
+
+def test_at_most_two_selects(db, solution, sql):
+    _seed(db, solution)
+    with sql.record() as log:
+        authors = solution.authors_with_books()
+        titles = [book.title for author in authors for book in author.books]
+    assert set(titles) == {t for ts in BOOKS.values() for t in ts}, "every book should be reached"
+    count = len(log.selects)
+    assert count <= 2, (
+        f"authors_with_books() and then reading every author's books and their titles "
+        f"ran {count} SELECT statements for {len(AUTHORS)} authors; at most 2 are allowed"
+    )
