@@ -1,0 +1,30 @@
+"""Known-bad: category_counts loads every category and counts with collections.Counter in Python."""
+
+from collections import Counter
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import select
+
+db = SQLAlchemy()
+
+
+class Product(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(100), nullable=False)
+    category = db.Column(db.String(50), nullable=False, index=True)
+    price = db.Column(db.Numeric(10, 2), nullable=False)
+
+
+def bulk_add_products(rows):
+    db.session.bulk_insert_mappings(Product, rows)
+    db.session.commit()
+    return len(rows)
+
+
+def product_names_in(category):
+    stmt = select(Product.name).where(Product.category == category).order_by(Product.name)
+    return list(db.session.scalars(stmt))
+
+
+def category_counts():
+    return dict(Counter(db.session.scalars(select(Product.category))))

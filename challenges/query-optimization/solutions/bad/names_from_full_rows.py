@@ -1,0 +1,29 @@
+"""Known-bad: product_names_in loads whole Product rows (price and category too) to read the names."""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import func, select
+
+db = SQLAlchemy()
+
+
+class Product(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(100), nullable=False)
+    category = db.Column(db.String(50), nullable=False, index=True)
+    price = db.Column(db.Numeric(10, 2), nullable=False)
+
+
+def bulk_add_products(rows):
+    db.session.bulk_insert_mappings(Product, rows)
+    db.session.commit()
+    return len(rows)
+
+
+def product_names_in(category):
+    products = Product.query.filter_by(category=category).order_by(Product.name).all()
+    return [p.name for p in products]
+
+
+def category_counts():
+    stmt = select(Product.category, func.count()).group_by(Product.category)
+    return dict(db.session.execute(stmt).tuples().all())

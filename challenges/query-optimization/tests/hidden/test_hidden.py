@@ -1,0 +1,176 @@
+"""Hidden tests for query-optimization: fewer INSERT executions, narrower SELECTs, counting in SQL."""
+
+import re
+
+from sqlalchemy import Float, Integer, Numeric, String
+
+from sandbox.harness.checks import assert_list_of, column, count_rows, indexed_columns
+
+# Inserted in this order, which is neither ascending nor descending by name
+# inside any category (SQLite's reverse_unordered_selects is on).
+PRODUCTS = [
+    ("Teapot", "kitchen", 24.5),
+    ("Desk lamp", "office", 31.99),
+    ("Colander", "kitchen", 12.0),
+    ("Whisk", "kitchen", 4.75),
+    ("Stapler", "office", 9.99),
+    ("Garden hose", "garden", 27.3),
+    ("Apron", "kitchen", 15.0),
+    ("Binder", "office", 3.49),
+    ("Rake", "garden", 19.95),
+    ("Kettle", "kitchen", 39.9),
+    ("Paper clips", "office", 1.25),
+]
+KITCHEN = ["Apron", "Colander", "Kettle", "Teapot", "Whisk"]
+OFFICE = ["Binder", "Desk lamp", "Paper clips", "Stapler"]
+COUNTS = {"kitchen": 5, "office": 4, "garden": 2}
+
+
+def _seed(db, Product):
+    """Insert PRODUCTS with the ORM (not through the candidate's bulk function)."""
+    for name, category, price in PRODUCTS:
+        db.session.add(Product(name=name, category=category, price=price))
+    db.session.commit()
+    db.session.remove()
+
+
+def _rows(n):
+    categories = ["books", "games", "music", "tools", "toys"]
+    return [
+        {
+            "name": f"Item {i:04d}",
+            "category": categories[i % len(categories)],
+            "price": round(1 + i * 0.37, 2),
+        }
+        for i in range(n)
+    ]
+
+
+def _stored(db, Product):
+    """(name, category, price as float) of every stored row, read from a fresh session."""
+    db.session.remove()
+    products = db.session.scalars(db.select(Product)).all()
+    return sorted((p.name, p.category, round(float(p.price), 2)) for p in products)
+
+
+def _column_labels(Product, attribute):
+    """The names a cursor description may give the column: plain, or labelled with the table."""
+    name = column(Product, attribute).name.lower()
+    table = Product.__table__.name.lower()
+    return name, re.compile(rf"{re.escape(table)}(_\d+)?_{re.escape(name)}")
+
+
+# --- the model --------------------------------------------------------------------
+
+
+def test_product_columns(db, solution):
+    id_column = column(solution.Product, "id")
+    assert id_column.primary_key, "id should be the primary key"
+    assert isinstance(id_column.type, Integer), "id should be an Integer column"
+    name = column(solution.Product, "name")
+    assert isinstance(name.type, String) and name.type.length == 100, "name should be String(100)"
+    assert name.nullable is False, "name should be not null"
+    category = column(solution.Product, "category")
+    assert isinstance(category.type, String) and category.type.length == 50, "category should be String(50)"
+    assert category.nullable is False, "category should be not null"
+    price = column(solution.Product, "price")
+    # Float is not a subclass of Numeric in SQLAlchemy 2.1 (it is in 2.0): test it first.
+    if not isinstance(price.type, Float):
+        assert isinstance(price.type, Numeric), "price should be Numeric(10, 2) or Float"
+        assert (price.type.precision, price.type.scale) == (10, 2), "price should be Numeric(10, 2) or Float"
+    assert price.nullable is False, "price should be not null"
+
+
+def test_category_is_indexed(db, solution):
+    category = column(solution.Product, "category").name
+    indexed = indexed_columns(db, solution.Product)
+    assert any(cols and cols[0] == category for cols in indexed), (
+        "the database should have an index on category (an index that starts with category)"
+    )
+
+
+# --- bulk_add_products --------------------------------------------------------------
+
+
+def test_bulk_add_stores_and_commits(db, solution):
+    rows = [{"name": n, "category": c, "price": p} for n, c, p in PRODUCTS]
+    added = solution.bulk_add_products(rows)
+    assert type(added) is int, f"bulk_add_products() should return an int, got {type(added).__name__}"
+    assert added == len(rows), "bulk_add_products() should return how many rows it inserted"
+    stored = _stored(db, solution.Product)
+    assert stored == sorted((n, c, round(p, 2)) for n, c, p in PRODUCTS), (
+        "every row should be in the database with its name, category and price after a commit"
+    )
+
+
+def test_bulk_add_empty_list(db, solution):
+    added = solution.bulk_add_products([])
+    assert type(added) is int and added == 0, "bulk_add_products([]) should return 0"
+    db.session.remove()
+    assert count_rows(db, solution.Product) == 0, "bulk_add_products([]) should insert nothing"
+
+
+def test_bulk_add_thousand_rows_in_few_inserts(db, solution, sql):
+    rows = _rows(1000)
+    with sql.record() as log:
+        added = solution.bulk_add_products(rows)
+    inserts = log.of_verb("INSERT")
+    assert type(added) is int and added == 1000, "bulk_add_products() should return 1000 for 1,000 rows"
+    assert len(inserts) <= 10, (
+        f"1,000 rows took {len(inserts)} INSERT executions; at most 10 are allowed"
+    )
+    db.session.remove()
+    assert count_rows(db, solution.Product) == 1000, "all 1,000 rows should be committed"
+
+
+# --- product_names_in ------------------------------------------------------------------
+
+
+def test_product_names_in_values(db, solution):
+    _seed(db, solution.Product)
+    kitchen = assert_list_of(solution.product_names_in("kitchen"), str, "product_names_in('kitchen')")
+    assert kitchen == KITCHEN, "product_names_in() should return the category's names, ascending"
+    office = assert_list_of(solution.product_names_in("office"), str, "product_names_in('office')")
+    assert office == OFFICE, "product_names_in() should return the category's names, ascending"
+    unknown = assert_list_of(solution.product_names_in("pets"), str, "product_names_in('pets')")
+    assert unknown == [], "product_names_in() should return [] for a category without products"
+
+
+def test_product_names_in_reads_only_names(db, solution, sql):
+    _seed(db, solution.Product)
+    with sql.record() as log:
+        solution.product_names_in("kitchen")
+    selects = log.selects
+    assert selects, "product_names_in() ran no SELECT"
+    forbidden = [_column_labels(solution.Product, "price"), _column_labels(solution.Product, "category")]
+    for stmt in selects:
+        for read in stmt.columns:
+            for plain, labelled in forbidden:
+                assert read != plain and not labelled.fullmatch(read), (
+                    f"product_names_in() ran a SELECT that reads {read!r}: "
+                    "only the name (and at most the primary key) should be read"
+                )
+
+
+# --- category_counts -----------------------------------------------------------------
+
+
+def test_category_counts_values(db, solution):
+    _seed(db, solution.Product)
+    counts = solution.category_counts()
+    assert type(counts) is dict, f"category_counts() should return a dict, got {type(counts).__name__}"
+    for key, value in counts.items():
+        assert type(key) is str, f"category_counts() keys should be str, got {type(key).__name__}"
+        assert type(value) is int, f"category_counts() values should be int, got {type(value).__name__}"
+    assert counts == COUNTS, "category_counts() should give the number of products of each category"
+
+
+def test_category_counts_one_group_by_select(db, solution, sql):
+    _seed(db, solution.Product)
+    with sql.record() as log:
+        solution.category_counts()
+    selects = log.selects
+    assert len(selects) == 1, f"category_counts() should run exactly one SELECT, it ran {len(selects)}"
+    assert re.search(r"\bGROUP\s+BY\b", selects[0].sql, re.IGNORECASE), (
+        "category_counts() should count in the database with GROUP BY"
+    )
