@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from grader import __version__
+from grader.assessment import Assessment, load_assessment
 from grader.backends import make_backend, tiers
 from grader.challenges import Challenge, load_pack, pack_dir, select
 from grader.errors import BackendError, GraderError, UsageError
@@ -154,17 +155,41 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
     click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
 
 
+def assessment_option(func: F) -> F:
+    return click.option(
+        "--assessment",
+        "-a",
+        "assessment_spec",
+        metavar="NAME|FILE",
+        help="An assessment: a built-in one (junior, mid, senior) or a TOML file of challenge "
+        "ids, weights and a time limit. Not with --challenge.",
+    )(func)
+
+
+def _chosen(
+    challenges_dir: Path | None, ids: tuple[str, ...], assessment_spec: str | None
+) -> tuple[list[Challenge], Assessment | None]:
+    pack = _pack(challenges_dir)
+    if assessment_spec is None:
+        return select(pack, ids), None
+    if ids:
+        raise UsageError("give --assessment or --challenge, not both")
+    assessment = load_assessment(assessment_spec)
+    return assessment.challenges(pack), assessment
+
+
 @cli.command()
 @click.argument("dest", type=click.Path(path_type=Path))
 @challenge_ids_option
+@assessment_option
 @challenges_option
-def kit(dest: Path, ids: tuple[str, ...], challenges_dir: Path | None) -> None:
+def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenges_dir: Path | None) -> None:
     """Write a candidate workspace to DEST: statements, starters, public tests.
 
     No hidden test, reference or known-bad solution is ever copied.
     """
-    challenges = select(_pack(challenges_dir), ids)
-    make_kit(dest, challenges)
+    challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    make_kit(dest, challenges, assessment)
     click.echo(f"wrote a kit with {len(challenges)} challenge(s) to {dest}")
     click.echo(f"candidates run `grader check` inside {dest} to test their work")
 
@@ -233,10 +258,12 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     help="Exit 1 when the score is below this percentage.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
+@assessment_option
 @challenges_option
 def grade_cmd(
     submission: Path,
     ids: tuple[str, ...],
+    assessment_spec: str | None,
     backend: str,
     runtime: str | None,
     fmt: str,
@@ -251,9 +278,11 @@ def grade_cmd(
     unless --challenge names the ones to grade. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
-    challenges = select(_pack(challenges_dir), ids)
+    challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
     chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
-    result = grade(str(submission), challenges, chosen, progress=_progress(len(challenges)))
+    result = grade(
+        str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
+    )
     report = render_json(result) if fmt == "json" else render_grade(result)
     if output is not None:
         try:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from grader import __version__
+from grader.assessment import Assessment
 from grader.challenges import Challenge, Visibility
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus
 from grader.scoring import score_outcome, unrun_result
@@ -65,6 +67,7 @@ def grade(
     *,
     visibilities: tuple[Visibility, ...] = ("public", "hidden"),
     progress: Progress | None = None,
+    assessment: Assessment | None = None,
 ) -> GradeResult:
     """Grade ``submission`` (a folder of ``<challenge-id>/solution.py``, or an archive of one)
     on ``challenges``."""
@@ -109,7 +112,8 @@ def grade(
 
     backend.run(runs, on_done=on_done)
 
-    ordered = tuple(results[c.id] for c in challenges)
+    weights = assessment.weights if assessment else {}
+    ordered = tuple(_weighted(results[c.id], weights.get(c.id, 1.0)) for c in challenges)
     if outcomes and not all(o.network_isolated for o in outcomes) and backend.name == "local":
         notes.append("the network was not cut off: this host does not allow a new network namespace")
     infra_failed = any(o.ended == "failed_to_start" for o in outcomes)
@@ -132,4 +136,17 @@ def grade(
         grader_version=__version__,
         started_at=started_at,
         sandbox=backend.details,
+        assessment=assessment.as_json() if assessment else {},
+    )
+
+
+def _weighted(result: ChallengeResult, weight: float) -> ChallengeResult:
+    if weight == 1.0:
+        return result
+    return replace(
+        result,
+        score=result.score * weight,
+        max_score=result.max_score * weight,
+        weight=weight,
+        tests=tuple(replace(t, score=t.score * weight, max_score=t.max_score * weight) for t in result.tests),
     )

@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader.assessment import Assessment
 from grader.challenges import Challenge
 from grader.errors import UsageError
 
@@ -42,7 +43,7 @@ Challenges:
 """
 
 
-def make_kit(dest: Path, challenges: Sequence[Challenge]) -> list[Path]:
+def make_kit(dest: Path, challenges: Sequence[Challenge], assessment: Assessment | None = None) -> list[Path]:
     """Write a candidate workspace for ``challenges`` into ``dest`` (new or empty); the files written."""
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise UsageError(f"{dest} already exists and is not an empty folder; choose a new folder")
@@ -60,6 +61,12 @@ def make_kit(dest: Path, challenges: Sequence[Challenge]) -> list[Path]:
             written.append(target)
     listing = "\n".join(f"- `{c.id}/` ({c.difficulty}): {c.title} — {c.summary}" for c in challenges)
     readme = dest / "README.md"
-    readme.write_text(_README.format(listing=listing), encoding="utf-8")
+    text = _README.format(listing=listing)
+    if assessment is not None:
+        hours, minutes = divmod(assessment.time_limit, 60)
+        limit = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+        heading = f"# {assessment.title}\n\n{assessment.summary}\n\n**Time limit: {limit}.**\n\n"
+        text = heading + text.replace("# Your Flask-SQLAlchemy challenges\n\n", "", 1)
+    readme.write_text(text, encoding="utf-8")
     written.append(readme)
     return written

@@ -90,6 +90,7 @@ class ChallengeResult:
     tests: tuple[TestResult, ...] = ()
     duration: float = 0.0
     notes: tuple[str, ...] = ()
+    weight: float = 1.0  # the assessment's weight, already applied to the scores
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +102,7 @@ class ChallengeResult:
             "message": self.message,
             "duration": round(self.duration, 3),
             "notes": list(self.notes),
+            "weight": self.weight,
             "tests": [t.as_json() for t in self.tests],
         }
 
@@ -121,6 +123,7 @@ class GradeResult:
     grader_version: str = ""
     started_at: str = ""
     sandbox: dict[str, Any] = field(default_factory=dict)  # backend facts: image, image_id, runtime
+    assessment: dict[str, Any] = field(default_factory=dict)  # name, title, time_limit, weights
 
     @property
     def percent(self) -> float:
@@ -138,6 +141,7 @@ class GradeResult:
             "backend": self.backend,
             "isolation": self.isolation,
             "sandbox": dict(self.sandbox),
+            "assessment": dict(self.assessment),
             "duration": round(self.duration, 3),
             "grader_version": self.grader_version,
             "started_at": self.started_at,

@@ -48,3 +48,25 @@ def test_validate_command_reports_a_surprise(runner, tmp_path):
     surprised = runner.invoke(cli, ["validate", "--challenges", str(pack)])
     assert surprised.exit_code == 1
     assert "SURPRISE" in surprised.output and "actually_bad.py" in surprised.output
+
+
+def test_every_hidden_test_has_a_rubric_line(pack):
+    missing = [f"{c.id}: {t.name}" for c in pack.values() for t in c.tests_of(("hidden",)) if not t.rubric]
+    assert missing == []
+
+
+def test_hidden_tests_are_deterministic(pack, tmp_path):
+    """The references graded five times give the same verdict, test by test, each time."""
+    from grader.grading import grade
+
+    sub = tmp_path / "references"
+    for cid, challenge in pack.items():
+        (sub / cid).mkdir(parents=True)
+        shutil.copyfile(challenge.path / "solutions" / "reference.py", sub / cid / "solution.py")
+    backend = LocalBackend()
+    runs = []
+    for _ in range(5):
+        result = grade(str(sub), list(pack.values()), backend)
+        runs.append([(c.id, t.name, str(t.status), t.score) for c in result.challenges for t in c.tests])
+    assert all(run == runs[0] for run in runs[1:])
+    assert all(status == "passed" for _cid, _name, status, _score in runs[0])
