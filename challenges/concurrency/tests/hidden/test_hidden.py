@@ -1,0 +1,325 @@
+"""Hidden tests for concurrency."""
+
+import re
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from sandbox.harness.checks import column, compiled_for
+
+
+def _open(db, solution, owner, balance):
+    """A committed account; returns its id."""
+    account = solution.Account(owner=owner, balance=balance)
+    db.session.add(account)
+    db.session.commit()
+    return account.id
+
+
+def _stored(db, solution):
+    """Every account's balance as {id: balance}, read with a column SELECT (not from objects)."""
+    Account = solution.Account
+    rows = db.session.execute(sa.select(Account.id, Account.balance)).all()
+    return {int(row[0]): int(row[1]) for row in rows}
+
+
+def _preload(db, solution, *ids):
+    """Load the accounts into db.session and keep them alive, as a caller holding them would."""
+    held = [db.session.get(solution.Account, account_id) for account_id in ids]
+    for account in held:
+        assert account is not None and account.balance is not None
+    return held
+
+
+def _assert_unchanged(db, solution, expected, what):
+    """After an error: db.session's objects, the database and the committed state all match."""
+    Account = solution.Account
+    for account_id, balance in expected.items():
+        account = db.session.get(Account, account_id)
+        assert account is not None, f"{what}: account {account_id} can no longer be found"
+        assert account.balance == balance, (
+            f"{what}: the Account object in db.session shows balance {account.balance} "
+            f"for account {account_id}, expected {balance} (nothing should have changed)"
+        )
+        assert not db.session.is_modified(account), (
+            f"{what}: account {account_id} was left modified in db.session"
+        )
+    assert not db.session.new, f"{what}: a pending new object was left in db.session"
+    assert _stored(db, solution) == expected, f"{what}: the balances in the database changed"
+    db.session.remove()
+    assert _stored(db, solution) == expected, f"{what}: the committed balances changed"
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+def test_column_types(db, solution):
+    Account = solution.Account
+    id_column = column(Account, "id")
+    assert id_column.primary_key, "id should be the primary key"
+    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
+    owner = column(Account, "owner")
+    assert isinstance(owner.type, sa.String), "owner should be a String column"
+    assert owner.type.length == 50, "owner should be String(50)"
+    assert isinstance(column(Account, "balance").type, sa.Integer), "balance should be an Integer column"
+    assert isinstance(column(Account, "version").type, sa.Integer), "version should be an Integer column"
+
+
+def test_columns_not_null_in_database(db, solution):
+    table = solution.Account.__table__
+    columns = {c["name"]: c for c in sa.inspect(db.engine).get_columns(table.name)}
+    for attribute in ("owner", "balance", "version"):
+        name = column(solution.Account, attribute).name
+        assert name in columns, f"the {attribute} column was not created in the database"
+        assert columns[name]["nullable"] is False, f"{attribute} should be NOT NULL in the database"
+
+
+def test_version_is_version_id_col(db, solution):
+    mapper = sa.inspect(solution.Account)
+    assert mapper.version_id_col is not None, "Account's mapper has no version_id_col"
+    assert mapper.version_id_col is column(solution.Account, "version"), (
+        "the mapper's version_id_col should be the version column"
+    )
+
+
+def test_stale_write_raises_stale_data_error(db, solution, other_session):
+    Account = solution.Account
+    account_id = _open(db, solution, "ada", 100)
+    mine = db.session.get(Account, account_id)
+    assert mine.balance == 100
+
+    theirs = other_session.get(Account, account_id)
+    theirs.balance = 150
+    other_session.commit()  # the other user changes the row first
+
+    mine.balance = 90  # based on a version that is no longer current
+    with pytest.raises(StaleDataError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.remove()
+    assert _stored(db, solution) == {account_id: 150}, "the stale write must not overwrite the other change"
+
+
+def test_withdraw_is_a_change_other_sessions_see(db, solution, other_session):
+    Account = solution.Account
+    account_id = _open(db, solution, "ada", 100)
+    theirs = other_session.get(Account, account_id)
+    assert theirs.balance == 100  # the other user read the account before the withdrawal
+
+    solution.withdraw(account_id, 30)
+
+    theirs.balance = 500
+    with pytest.raises(StaleDataError):
+        other_session.commit()
+    other_session.rollback()
+    db.session.remove()
+    assert _stored(db, solution) == {account_id: 70}, "the stale write must not overwrite the withdrawal"
+
+
+# --- withdraw -----------------------------------------------------------------------------------
+
+
+def test_withdraw_is_committed(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 80)
+    result = solution.withdraw(second, 25)
+    assert type(result) is int, f"withdraw should return an int, got {type(result).__name__}"
+    assert result == 55
+    db.session.remove()
+    assert _stored(db, solution) == {first: 100, second: 55}, (
+        "the withdrawal should be committed, and only that account should change"
+    )
+
+
+def test_withdraw_to_exactly_zero(db, solution):
+    account_id = _open(db, solution, "ada", 40)
+    result = solution.withdraw(account_id, 40)
+    assert type(result) is int and result == 0, "withdrawing the whole balance should leave 0"
+    db.session.remove()
+    assert _stored(db, solution) == {account_id: 0}
+
+
+def test_withdraw_overdraft_changes_nothing(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    held = _preload(db, solution, first, second)
+    with pytest.raises(ValueError):
+        solution.withdraw(first, 101)
+    _assert_unchanged(db, solution, {first: 100, second: 50}, "after withdraw raised ValueError")
+    del held
+
+
+@pytest.mark.parametrize("amount", [0, -20])
+def test_withdraw_nonpositive_amount_changes_nothing(db, solution, amount):
+    account_id = _open(db, solution, "ada", 100)
+    held = _preload(db, solution, account_id)
+    with pytest.raises(ValueError):
+        solution.withdraw(account_id, amount)
+    _assert_unchanged(db, solution, {account_id: 100}, f"after withdraw(..., {amount}) raised ValueError")
+    del held
+
+
+def test_withdraw_unknown_account_raises_lookup_error(db, solution):
+    first = _open(db, solution, "ada", 100)
+    held = _preload(db, solution, first)
+    with pytest.raises(LookupError):
+        solution.withdraw(first + 1000, 10)
+    _assert_unchanged(db, solution, {first: 100}, "after withdraw raised LookupError")
+    del held
+
+
+# --- transfer -----------------------------------------------------------------------------------
+
+
+def test_transfer_is_committed(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    third = _open(db, solution, "linus", 10)
+    solution.transfer(second, first, 30)
+    db.session.remove()
+    assert _stored(db, solution) == {first: 130, second: 20, third: 10}, (
+        "both changes should be committed, and no other account should change"
+    )
+
+
+def test_transfer_whole_balance(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    solution.transfer(first, second, 100)
+    db.session.remove()
+    assert _stored(db, solution) == {first: 0, second: 150}, "a transfer may empty the source account"
+
+
+def test_transfer_insufficient_funds_changes_nothing(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    held = _preload(db, solution, first, second)
+    with pytest.raises(ValueError):
+        solution.transfer(second, first, 51)
+    _assert_unchanged(db, solution, {first: 100, second: 50}, "after transfer raised ValueError")
+    del held
+
+
+@pytest.mark.parametrize("amount", [0, -25])
+def test_transfer_nonpositive_amount_changes_nothing(db, solution, amount):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    held = _preload(db, solution, first, second)
+    with pytest.raises(ValueError):
+        solution.transfer(first, second, amount)
+    _assert_unchanged(
+        db, solution, {first: 100, second: 50}, f"after transfer(..., {amount}) raised ValueError"
+    )
+    del held
+
+
+def test_transfer_to_same_account_raises_value_error(db, solution):
+    first = _open(db, solution, "ada", 100)
+    held = _preload(db, solution, first)
+    with pytest.raises(ValueError):
+        solution.transfer(first, first, 10)
+    _assert_unchanged(db, solution, {first: 100}, "after transfer to the same account")
+    del held
+
+
+@pytest.mark.parametrize("unknown", ["source", "target"])
+def test_transfer_unknown_account_changes_nothing(db, solution, unknown):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    missing = second + 1000
+    held = _preload(db, solution, first, second)
+    with pytest.raises(LookupError):
+        if unknown == "source":
+            solution.transfer(missing, first, 10)
+        else:
+            solution.transfer(first, missing, 10)
+    _assert_unchanged(db, solution, {first: 100, second: 50}, f"after transfer with an unknown {unknown}")
+    del held
+
+
+def test_session_usable_after_failed_transfer(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    held = _preload(db, solution, first, second)
+    with pytest.raises(ValueError):
+        solution.transfer(first, second, 1000)
+    with pytest.raises(LookupError):
+        solution.transfer(first, second + 1000, 10)
+    solution.transfer(first, second, 60)
+    assert solution.withdraw(second, 10) == 100
+    db.session.remove()
+    assert _stored(db, solution) == {first: 40, second: 100}, (
+        "transfers and withdrawals after a failed transfer should work and be committed"
+    )
+    del held
+
+
+class _FailSecondUpdate:
+    """A database that refuses the second UPDATE sent while it is installed."""
+
+    def __init__(self):
+        self.updates = 0
+        self.injected = False
+
+    def __call__(self, _conn, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith("UPDATE"):
+            self.updates += 1
+            if self.updates == 2:
+                self.injected = True
+                raise sqlite3.OperationalError("injected failure: the database refused this UPDATE")
+
+
+def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    fail = _FailSecondUpdate()
+    event_target = db.engine
+    sa.event.listen(event_target, "before_cursor_execute", fail)
+    try:
+        try:
+            solution.transfer(first, second, 30)
+        except Exception:  # which exception escapes is not specified; the state is what counts
+            pass
+    finally:
+        sa.event.remove(event_target, "before_cursor_execute", fail)
+    db.session.rollback()
+    db.session.remove()
+    stored = _stored(db, solution)
+    neither, both = {first: 100, second: 50}, {first: 70, second: 80}
+    assert stored in (neither, both), (
+        f"the database refused one of the transfer's UPDATEs (injected: {fail.injected}) and the stored "
+        f"balances became {stored}: both changes must happen in one transaction, or neither"
+    )
+
+
+# --- locked_account_query -------------------------------------------------------------------------
+
+
+def test_locked_account_query_is_select_for_update(db, solution, sql):
+    first = _open(db, solution, "ada", 100)
+    with sql.record() as log:
+        statement = solution.locked_account_query(first)
+    assert log.statements == [], "locked_account_query should return the statement without running it"
+    assert isinstance(statement, sa.Select), (
+        f"locked_account_query should return a sqlalchemy Select, got {type(statement).__name__}"
+    )
+    text = compiled_for(statement, "postgresql")
+    assert re.search(r"\bFOR\s+UPDATE\b", text, re.IGNORECASE), (
+        "compiled for PostgreSQL, the statement should end with FOR UPDATE (a row lock)"
+    )
+
+
+def test_locked_account_query_selects_that_account(db, solution):
+    ids = [_open(db, solution, name, balance) for name, balance in [("ada", 1), ("grace", 2), ("linus", 3)]]
+    db.session.remove()
+    statement = solution.locked_account_query(ids[1])
+    assert isinstance(statement, sa.Select), "locked_account_query should return a sqlalchemy Select"
+    found = db.session.scalars(statement).all()
+    assert len(found) == 1, f"the statement should select exactly one account, got {len(found)} rows"
+    account = found[0]
+    assert isinstance(account, solution.Account), "the statement should select Account objects"
+    assert (account.id, account.owner, account.balance) == (ids[1], "grace", 2), (
+        "the statement selected the wrong account"
+    )
