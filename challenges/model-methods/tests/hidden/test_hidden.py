@@ -1,0 +1,229 @@
+"""Hidden tests for model-methods."""
+
+import inspect as pyinspect
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from sandbox.harness.checks import column
+
+PASSWORD = "Tr0ub4dor&3-horse"
+
+
+def _user(solution, username, first="Ada", last="Lovelace"):
+    return solution.User(username=username, first_name=first, last_name=last)
+
+
+def _full_name(user):
+    """full_name may be a property or a method without arguments."""
+    value = user.full_name
+    if callable(value):
+        value = value()
+    assert type(value) is str, f"full_name should give a str, got {type(value).__name__}"
+    return value
+
+
+def _committed_user(db, solution, username, first="Ada", last="Lovelace", **fields):
+    user = solution.User(username=username, first_name=first, last_name=last, **fields)
+    db.session.add(user)
+    db.session.commit()
+    return user.id
+
+
+_HASHED = {}
+
+
+def _hashed_fields(db, solution):
+    """What set_password(PASSWORD) stores on a new user "ada": every column value it sets
+    (password_hash, and any salt column a solution may add). A good hash is slow on purpose,
+    so this runs once per test run; tests then build "ada" with these values. Call it first
+    in a test, before adding anything to db.session."""
+    if id(solution) not in _HASHED:
+        user = _user(solution, "ada")
+        user.set_password(PASSWORD)
+        skip = {"id", "username", "first_name", "last_name"}
+        values = {}
+        for attr in sa.inspect(solution.User).column_attrs:
+            value = getattr(user, attr.key)
+            if attr.key not in skip and value is not None:
+                values[attr.key] = value
+        db.session.rollback()  # set_password may add (or flush) the user; it must not stay
+        if user in db.session:
+            db.session.expunge(user)
+        _HASHED[id(solution)] = values
+    return dict(_HASHED[id(solution)])
+
+
+def _committed_ada(db, solution):
+    """The user "ada" with PASSWORD set, committed; returns its id."""
+    return _committed_user(db, solution, "ada", **_hashed_fields(db, solution))
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+def test_column_types(db, solution):
+    User = solution.User
+    id_column = column(User, "id")
+    assert id_column.primary_key, "id should be the primary key"
+    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
+    for name, length in [("username", 80), ("first_name", 50), ("last_name", 50), ("password_hash", 255)]:
+        col = column(User, name)
+        assert isinstance(col.type, sa.String), f"{name} should be a String column"
+        assert col.type.length == length, f"{name} should be String({length})"
+
+
+def test_username_is_unique(db, solution):
+    db.session.add(_user(solution, "ada"))
+    db.session.commit()
+    db.session.add(_user(solution, "ada", "Another", "Ada"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("missing", ["username", "first_name", "last_name"])
+def test_required_columns(db, solution, missing):
+    values = {"username": "ada", "first_name": "Ada", "last_name": "Lovelace"}
+    del values[missing]
+    db.session.add(solution.User(**values))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_password_hash_is_optional(db, solution):
+    user_id = _committed_user(db, solution, "nopass")
+    db.session.remove()
+    user = db.session.get(solution.User, user_id)
+    assert user is not None, "a user without a password should be saved"
+    assert user.password_hash is None, "password_hash should stay empty until a password is set"
+
+
+# --- full_name -----------------------------------------------------------------------------------
+
+
+def test_full_name_of_loaded_user(db, solution):
+    user_id = _committed_user(db, solution, "grace", "Grace", "Hopper")
+    db.session.remove()
+    user = db.session.get(solution.User, user_id)
+    assert _full_name(user) == "Grace Hopper", "full_name of a user read from the database"
+
+
+def test_full_name_follows_changes(db, solution):
+    user = _user(solution, "ada", "Ada", "Lovelace")
+    assert _full_name(user) == "Ada Lovelace"
+    user.first_name = "Augusta"
+    user.last_name = "King"
+    assert _full_name(user) == "Augusta King", "full_name should reflect the current first and last name"
+
+
+# --- set_password / check_password ----------------------------------------------------------------
+
+
+def test_set_password_stores_a_hash_not_the_password(db, solution):
+    fields = _hashed_fields(db, solution)
+    stored = fields.get("password_hash")
+    assert type(stored) is str and stored, "set_password should store a hash in password_hash"
+    assert PASSWORD not in stored, "password_hash contains the plain password"
+    _committed_user(db, solution, "ada", **fields)
+    db.session.remove()
+    table = solution.User.__table__
+    for row in db.session.execute(sa.select(table)).all():
+        for value in row:
+            assert PASSWORD not in str(value), "the plain password was stored in the database"
+
+
+def test_same_password_gives_different_hashes(db, solution):
+    first_hash = _hashed_fields(db, solution).get("password_hash")
+    second = _user(solution, "grace", "Grace", "Hopper")
+    second.set_password(PASSWORD)
+    assert type(first_hash) is str and type(second.password_hash) is str
+    assert first_hash != second.password_hash, (
+        "two users with the same password got the same hash: the hash should be salted"
+    )
+
+
+def test_set_password_does_not_commit(db, solution):
+    user_id = _committed_user(db, solution, "ada")
+    user = db.session.get(solution.User, user_id)
+    user.set_password(PASSWORD)
+    db.session.remove()  # the caller never committed
+    reloaded = db.session.get(solution.User, user_id)
+    assert reloaded.password_hash is None, "set_password should not commit (the caller does)"
+
+
+def test_check_password_accepts_the_password(db, solution):
+    user_id = _committed_ada(db, solution)
+    db.session.remove()
+    user = db.session.get(solution.User, user_id)
+    right = user.check_password(PASSWORD)
+    assert right is True, f"check_password with the right password should return True, got {right!r}"
+
+
+def test_check_password_rejects_a_wrong_password(db, solution):
+    user_id = _committed_ada(db, solution)
+    db.session.remove()
+    user = db.session.get(solution.User, user_id)
+    wrong = user.check_password(PASSWORD + "x")
+    assert wrong is False, f"check_password with a wrong password should return False, got {wrong!r}"
+
+
+def test_check_password_without_password_is_false(db, solution):
+    user = _user(solution, "ada")
+    for attempt in ["", PASSWORD]:
+        result = user.check_password(attempt)
+        assert result is False, f"check_password on a user with no password should be False, got {result!r}"
+    user_id = _committed_user(db, solution, "grace")
+    db.session.remove()
+    loaded = db.session.get(solution.User, user_id)
+    assert loaded.check_password("") is False
+
+
+# --- authenticate ------------------------------------------------------------------------------
+
+
+def test_authenticate_is_static_or_class_method(db, solution):
+    raw = pyinspect.getattr_static(solution.User, "authenticate", None)
+    assert raw is not None, "User has no authenticate"
+    assert isinstance(raw, (staticmethod, classmethod)), (
+        "User.authenticate should be a staticmethod or a classmethod"
+    )
+
+
+def test_authenticate_returns_the_user(db, solution):
+    fields = _hashed_fields(db, solution)
+    _committed_user(db, solution, "grace", "Grace", "Hopper")
+    ada_id = _committed_user(db, solution, "ada", **fields)
+    _committed_user(db, solution, "linus", "Linus", "Torvalds")
+    db.session.remove()
+    user = solution.User.authenticate("ada", PASSWORD)
+    assert isinstance(user, solution.User), "authenticate should return the User for the right password"
+    assert user.id == ada_id and user.username == "ada", "authenticate returned the wrong user"
+    assert user in db.session, "the returned user should belong to db.session"
+
+
+def test_authenticate_wrong_password_is_none(db, solution):
+    _committed_ada(db, solution)
+    db.session.remove()
+    assert solution.User.authenticate("ada", PASSWORD.upper()) is None, (
+        "authenticate should return None for a wrong password"
+    )
+
+
+def test_authenticate_unknown_username_is_none(db, solution):
+    _committed_ada(db, solution)
+    db.session.remove()
+    assert solution.User.authenticate("adam", PASSWORD) is None, (
+        "authenticate should return None for an unknown username"
+    )
+
+
+def test_authenticate_user_without_password_is_none(db, solution):
+    _committed_user(db, solution, "ada")
+    db.session.remove()
+    for attempt in ["", PASSWORD]:
+        assert solution.User.authenticate("ada", attempt) is None, (
+            "authenticate should return None for a user with no password set"
+        )
