@@ -32,6 +32,11 @@ def _short(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 15] + "\n[... truncated]"
 
 
+def _tail(text: str, limit: int = MAX_TEXT) -> str:
+    """The end of a traceback, where the failing line and the error are."""
+    return text if len(text) <= limit else "[... truncated]\n" + text[-(limit - 16) :]
+
+
 class _ItemState:
     def __init__(self, name: str, visibility: str, case: str) -> None:
         self.name = name
@@ -121,7 +126,7 @@ class Reporter:
         state.duration += report.duration
         if report.failed and state.status == "passed":
             state.status = "failed" if report.when == "call" else "error"
-            state.details = _short(str(report.longreprtext))
+            state.details = _tail(str(report.longreprtext))
         elif report.skipped and state.status == "passed":
             state.status = "skipped"
             longrepr = report.longrepr

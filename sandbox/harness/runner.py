@@ -200,7 +200,7 @@ def run_pytest(work: Path, job: Job, module: types.ModuleType, solution_path: Pa
         "no:legacypath",
         "-p",
         "sandbox.harness.fixtures",
-        "--tb=short",
+        "--tb=native",  # the standard library formats it: pytest's own styles parse every frame's source
         "-q",
         "-o",
         "python_files=test_*.py",
