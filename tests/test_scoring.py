@@ -147,3 +147,34 @@ def test_per_challenge_scoring_is_all_or_nothing(make_submission, model_basics, 
     assert (result.challenges[0].score, result.challenges[0].max_score) == (0, 10)
     result, _ = grade_with(make_submission, whole, lambda run: all_passing(run, pack))
     assert result.challenges[0].score == 10
+
+
+@pytest.mark.parametrize(
+    ("forged", "why"),
+    [({"fail": "passed"}, "must fail did not fail"), ({"pass": "failed"}, "must pass did not pass")],
+)
+def test_a_wrong_canary_means_tampering(make_submission, model_basics, pack, forged, why):
+    def respond(run):
+        full = all_passing(run, pack)
+        canaries = tuple(
+            record(f"{run.canary}_{kind}", forged.get(kind, default), visibility=phase)
+            for phase in ("public", "hidden")
+            for kind, default in (("pass", "passed"), ("fail", "failed"))
+        )
+        return replace(full, tests=full.tests + canaries)
+
+    sub = make_submission({model_basics.id: "db = None\n"})
+    result = grade(str(sub), [model_basics], FakeBackend(respond, canaries=False))
+    (challenge,) = result.challenges
+    assert (
+        challenge.status is ChallengeStatus.ERROR
+        and "tampered" in challenge.message
+        and why in challenge.message
+    )
+    assert challenge.score == 0
+
+
+def test_canaries_that_never_ran_are_tampering_too(make_submission, model_basics, pack):
+    sub = make_submission({model_basics.id: "db = None\n"})
+    result = grade(str(sub), [model_basics], FakeBackend(lambda run: all_passing(run, pack), canaries=False))
+    assert result.challenges[0].status is ChallengeStatus.ERROR and result.challenges[0].score == 0
