@@ -1,0 +1,144 @@
+"""Hidden tests for multiple-binds."""
+
+from typing import Any
+
+from sqlalchemy import Integer, String, select
+
+from sandbox.harness.checks import column, table_names
+
+# name -> the paths that user views; ids, names and insertion order all differ.
+USERS = {12: "grace", 3: "linus", 7: "ada", 5: "ken", 20: "barbara"}
+VIEWS = [
+    (7, "/home"), (12, "/home"), (7, "/docs"), (3, "/home"), (7, "/home"),
+    (12, "/blog"), (7, "/pricing"), (3, "/docs"),
+]
+EXPECTED = {"grace": 2, "linus": 2, "ada": 4, "ken": 0, "barbara": 0}
+
+
+def _seed_users(db: Any, solution: Any) -> None:
+    for user_id, name in USERS.items():
+        db.session.add(solution.User(id=user_id, name=name))
+        db.session.flush()
+    db.session.commit()
+
+
+def _seed_views(db: Any, solution: Any, views: list[tuple[int, str]] = VIEWS) -> None:
+    """Views stored straight through the ORM (not through record_view)."""
+    for user_id, path in views:
+        db.session.add(solution.PageView(user_id=user_id, path=path))
+    db.session.commit()
+
+
+def _stored_views(db: Any, solution: Any) -> list[tuple[int, str]]:
+    """Every page view, read straight from the analytics engine."""
+    db.session.remove()
+    query = select(solution.PageView.user_id, solution.PageView.path)
+    with db.engines["analytics"].connect() as connection:
+        return sorted((int(u), str(p)) for u, p in connection.execute(query))
+
+
+def _counts(solution: Any) -> dict[str, int]:
+    result = solution.views_per_user()
+    assert type(result) is dict, f"views_per_user should return a dict, got {type(result).__name__}"
+    for name, count in result.items():
+        assert type(name) is str, f"the keys should be user names (str), got a {type(name).__name__}"
+        assert type(count) is int, f"the counts should be int, got a {type(count).__name__}"
+    return result
+
+
+def test_user_columns(db, solution):
+    user_id = column(solution.User, "id")
+    name = column(solution.User, "name")
+    assert user_id.primary_key, "User.id should be the primary key"
+    assert isinstance(user_id.type, Integer), "User.id should be an Integer column"
+    assert isinstance(name.type, String), "User.name should be a String column"
+    assert name.type.length == 50, "User.name should be String(50)"
+    assert name.nullable is False, "User.name should be not null"
+
+
+def test_page_view_columns(db, solution):
+    view_id = column(solution.PageView, "id")
+    path = column(solution.PageView, "path")
+    user_id = column(solution.PageView, "user_id")
+    assert view_id.primary_key, "PageView.id should be the primary key"
+    assert isinstance(view_id.type, Integer), "PageView.id should be an Integer column"
+    assert isinstance(path.type, String), "PageView.path should be a String column"
+    assert path.type.length == 200, "PageView.path should be String(200)"
+    assert path.nullable is False, "PageView.path should be not null"
+    assert isinstance(user_id.type, Integer), "PageView.user_id should be an Integer column"
+    assert user_id.nullable is False, "PageView.user_id should be not null"
+    assert not user_id.foreign_keys, "PageView.user_id should have no foreign key"
+
+
+def test_user_table_only_in_default_database(db, solution):
+    name = solution.User.__table__.name
+    assert name in table_names(db), "User's table should exist in the default database"
+    assert name not in table_names(db, "analytics"), (
+        "User's table should not exist in the analytics database"
+    )
+
+
+def test_page_view_table_only_in_analytics_database(db, solution):
+    name = solution.PageView.__table__.name
+    assert name in table_names(db, "analytics"), (
+        "PageView's table should exist in the analytics database"
+    )
+    assert name not in table_names(db), "PageView's table should not exist in the default database"
+
+
+def test_record_view_commits(db, solution):
+    _seed_users(db, solution)
+    assert solution.record_view(7, "/home") is None, "record_view should return None"
+    assert solution.record_view(3, "/docs") is None, "record_view should return None"
+    assert _stored_views(db, solution) == [(3, "/docs"), (7, "/home")], (
+        "the views should be committed to the analytics database"
+    )
+    assert sorted(db.session.scalars(select(solution.User.name))) == sorted(USERS.values())
+
+
+def test_record_view_keeps_earlier_views(db, solution):
+    _seed_users(db, solution)
+    for user_id, path in VIEWS:
+        solution.record_view(user_id, path)
+    assert _stored_views(db, solution) == sorted(VIEWS), "every recorded view should be stored once"
+
+
+def test_views_per_user_counts(db, solution):
+    _seed_users(db, solution)
+    for user_id, path in VIEWS:
+        solution.record_view(user_id, path)
+    db.session.remove()
+    counts = _counts(solution)
+    assert {k: v for k, v in counts.items() if v} == {k: v for k, v in EXPECTED.items() if v}, (
+        "each user's number of views is wrong"
+    )
+
+
+def test_views_per_user_includes_users_without_views(db, solution):
+    _seed_users(db, solution)
+    _seed_views(db, solution)
+    db.session.remove()
+    counts = _counts(solution)
+    assert set(counts) == set(EXPECTED), "every user should be a key, those without views too"
+    assert counts == EXPECTED
+
+
+def test_views_per_user_without_any_views(db, solution):
+    _seed_users(db, solution)
+    db.session.remove()
+    assert _counts(solution) == dict.fromkeys(USERS.values(), 0)
+
+
+def test_views_per_user_ignores_views_of_unknown_users(db, solution):
+    _seed_users(db, solution)
+    _seed_views(db, solution, [*VIEWS, (99, "/home"), (99, "/docs"), (42, "/home")])
+    db.session.remove()
+    counts = _counts(solution)
+    assert set(counts) == set(EXPECTED), "the keys should be exactly the users' names"
+    assert counts == EXPECTED
+
+
+def test_views_per_user_with_no_users(db, solution):
+    _seed_views(db, solution, [(1, "/home")])
+    db.session.remove()
+    assert _counts(solution) == {}, "with no users the result is an empty dict"
