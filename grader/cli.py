@@ -24,6 +24,7 @@ from grader.grading import grade
 from grader.kit import make_kit
 from grader.reports import render_check, render_grade, render_json
 from grader.results import ChallengeResult, GradeResult, RunStatus
+from grader.submission import check_submission_path
 from grader.validate import Check, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -279,6 +280,7 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    check_submission_path(submission)  # bad input fails before any image is built
     chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
     result = grade(
         str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment

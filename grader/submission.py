@@ -77,6 +77,13 @@ def opened_submission(path: str | os.PathLike[str]) -> Iterator[Submission]:
     yield open_submission(p)
 
 
+def check_submission_path(path: str | os.PathLike[str]) -> None:
+    """``SubmissionError`` unless ``path`` is an archive file or a readable folder."""
+    p = Path(path)
+    if not (p.is_file() and is_archive(p)):
+        open_submission(p)
+
+
 def open_submission(path: str | os.PathLike[str]) -> Submission:
     """The submission folder at ``path``, or ``SubmissionError`` when it is not a readable folder."""
     p = Path(path)

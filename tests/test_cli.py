@@ -46,14 +46,33 @@ def test_docker_without_an_engine_says_how_to_start_one(runner, tmp_path, monkey
 
 
 def test_auto_without_an_engine_warns_once_and_grades_locally(runner, tmp_path, monkeypatch):
+    import sandbox.local
+
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setattr(sandbox.local, "_BWRAP_PROBE", {"path": None})  # and no bwrap either
     sub = tmp_path / "sub" / "model-basics"
     sub.mkdir(parents=True)
     (sub / "solution.py").write_text(MODEL_BASICS_OK)
     result = runner.invoke(cli, ["grade", str(sub.parent), "-c", "model-basics", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert result.stderr.count("warning:") == 1 and "read and change" in result.stderr
-    assert json.loads(result.stdout)["backend"] == "local"
+    data = json.loads(result.stdout)
+    assert data["backend"] == "local" and data["isolation"] == "rlimits"
+
+
+def test_auto_without_an_engine_uses_bwrap_quietly_where_it_works(runner, tmp_path, monkeypatch):
+    from sandbox.local import find_bwrap
+
+    if find_bwrap() is None:
+        pytest.skip("no working bwrap on PATH")
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    sub = tmp_path / "sub" / "model-basics"
+    sub.mkdir(parents=True)
+    (sub / "solution.py").write_text(MODEL_BASICS_OK)
+    result = runner.invoke(cli, ["grade", str(sub.parent), "-c", "model-basics", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert json.loads(result.stdout)["isolation"] == "bwrap"
 
 
 @pytest.mark.parametrize(
