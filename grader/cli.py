@@ -2,25 +2,41 @@
 
 Exit codes: 0 done (graded, or all checks passed), 1 a verdict below what was
 asked (``--min-score`` not met, a public test failing in ``check``, a surprise
-in ``validate``), 2 bad usage or bad input, 3 grading itself failed.
+in ``validate``), 2 bad usage or bad input, 3 grading itself failed, 130 a
+batch interrupted (``--resume`` goes on from there).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
 
-from grader import __version__
+from grader import __version__, github
+from grader.audience import AUDIENCES, Audience, default_audience, for_audience
+from grader.batch import Batch, find_submissions
 from grader.challenges import Challenge, load_pack, pack_dir, select
+from grader.cohort import Cohort, Row
 from grader.errors import GraderError, UsageError
 from grader.grading import grade
 from grader.kit import make_kit
-from grader.reports import render_check, render_grade, render_json
+from grader.reports import FORMATS, render, render_check
+from grader.reports.leaderboard import (
+    render_batch_json,
+    render_batch_junit,
+    render_leaderboard_html,
+    render_leaderboard_markdown,
+    render_leaderboard_text,
+)
 from grader.results import ChallengeResult, GradeResult, RunStatus
 from grader.validate import Check, validate
 from sandbox.backend import Backend
@@ -59,6 +75,99 @@ format_option = click.option(
     show_default=True,
     help="Output format.",
 )
+MACHINE_FORMATS = {"json", "junit", "html", "gradescope"}  # nothing else may share stdout with these
+
+
+def report_options(func: F) -> F:
+    """``--format`` and ``--output`` (repeatable: each output is for the format before it), ``--audience``."""
+    func = click.option(
+        "--audience",
+        type=click.Choice(AUDIENCES),
+        help=(
+            "Who reads the reports: reviewer sees everything; candidate sees hidden tests' rubric "
+            "line and status only. Default: candidate when CI is set, else reviewer."
+        ),
+    )(func)
+    func = click.option(
+        "--output",
+        "-o",
+        "outputs",
+        multiple=True,
+        metavar="PATH",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        help="Write the --format given before it to PATH (repeatable; - is standard output).",
+    )(func)
+    return click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        type=click.Choice(FORMATS),
+        help="Report format (repeatable, each with its own --output). Default: text.",
+    )(func)
+
+
+def _report_tokens(args: Sequence[str]) -> list[tuple[str, str]]:
+    """The ``--format`` and ``--output`` values on a command line, in the order given."""
+    long_names = {"--format": "format", "--output": "output"}
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(args) and args[i] != "--":
+        arg = args[i]
+        name, eq, value = arg.partition("=")
+        if name in long_names and eq:
+            found.append((long_names[name], value))
+        elif arg in long_names or arg == "-o":
+            if i + 1 < len(args):
+                found.append((long_names.get(arg, "output"), args[i + 1]))
+                i += 1
+        elif arg.startswith("-o") and not arg.startswith("--"):
+            found.append(("output", arg[2:]))
+        i += 1
+    return found
+
+
+class _ReportsCommand(click.Command):
+    """Keeps the order of ``--format`` and ``--output`` (click keeps each option's values apart)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["grader.report_tokens"] = _report_tokens(args)
+        return super().parse_args(ctx, args)
+
+
+def pair_reports(
+    tokens: Sequence[tuple[str, str]], formats: Sequence[str], outputs: Sequence[Path]
+) -> list[tuple[str, Path | None]]:
+    """Each format with where it goes (``None`` for standard output).
+
+    With one format, one ``--output`` anywhere is its file. With several, each
+    ``--output`` belongs to the ``--format`` just before it; at most one format
+    may go to standard output.
+    """
+    chosen = list(formats) or ["text"]
+    if len(chosen) == 1:
+        if len(outputs) > 1:
+            raise UsageError("one --output per --format: give another --format for each extra --output")
+        target = outputs[0] if outputs else None
+        return [(chosen[0], None if target is None or str(target) == "-" else target)]
+    pairs: list[tuple[str, Path | None]] = []
+    fmt_values, out_values = iter(chosen), iter(outputs)
+    for kind, _ in tokens:
+        if kind == "format":
+            pairs.append((next(fmt_values), None))
+        elif not pairs:
+            raise UsageError("--output must follow the --format it is for")
+        elif pairs[-1][1] is not None:
+            raise UsageError(f"two --output for --format {pairs[-1][0]}: give one each")
+        else:
+            target = next(out_values)
+            pairs[-1] = (pairs[-1][0], None if str(target) == "-" else target)
+    to_stdout = [fmt for fmt, target in pairs if target is None]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"only one format can go to standard output, not {', '.join(to_stdout)}: "
+            "give the others an --output"
+        )
+    return pairs
 
 
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
@@ -207,10 +316,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
 
-@cli.command("grade")
-@click.argument("submission", type=click.Path(path_type=Path))
-@challenge_ids_option
-@click.option(
+backend_option = click.option(
     "--backend",
     type=click.Choice(BACKENDS),
     default="auto",
@@ -220,13 +326,45 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
         "subprocesses), which auto picks; docker is not available yet."
     ),
 )
-@format_option
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
+
+
+def _reports(
+    ctx: click.Context, formats: Sequence[str], outputs: Sequence[Path]
+) -> list[tuple[str, Path | None]]:
+    return pair_reports(ctx.meta.get("grader.report_tokens", []), formats, outputs)
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(click.unstyle(content), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _emit(
+    reports: Sequence[tuple[str, Path | None]], render_one: Callable[[str, Path | None], str], summary: str
+) -> None:
+    """Write each report to its file, or standard output; say on stderr what was written."""
+    in_github = github.active()
+    written = []
+    for fmt, target in reports:
+        content = render_one(fmt, target)
+        if target is None:
+            with github.commands_stopped(in_github):
+                click.echo(content, nl=False)
+        else:
+            _write(target, content)
+            written.append(str(target))
+    if written:
+        click.echo(f"wrote {', '.join(written)}: {summary}", err=True)
+
+
+@cli.command("grade", cls=_ReportsCommand)
+@click.argument("submission", type=click.Path(path_type=Path))
+@challenge_ids_option
+@backend_option
+@report_options
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
@@ -235,12 +373,15 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
 @challenges_option
+@click.pass_context
 def grade_cmd(
+    ctx: click.Context,
     submission: Path,
     ids: tuple[str, ...],
     backend: str,
-    fmt: str,
-    output: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    audience: Audience | None,
     min_score: float | None,
     jobs: int | None,
     challenges_dir: Path | None,
@@ -248,25 +389,28 @@ def grade_cmd(
     """Grade SUBMISSION (a folder of <challenge-id>/solution.py) on public and hidden tests.
 
     Challenges without a folder in the submission are reported as missing,
-    unless --challenge names the ones to grade. Exit 0 when graded, 1 when
+    unless --challenge names the ones to grade. Reports: --format text (the
+    default), json, junit, markdown, html or gradescope, each to standard
+    output or to the --output after it. Under GitHub Actions the Markdown
+    summary also goes to the job summary, and failing public tests become
+    annotations on the candidate's file. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges = select(_pack(challenges_dir), ids)
+    reports = _reports(ctx, formats, outputs)
     chosen = make_backend(backend, jobs)
     result = grade(str(submission), challenges, chosen, progress=_progress(len(challenges)))
-    report = render_json(result) if fmt == "json" else render_grade(result)
-    if output is not None:
-        try:
-            output.write_text(click.unstyle(report), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-        click.echo(
-            f"wrote {output}: score {result.score:g}/{result.max_score:g} "
-            f"({result.percent:.1f}%), {result.status}",
-            err=True,
-        )
-    else:
-        click.echo(report, nl=False)
+    view = for_audience(result, audience or default_audience(), challenges)
+    _emit(
+        reports,
+        lambda fmt, _: render(fmt, view),
+        f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}",
+    )
+    if github.active():
+        github.write_summary(render("markdown", view))
+        machine_on_stdout = any(t is None and f in MACHINE_FORMATS for f, t in reports)
+        for command in github.error_commands(view):
+            click.echo(command, err=machine_on_stdout)
     sys.exit(_exit_code(result, min_score))
 
 
@@ -276,6 +420,152 @@ def _exit_code(result: GradeResult, min_score: float | None) -> int:
     if min_score is not None and result.percent < min_score:
         return 1
     return 0
+
+
+BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
+    "text": render_leaderboard_text,
+    "json": render_batch_json,
+    "junit": render_batch_junit,
+    "markdown": render_leaderboard_markdown,
+}
+
+
+class _BatchProgress:
+    """A progress bar with ETA on a terminal, else one line per submission (with ETA) on stderr."""
+
+    def __init__(self, out: Path, stack: ExitStack) -> None:
+        self.out = out
+        self.stack = stack
+        self.started = time.monotonic()
+        self.bar: Any = None
+
+    def start(self, reused: int, todo: int) -> None:
+        if reused:
+            click.echo(
+                f"resuming: {reused} submission(s) already graded in {self.out}, {todo} to grade", err=True
+            )
+        if todo and sys.stderr.isatty():
+            self.bar = self.stack.enter_context(
+                click.progressbar(
+                    length=todo,
+                    label="grading",
+                    show_eta=True,
+                    show_pos=True,
+                    file=sys.stderr,
+                    item_show_func=lambda row: row.name if row is not None else None,
+                )
+            )
+
+    def row(self, row: Row, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(1, row)
+            return
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / done * (total - done)
+        r = row.result
+        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {row.reason}"
+        click.echo(f"[{done}/{total}] {row.name}: {verdict} (ETA {_clock(eta)})", err=True)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, ``timeout``) stops a batch the way Ctrl-C does."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@cli.command("batch", cls=_ReportsCommand)
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for each submission's results and reports, the leaderboard and cohort.json.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=lambda: min(8, os.cpu_count() or 1),
+    show_default="the number of CPUs, at most 8",
+    help="Submissions graded at once.",
+)
+@click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
+@challenge_ids_option
+@backend_option
+@report_options
+@challenges_option
+@click.pass_context
+def batch_cmd(
+    ctx: click.Context,
+    submissions: tuple[Path, ...],
+    out: Path,
+    jobs: int,
+    resume: bool,
+    ids: tuple[str, ...],
+    backend: str,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    audience: Audience | None,
+    challenges_dir: Path | None,
+) -> None:
+    """Grade many SUBMISSIONS at once: each a submission folder or archive, or a folder of them.
+
+    Writes each submission's JSON and HTML report into --out as it completes,
+    then leaderboard.csv, leaderboard.html and cohort.json (pass rates per
+    challenge and per test). Standard output gets the leaderboard (--format
+    text, json, junit, markdown or html). An interrupted
+    batch goes on with --resume. Exit 0 when every submission has a row, 2 for
+    bad input, 3 when grading itself failed for some submission, 130 when
+    interrupted.
+    """
+    pack = _pack(challenges_dir)
+    challenges = select(pack, ids)
+    reports = _reports(ctx, formats, outputs)
+    if any(fmt == "gradescope" for fmt, _ in reports):
+        raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
+    found, skipped = find_submissions(submissions, pack, exclude=out)
+    if not found:
+        raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
+    runner = Batch(out, challenges, make_backend(backend, 1), audience or default_audience())
+    with ExitStack() as stack, _sigterm_interrupts():
+        progress = _BatchProgress(out, stack)
+        cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
+
+    def render_batch(fmt: str, target: Path | None) -> str:
+        if fmt == "html":  # the page's links lead from where it is written to the batch folder
+            prefix = os.path.relpath(out.resolve(), (target.parent if target else Path()).resolve())
+            return render_leaderboard_html(cohort, prefix + "/")
+        return BATCH_RENDERERS[fmt](cohort)
+
+    graded = sum(1 for r in cohort.rows if r.graded)
+    _emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
+    click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
+    if github.active():
+        github.write_summary(render_leaderboard_markdown(cohort))
+    failed = any(
+        not r.saved or (r.result.status is RunStatus.ERROR and not r.result.error) for r in cohort.rows
+    )
+    sys.exit(3 if failed else 0)
 
 
 @cli.command("validate")
