@@ -31,7 +31,8 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin: 0;
 .score { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem 1rem; margin: .75rem 0; }
 .big { font-size: 2.5rem; font-weight: 700; line-height: 1; }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; color: #fff; font-size: .8rem;
-  font-weight: 600; text-transform: uppercase; letter-spacing: .03em; vertical-align: middle; }
+  font-weight: 600; text-transform: uppercase; letter-spacing: .03em; vertical-align: middle;
+  white-space: nowrap; overflow-wrap: normal; }
 .passed { background: var(--passed); } .failed { background: var(--failed); }
 .error { background: var(--error); } .timeout { background: var(--timeout); }
 .missing { background: var(--missing); } .skipped { background: var(--skipped); }

@@ -50,6 +50,7 @@ table.sortable th button { font: inherit; font-weight: 600; color: inherit; back
 th[aria-sort="ascending"] button::after { content: " \\25B2"; }
 th[aria-sort="descending"] button::after { content: " \\25BC"; }
 td.cell { white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.sortable td { overflow-wrap: normal; } table.sortable td.reason { overflow-wrap: anywhere; min-width: 14rem; }
 """
 
 
@@ -144,7 +145,7 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
             cells.append(
                 f'<td class="cell num" data-value="{share:.4f}" title="{h.text(status)}">{_cell_text(c)}</td>'
             )
-        cells.append(f'<td data-value="{h.text(row.reason)}">{h.text(row.reason)}</td>')
+        cells.append(f'<td class="reason" data-value="{h.text(row.reason)}">{h.text(row.reason)}</td>')
         body.append(f'<tr data-name="{h.text(row.name.lower())}">' + "".join(cells) + "</tr>")
     graded = sum(1 for r in cohort.rows if r.graded)
     page = "\n".join(
