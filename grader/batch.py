@@ -251,9 +251,10 @@ class Batch:
         except KeyboardInterrupt:
             # Submissions already running finish and are saved; the rest wait for --resume.
             pool.shutdown(wait=True, cancel_futures=True)
-            done += sum(1 for f in pending if f.done() and not f.cancelled() and f.exception() is None)
+            late = [f.result() for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+            saved = sum(1 for row in [*rows.values(), *late] if row.saved and not row.reused)
             raise Interrupted(
-                f"interrupted: {done} of {len(todo)} submission(s) graded and saved in {self.out}; "
+                f"interrupted: {saved} of {len(todo)} submission(s) graded and saved in {self.out}; "
                 "run the same command with --resume to grade the rest"
             ) from None
         finally:

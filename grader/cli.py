@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
@@ -21,15 +21,15 @@ from typing import Any, TypeVar
 
 import click
 
-from grader import __version__, github
-from grader.audience import AUDIENCES, Audience, default_audience, for_audience
+from grader import __version__, github, outputs
+from grader.audience import Audience, default_audience, for_audience
 from grader.batch import Batch, find_submissions
 from grader.challenges import Challenge, load_pack, pack_dir, select
 from grader.cohort import Cohort, Row
 from grader.errors import GraderError, UsageError
 from grader.grading import grade
 from grader.kit import make_kit
-from grader.reports import FORMATS, render, render_check
+from grader.reports import render, render_check
 from grader.reports.leaderboard import (
     render_batch_json,
     render_batch_junit,
@@ -75,99 +75,6 @@ format_option = click.option(
     show_default=True,
     help="Output format.",
 )
-MACHINE_FORMATS = {"json", "junit", "html", "gradescope"}  # nothing else may share stdout with these
-
-
-def report_options(func: F) -> F:
-    """``--format`` and ``--output`` (repeatable: each output is for the format before it), ``--audience``."""
-    func = click.option(
-        "--audience",
-        type=click.Choice(AUDIENCES),
-        help=(
-            "Who reads the reports: reviewer sees everything; candidate sees hidden tests' rubric "
-            "line and status only. Default: candidate when CI is set, else reviewer."
-        ),
-    )(func)
-    func = click.option(
-        "--output",
-        "-o",
-        "outputs",
-        multiple=True,
-        metavar="PATH",
-        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-        help="Write the --format given before it to PATH (repeatable; - is standard output).",
-    )(func)
-    return click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        type=click.Choice(FORMATS),
-        help="Report format (repeatable, each with its own --output). Default: text.",
-    )(func)
-
-
-def _report_tokens(args: Sequence[str]) -> list[tuple[str, str]]:
-    """The ``--format`` and ``--output`` values on a command line, in the order given."""
-    long_names = {"--format": "format", "--output": "output"}
-    found: list[tuple[str, str]] = []
-    i = 0
-    while i < len(args) and args[i] != "--":
-        arg = args[i]
-        name, eq, value = arg.partition("=")
-        if name in long_names and eq:
-            found.append((long_names[name], value))
-        elif arg in long_names or arg == "-o":
-            if i + 1 < len(args):
-                found.append((long_names.get(arg, "output"), args[i + 1]))
-                i += 1
-        elif arg.startswith("-o") and not arg.startswith("--"):
-            found.append(("output", arg[2:]))
-        i += 1
-    return found
-
-
-class _ReportsCommand(click.Command):
-    """Keeps the order of ``--format`` and ``--output`` (click keeps each option's values apart)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["grader.report_tokens"] = _report_tokens(args)
-        return super().parse_args(ctx, args)
-
-
-def pair_reports(
-    tokens: Sequence[tuple[str, str]], formats: Sequence[str], outputs: Sequence[Path]
-) -> list[tuple[str, Path | None]]:
-    """Each format with where it goes (``None`` for standard output).
-
-    With one format, one ``--output`` anywhere is its file. With several, each
-    ``--output`` belongs to the ``--format`` just before it; at most one format
-    may go to standard output.
-    """
-    chosen = list(formats) or ["text"]
-    if len(chosen) == 1:
-        if len(outputs) > 1:
-            raise UsageError("one --output per --format: give another --format for each extra --output")
-        target = outputs[0] if outputs else None
-        return [(chosen[0], None if target is None or str(target) == "-" else target)]
-    pairs: list[tuple[str, Path | None]] = []
-    fmt_values, out_values = iter(chosen), iter(outputs)
-    for kind, _ in tokens:
-        if kind == "format":
-            pairs.append((next(fmt_values), None))
-        elif not pairs:
-            raise UsageError("--output must follow the --format it is for")
-        elif pairs[-1][1] is not None:
-            raise UsageError(f"two --output for --format {pairs[-1][0]}: give one each")
-        else:
-            target = next(out_values)
-            pairs[-1] = (pairs[-1][0], None if str(target) == "-" else target)
-    to_stdout = [fmt for fmt, target in pairs if target is None]
-    if len(to_stdout) > 1:
-        raise UsageError(
-            f"only one format can go to standard output, not {', '.join(to_stdout)}: "
-            "give the others an --output"
-        )
-    return pairs
 
 
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
@@ -316,7 +223,10 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
 
-backend_option = click.option(
+@cli.command("grade", cls=outputs.ReportsCommand)
+@click.argument("submission", type=click.Path(path_type=Path))
+@challenge_ids_option
+@click.option(
     "--backend",
     type=click.Choice(BACKENDS),
     default="auto",
@@ -326,45 +236,7 @@ backend_option = click.option(
         "subprocesses), which auto picks; docker is not available yet."
     ),
 )
-
-
-def _reports(
-    ctx: click.Context, formats: Sequence[str], outputs: Sequence[Path]
-) -> list[tuple[str, Path | None]]:
-    return pair_reports(ctx.meta.get("grader.report_tokens", []), formats, outputs)
-
-
-def _write(path: Path, content: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(click.unstyle(content), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-
-
-def _emit(
-    reports: Sequence[tuple[str, Path | None]], render_one: Callable[[str, Path | None], str], summary: str
-) -> None:
-    """Write each report to its file, or standard output; say on stderr what was written."""
-    in_github = github.active()
-    written = []
-    for fmt, target in reports:
-        content = render_one(fmt, target)
-        if target is None:
-            with github.commands_stopped(in_github):
-                click.echo(content, nl=False)
-        else:
-            _write(target, content)
-            written.append(str(target))
-    if written:
-        click.echo(f"wrote {', '.join(written)}: {summary}", err=True)
-
-
-@cli.command("grade", cls=_ReportsCommand)
-@click.argument("submission", type=click.Path(path_type=Path))
-@challenge_ids_option
-@backend_option
-@report_options
+@outputs.report_options
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
@@ -380,7 +252,7 @@ def grade_cmd(
     ids: tuple[str, ...],
     backend: str,
     formats: tuple[str, ...],
-    outputs: tuple[Path, ...],
+    output_paths: tuple[Path, ...],
     audience: Audience | None,
     min_score: float | None,
     jobs: int | None,
@@ -397,18 +269,18 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges = select(_pack(challenges_dir), ids)
-    reports = _reports(ctx, formats, outputs)
+    reports = outputs.reports_of(ctx, formats, output_paths)
     chosen = make_backend(backend, jobs)
     result = grade(str(submission), challenges, chosen, progress=_progress(len(challenges)))
     view = for_audience(result, audience or default_audience(), challenges)
-    _emit(
+    outputs.emit(
         reports,
         lambda fmt, _: render(fmt, view),
         f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}",
     )
     if github.active():
         github.write_summary(render("markdown", view))
-        machine_on_stdout = any(t is None and f in MACHINE_FORMATS for f, t in reports)
+        machine_on_stdout = any(t is None and f in outputs.MACHINE_FORMATS for f, t in reports)
         for command in github.error_commands(view):
             click.echo(command, err=machine_on_stdout)
     sys.exit(_exit_code(result, min_score))
@@ -490,7 +362,7 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@cli.command("batch", cls=_ReportsCommand)
+@cli.command("batch", cls=outputs.ReportsCommand)
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -508,8 +380,14 @@ def _sigterm_interrupts() -> Iterator[None]:
 )
 @click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
 @challenge_ids_option
-@backend_option
-@report_options
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Where candidate code runs (as for grade).",
+)
+@outputs.report_options
 @challenges_option
 @click.pass_context
 def batch_cmd(
@@ -521,7 +399,7 @@ def batch_cmd(
     ids: tuple[str, ...],
     backend: str,
     formats: tuple[str, ...],
-    outputs: tuple[Path, ...],
+    output_paths: tuple[Path, ...],
     audience: Audience | None,
     challenges_dir: Path | None,
 ) -> None:
@@ -537,7 +415,7 @@ def batch_cmd(
     """
     pack = _pack(challenges_dir)
     challenges = select(pack, ids)
-    reports = _reports(ctx, formats, outputs)
+    reports = outputs.reports_of(ctx, formats, output_paths)
     if any(fmt == "gradescope" for fmt, _ in reports):
         raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
     found, skipped = find_submissions(submissions, pack, exclude=out)
@@ -558,7 +436,7 @@ def batch_cmd(
         return BATCH_RENDERERS[fmt](cohort)
 
     graded = sum(1 for r in cohort.rows if r.graded)
-    _emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
+    outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
     click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
     if github.active():
         github.write_summary(render_leaderboard_markdown(cohort))

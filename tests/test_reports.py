@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from grader.audience import for_audience
-from grader.cli import pair_reports
 from grader.errors import UsageError
 from grader.grading import grade
+from grader.outputs import pair_reports
 from grader.reports import FORMATS, render
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult, TestStatus
 from sandbox.local import LocalBackend
@@ -200,3 +200,30 @@ def test_ambiguous_report_targets_are_usage_errors(tokens, message):
     outputs = [Path(v) for k, v in tokens if k == "output"]
     with pytest.raises(UsageError, match=message):
         pair_reports(tokens, formats, outputs)
+
+
+def test_the_order_of_formats_and_outputs_is_read_from_the_command_line():
+    from grader.outputs import report_tokens
+
+    args = ["sub", "--format=junit", "-oj.xml", "-c", "crud", "--format", "text", "--output", "-", "--", "-o"]
+    assert report_tokens(args) == [
+        ("format", "junit"),
+        ("output", "j.xml"),
+        ("format", "text"),
+        ("output", "-"),
+    ]
+
+
+def test_grade_writes_several_formats_in_one_grading(runner, tmp_path, make_submission):
+    from grader.cli import cli
+    from tests.conftest import MODEL_BASICS_OK
+
+    sub = make_submission({"model-basics": MODEL_BASICS_OK})
+    args = ["grade", str(sub), "-c", "model-basics", "--format", "junit", "-o", str(tmp_path / "r" / "j.xml")]
+    args += ["--format", "text", "--format", "html", "--output", str(tmp_path / "r.html")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Score 9/9" in result.stdout and "<testsuites" not in result.stdout
+    assert_valid_junit((tmp_path / "r" / "j.xml").read_text())
+    assert (tmp_path / "r.html").read_text().startswith("<!doctype html>")
+    assert "wrote " in result.stderr and "j.xml" in result.stderr

@@ -50,7 +50,8 @@ table.sortable th button { font: inherit; font-weight: 600; color: inherit; back
 th[aria-sort="ascending"] button::after { content: " \\25B2"; }
 th[aria-sort="descending"] button::after { content: " \\25BC"; }
 td.cell { white-space: nowrap; font-variant-numeric: tabular-nums; }
-table.sortable td { overflow-wrap: normal; } table.sortable td.reason { overflow-wrap: anywhere; min-width: 14rem; }
+table.sortable td { overflow-wrap: normal; }
+table.sortable td.reason { overflow-wrap: anywhere; min-width: 14rem; }
 """
 
 

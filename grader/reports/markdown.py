@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from grader.reports.common import CANDIDATE_NOTE, percent, points, shown_failures, verdict
+from grader.reports.common import CANDIDATE_NOTE, percent, points, shown_failures, verdict, xml_safe
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 MAX_CHARS = 60_000
@@ -28,13 +28,13 @@ _ICONS = {
 
 def inline(text: str) -> str:
     """``text`` safe inside a table cell or a line: one line, HTML and table pipes escaped."""
-    flat = " ".join(text.split())
+    flat = " ".join(xml_safe(text).split())
     return html.escape(flat, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def fenced(text: str, max_lines: int = 15) -> list[str]:
     """``text`` as a fenced block (a fence longer than any backtick run inside), capped in lines."""
-    lines = text.rstrip().splitlines()
+    lines = xml_safe(text).rstrip().splitlines()
     if len(lines) > max_lines:
         lines = [*lines[:max_lines], f"[... {len(lines) - max_lines} more lines]"]
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
@@ -92,7 +92,7 @@ def render_markdown(result: GradeResult) -> str:
     if result.error:
         out.extend([f"**Could not be graded:** {inline(result.error)}", ""])
     if result.challenges:
-        out.extend(["| | Challenge | Score | | Why |", "|---|---|---:|---|---|"])
+        out.extend(["| | Challenge | Score | Share | Why |", "|---|---|---:|---|---|"])
         for c in result.challenges:
             out.append(
                 f"| {icon(str(c.status))} | `{inline(c.id)}` {inline(c.title)} | "
