@@ -65,8 +65,8 @@ def find_submissions(
 
     An argument is a submission (a folder holding at least one challenge
     folder, an archive, or any other file, which will be an error row), or
-    else a folder of them: its folders and archives, in name order, without
-    hidden entries or the batch's own output folder.
+    else a folder of them: its folders, archives and dangling links, in name
+    order, without hidden entries or the batch's own output folder.
     """
     ids = list(challenge_ids)
     found: list[Path] = []
@@ -85,7 +85,8 @@ def find_submissions(
         for child in children:
             if child.name.startswith(".") or (excluded is not None and child.resolve() == excluded):
                 continue
-            if child.is_dir() or is_archive(child):
+            # A link that leads nowhere is a submission that cannot be read: a row, not a skip.
+            if child.is_dir() or is_archive(child) or (child.is_symlink() and not child.exists()):
                 found.append(child)
             else:
                 skipped.append(child)

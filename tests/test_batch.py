@@ -68,11 +68,12 @@ def test_find_submissions_expands_a_folder_of_them(tmp_path, pack):
     (root / "carol.tar.gz").write_bytes(b"x")
     (root / "dave.TGZ").write_bytes(b"x")
     (root / "notes.txt").write_text("not a submission")
+    (root / "erin").symlink_to(tmp_path / "gone")
     (root / ".git").mkdir()
     (root / "out").mkdir()
     single = write_sub(tmp_path, "solo")
     found, skipped = find_submissions([root, single], pack, exclude=root / "out")
-    assert [p.name for p in found] == ["alice", "bob.zip", "carol.tar.gz", "dave.TGZ", "solo"]
+    assert [p.name for p in found] == ["alice", "bob.zip", "carol.tar.gz", "dave.TGZ", "erin", "solo"]
     assert [p.name for p in skipped] == ["notes.txt"]
 
 
