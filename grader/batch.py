@@ -66,7 +66,9 @@ def find_submissions(
     An argument is a submission (a folder holding at least one challenge
     folder, an archive, or any other file, which will be an error row), or
     else a folder of them: its folders, archives and dangling links, in name
-    order, without hidden entries or the batch's own output folder.
+    order, without hidden entries or the batch's own output folder. A folder
+    with none of those is taken as one submission (laid out wrong: its row
+    says what is missing).
     """
     ids = list(challenge_ids)
     found: list[Path] = []
@@ -82,14 +84,21 @@ def find_submissions(
             children = sorted(arg.iterdir(), key=lambda p: p.name)
         except OSError as exc:
             raise UsageError(f"cannot list {arg}: {exc.strerror}") from None
+        inside: list[Path] = []
         for child in children:
             if child.name.startswith(".") or (excluded is not None and child.resolve() == excluded):
                 continue
             # A link that leads nowhere is a submission that cannot be read: a row, not a skip.
             if child.is_dir() or is_archive(child) or (child.is_symlink() and not child.exists()):
-                found.append(child)
+                inside.append(child)
             else:
                 skipped.append(child)
+        if inside:
+            found.extend(inside)
+        else:
+            # Nothing in it looks like a submission: it is one, laid out wrong; its row will say so.
+            found.append(arg)
+            skipped = [s for s in skipped if s.parent != arg]
     unique = list(dict.fromkeys(found, None))
     return unique, skipped
 

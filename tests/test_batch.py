@@ -77,6 +77,13 @@ def test_find_submissions_expands_a_folder_of_them(tmp_path, pack):
     assert [p.name for p in skipped] == ["notes.txt"]
 
 
+def test_a_folder_with_nothing_like_a_submission_inside_is_one(tmp_path, pack):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "solution.py").write_text("x = 1\n")
+    assert find_submissions([flat], pack) == ([flat], [])
+
+
 def test_find_submissions_refuses_a_missing_path(tmp_path, pack):
     with pytest.raises(UsageError, match="does not exist"):
         find_submissions([tmp_path / "nope"], pack)
