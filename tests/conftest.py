@@ -9,7 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from grader.challenges import Challenge, builtin_pack, load_pack
+from grader.grading import grade
+from grader.results import GradeResult
 
+EXAMPLE_SUBMISSION = Path(__file__).parent.parent / "examples" / "submission"
 MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py").read_text()
 
 
@@ -17,6 +20,14 @@ MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py
 def pack() -> dict[str, Challenge]:
     """The built-in challenge pack."""
     return load_pack()
+
+
+@pytest.fixture(scope="session")
+def example(pack: dict[str, Challenge]) -> GradeResult:
+    """The example submission graded once on the local backend (right, wrong and broken answers)."""
+    from sandbox.local import LocalBackend
+
+    return grade(str(EXAMPLE_SUBMISSION), list(pack.values()), LocalBackend(jobs=2))
 
 
 @pytest.fixture

@@ -11,21 +11,12 @@ import pytest
 
 from grader.audience import for_audience
 from grader.errors import UsageError
-from grader.grading import grade
 from grader.outputs import pair_reports
 from grader.reports import FORMATS, render
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult, TestStatus
-from sandbox.local import LocalBackend
 from tests.conftest import assert_valid_junit
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "submission"
 NASTY = "<img src=https://example.invalid/x.png> ]]> ```code``` | pipe \x00\x1b[31m %0A ::error::x"
-
-
-@pytest.fixture(scope="session")
-def example(pack) -> GradeResult:
-    """The example submission graded once on the local backend (right, wrong and broken answers)."""
-    return grade(str(EXAMPLE), list(pack.values()), LocalBackend(jobs=2))
 
 
 def nasty_result() -> GradeResult:
@@ -139,22 +130,6 @@ def test_gradescope_results_follow_its_format(example):
     }  # reviewer: hidden tests instructors-only
     candidate = json.loads(render("gradescope", for_audience(example, "candidate", [])))
     assert {t["visibility"] for t in candidate["tests"]} == {"visible"}
-
-
-def test_json_round_trips_through_from_json(example):
-    data = json.loads(render("json", example))
-    assert data["audience"] == "reviewer" and data["error"] == ""
-    assert GradeResult.from_json(data).as_json() == data
-
-
-@pytest.mark.parametrize(
-    "data",
-    [{}, {"schema_version": 2}, {"schema_version": 1, "submission": 3}, []],
-    ids=["empty", "other-version", "wrong-type", "not-an-object"],
-)
-def test_from_json_refuses_malformed_results(data):
-    with pytest.raises((ValueError, AttributeError)):
-        GradeResult.from_json(data)
 
 
 @pytest.mark.parametrize(
