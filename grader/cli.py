@@ -2,27 +2,43 @@
 
 Exit codes: 0 done (graded, or all checks passed), 1 a verdict below what was
 asked (``--min-score`` not met, a public test failing in ``check``, a surprise
-in ``validate``), 2 bad usage or bad input, 3 grading itself failed.
+in ``validate``), 2 bad usage or bad input, 3 grading itself failed, 130 a
+batch interrupted (``--resume`` goes on from there).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
 
-from grader import __version__
+from grader import __version__, github, outputs
 from grader.assessment import Assessment, load_assessment
+from grader.audience import Audience, default_audience, for_audience
 from grader.backends import make_backend, tiers
+from grader.batch import Batch, find_submissions
 from grader.challenges import Challenge, load_pack, pack_dir, select
+from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
 from grader.kit import make_kit
-from grader.reports import render_check, render_grade, render_json
+from grader.reports import render, render_check
+from grader.reports.leaderboard import (
+    render_batch_json,
+    render_batch_junit,
+    render_leaderboard_html,
+    render_leaderboard_markdown,
+    render_leaderboard_text,
+)
 from grader.results import ChallengeResult, GradeResult, RunStatus
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
@@ -225,7 +241,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
 
-@cli.command("grade")
+@cli.command("grade", cls=outputs.ReportsCommand)
 @click.argument("submission", type=click.Path(path_type=Path))
 @challenge_ids_option
 @click.option(
@@ -245,13 +261,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     metavar="NAME",
     help="Docker runtime for the containers, e.g. runsc where gVisor is installed.",
 )
-@format_option
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
+@outputs.report_options
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
@@ -261,14 +271,17 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
 @assessment_option
 @challenges_option
+@click.pass_context
 def grade_cmd(
+    ctx: click.Context,
     submission: Path,
     ids: tuple[str, ...],
     assessment_spec: str | None,
     backend: str,
     runtime: str | None,
-    fmt: str,
-    output: Path | None,
+    formats: tuple[str, ...],
+    output_paths: tuple[Path, ...],
+    audience: Audience | None,
     min_score: float | None,
     jobs: int | None,
     challenges_dir: Path | None,
@@ -276,28 +289,31 @@ def grade_cmd(
     """Grade SUBMISSION (a folder of <challenge-id>/solution.py) on public and hidden tests.
 
     Challenges without a folder in the submission are reported as missing,
-    unless --challenge names the ones to grade. Exit 0 when graded, 1 when
+    unless --challenge names the ones to grade. Reports: --format text (the
+    default), json, junit, markdown, html or gradescope, each to standard
+    output or to the --output after it. Under GitHub Actions the Markdown
+    summary also goes to the job summary, and failing public tests become
+    annotations on the candidate's file. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    reports = outputs.reports_of(ctx, formats, output_paths)
     check_submission_path(submission)  # bad input fails before any image is built
     chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
     result = grade(
         str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
     )
-    report = render_json(result) if fmt == "json" else render_grade(result)
-    if output is not None:
-        try:
-            output.write_text(click.unstyle(report), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-        click.echo(
-            f"wrote {output}: score {result.score:g}/{result.max_score:g} "
-            f"({result.percent:.1f}%), {result.status}",
-            err=True,
-        )
-    else:
-        click.echo(report, nl=False)
+    view = for_audience(result, audience or default_audience(), challenges)
+    outputs.emit(
+        reports,
+        lambda fmt, _: render(fmt, view),
+        f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}",
+    )
+    if github.active():
+        github.write_summary(render("markdown", view))
+        machine_on_stdout = any(t is None and f in outputs.MACHINE_FORMATS for f, t in reports)
+        for command in github.error_commands(view):
+            click.echo(command, err=machine_on_stdout)
     sys.exit(_exit_code(result, min_score))
 
 
@@ -307,6 +323,158 @@ def _exit_code(result: GradeResult, min_score: float | None) -> int:
     if min_score is not None and result.percent < min_score:
         return 1
     return 0
+
+
+BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
+    "text": render_leaderboard_text,
+    "json": render_batch_json,
+    "junit": render_batch_junit,
+    "markdown": render_leaderboard_markdown,
+}
+
+
+class _BatchProgress:
+    """A progress bar with ETA on a terminal, else one line per submission (with ETA) on stderr."""
+
+    def __init__(self, out: Path, stack: ExitStack) -> None:
+        self.out = out
+        self.stack = stack
+        self.started = time.monotonic()
+        self.bar: Any = None
+
+    def start(self, reused: int, todo: int) -> None:
+        if reused:
+            click.echo(
+                f"resuming: {reused} submission(s) already graded in {self.out}, {todo} to grade", err=True
+            )
+        if todo and sys.stderr.isatty():
+            self.bar = self.stack.enter_context(
+                click.progressbar(
+                    length=todo,
+                    label="grading",
+                    show_eta=True,
+                    show_pos=True,
+                    file=sys.stderr,
+                    item_show_func=lambda row: row.name if row is not None else None,
+                )
+            )
+
+    def row(self, row: Row, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(1, row)
+            return
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / done * (total - done)
+        r = row.result
+        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {row.reason}"
+        click.echo(f"[{done}/{total}] {row.name}: {verdict} (ETA {_clock(eta)})", err=True)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, ``timeout``) stops a batch the way Ctrl-C does."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@cli.command("batch", cls=outputs.ReportsCommand)
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for each submission's results and reports, the leaderboard and cohort.json.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=lambda: min(8, os.cpu_count() or 1),
+    show_default="the number of CPUs, at most 8",
+    help="Submissions graded at once.",
+)
+@click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
+@challenge_ids_option
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Where candidate code runs (as for grade).",
+)
+@outputs.report_options
+@challenges_option
+@click.pass_context
+def batch_cmd(
+    ctx: click.Context,
+    submissions: tuple[Path, ...],
+    out: Path,
+    jobs: int,
+    resume: bool,
+    ids: tuple[str, ...],
+    backend: str,
+    formats: tuple[str, ...],
+    output_paths: tuple[Path, ...],
+    audience: Audience | None,
+    challenges_dir: Path | None,
+) -> None:
+    """Grade many SUBMISSIONS at once: each a submission folder or archive, or a folder of them.
+
+    Writes each submission's JSON and HTML report into --out as it completes,
+    then leaderboard.csv, leaderboard.html and cohort.json (pass rates per
+    challenge and per test). Standard output gets the leaderboard (--format
+    text, json, junit, markdown or html). An interrupted
+    batch goes on with --resume. Exit 0 when every submission has a row, 2 for
+    bad input, 3 when grading itself failed for some submission, 130 when
+    interrupted.
+    """
+    pack = _pack(challenges_dir)
+    challenges = select(pack, ids)
+    reports = outputs.reports_of(ctx, formats, output_paths)
+    if any(fmt == "gradescope" for fmt, _ in reports):
+        raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
+    found, skipped = find_submissions(submissions, pack, exclude=out)
+    if not found:
+        raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
+    runner = Batch(out, challenges, make_backend(backend, 1, notice=_notice), audience or default_audience())
+    with ExitStack() as stack, _sigterm_interrupts():
+        progress = _BatchProgress(out, stack)
+        cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
+
+    def render_batch(fmt: str, target: Path | None) -> str:
+        if fmt == "html":  # the page's links lead from where it is written to the batch folder
+            prefix = os.path.relpath(out.resolve(), (target.parent if target else Path()).resolve())
+            return render_leaderboard_html(cohort, prefix + "/")
+        return BATCH_RENDERERS[fmt](cohort)
+
+    graded = sum(1 for r in cohort.rows if r.graded)
+    outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
+    click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
+    if github.active():
+        github.write_summary(render_leaderboard_markdown(cohort))
+    failed = any(
+        not r.saved or (r.result.status is RunStatus.ERROR and not r.result.error) for r in cohort.rows
+    )
+    sys.exit(3 if failed else 0)
 
 
 @cli.command("validate")

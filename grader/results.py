@@ -2,13 +2,15 @@
 
 Report writers read this model; none of them lives here. The JSON shape is
 documented in the README ("Results") and checked by ``tests/test_results.py``.
+``from_json`` reads it back (``grader batch --resume`` reuses saved results).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 SCHEMA_VERSION = 1
 
@@ -76,6 +78,14 @@ class TestResult:
             "output": self.output,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TestResult:
+        """The test read back from ``as_json()``; ``ValueError`` when anything is malformed."""
+        line = data.get("line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
+            raise ValueError("test line must be an integer or null")
+        return _build(cls, data, status=TestStatus(_text(data, "status")), line=line)
+
 
 @dataclass(frozen=True)
 class ChallengeResult:
@@ -106,6 +116,16 @@ class ChallengeResult:
             "tests": [t.as_json() for t in self.tests],
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ChallengeResult:
+        """The challenge read back from ``as_json()``; ``ValueError`` when anything is malformed."""
+        return _build(
+            cls,
+            data,
+            status=ChallengeStatus(_text(data, "status")),
+            tests=tuple(TestResult.from_json(t) for t in _objects(data, "tests")),
+        )
+
 
 @dataclass(frozen=True)
 class GradeResult:
@@ -124,6 +144,8 @@ class GradeResult:
     started_at: str = ""
     sandbox: dict[str, Any] = field(default_factory=dict)  # backend facts: image, image_id, runtime
     assessment: dict[str, Any] = field(default_factory=dict)  # name, title, time_limit, weights
+    audience: str = "reviewer"  # who the result was written for: see grader.audience
+    error: str = ""  # why the submission could not be graded at all (batch rows only)
 
     @property
     def percent(self) -> float:
@@ -145,6 +167,70 @@ class GradeResult:
             "duration": round(self.duration, 3),
             "grader_version": self.grader_version,
             "started_at": self.started_at,
+            "audience": self.audience,
+            "error": self.error,
             "notes": list(self.notes),
             "challenges": [c.as_json() for c in self.challenges],
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GradeResult:
+        """The grading read back from ``as_json()``; ``ValueError`` when anything is malformed
+        or the schema version is not this one."""
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"schema_version is not {SCHEMA_VERSION}")
+        return _build(
+            cls,
+            data,
+            status=RunStatus(_text(data, "status")),
+            challenges=tuple(ChallengeResult.from_json(c) for c in _objects(data, "challenges")),
+            audience=_text(data, "audience") or "reviewer",
+        )
+
+
+_T = TypeVar("_T")
+
+
+def _build(cls: type[_T], data: Mapping[str, Any], **given: Any) -> _T:
+    """``cls`` from ``data``: the fields in ``given`` as they are, the others read by their type."""
+    readers = {"str": _text, "float": _number, "tuple[str, ...]": _texts, "dict[str, Any]": _mapping}
+    values = dict(given)
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name not in values:
+            values[f.name] = readers[str(f.type)](data, f.name)
+    return cls(**values)
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    return value
+
+
+def _number(data: Mapping[str, Any], key: str) -> float:
+    value = data.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"{key} must be a number")
+    return float(value)
+
+
+def _texts(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _mapping(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} must be an object")
+    return dict(value)
+
+
+def _objects(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError(f"{key} must be a list of objects")
+    return value

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import click
 
+from grader.reports.common import CANDIDATE_NOTE, shown_failures
+from grader.reports.common import points as _points
 from grader.results import ChallengeResult, GradeResult, TestResult
-from grader.scoring import never_ran
 
 _COLOURS = {
     "passed": "green",
@@ -28,15 +29,6 @@ def _status(status: str, width: int = 7) -> str:
     return click.style(status.upper().ljust(width), fg=_COLOURS.get(status), bold=True)
 
 
-def _points(score: float, max_score: float) -> str:
-    return f"{score:g}/{max_score:g}"
-
-
-def _first_line(text: str, limit: int = 160) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 def _indent(text: str, prefix: str, max_lines: int = 8) -> list[str]:
     lines = text.rstrip().splitlines()
     shown = [prefix + line for line in lines[:max_lines]]
@@ -46,13 +38,16 @@ def _indent(text: str, prefix: str, max_lines: int = 8) -> list[str]:
 
 
 def render_grade(result: GradeResult) -> str:
-    """The reviewer's report: every challenge, and every test that did not pass, with its message."""
+    """The grading report: every challenge, and every test that did not pass, with its message
+    (as much of it as the result's audience may see)."""
     isolation = _ISOLATION.get(result.isolation, result.isolation)
     out = [
         click.style(f"Submission {result.submission}", bold=True),
         f"graded on the {result.backend} backend ({isolation})",
         "",
     ]
+    if result.error:
+        out.extend([f"  {_status('error')} could not be graded: {result.error}", ""])
     width = max((len(c.id) for c in result.challenges), default=10)
     for challenge in result.challenges:
         out.append(
@@ -66,15 +61,14 @@ def render_grade(result: GradeResult) -> str:
         + f"  status {_status(str(result.status)).strip()}  in {result.duration:.1f} s"
     )
     out.extend(f"note: {n}" for n in result.notes)
+    if result.audience == "candidate":
+        out.append(CANDIDATE_NOTE)
     return "\n".join(out) + "\n"
 
 
 def _challenge_details(challenge: ChallengeResult, *, candidate: bool) -> list[str]:
     lines = [f"      note: {n}" for n in challenge.notes]
-    for test in challenge.tests:
-        # Tests that never ran all say why the challenge failed: the challenge line says it once.
-        if test.status == "passed" or test.message == challenge.message or never_ran(test):
-            continue
+    for test in shown_failures(challenge):
         lines.extend(_test_lines(challenge, test, candidate=candidate))
     return lines
 

@@ -1,0 +1,271 @@
+"""``grader batch``: grade a cohort of submissions, in parallel, resumably.
+
+Layout of the batch folder (``--out DIR``)::
+
+    DIR/submissions/<name>.json   each submission's results (schema v1), written as it completes
+    DIR/submissions/<name>.html   each submission's HTML report
+    DIR/leaderboard.csv           one row per submission, one column per challenge
+    DIR/leaderboard.html          the same, sortable, linking to each HTML report
+    DIR/cohort.json               pass rates per challenge and per test across the cohort
+
+Each JSON file is written whole (to a temporary name, then renamed) the moment
+its submission is graded, so an interrupted batch loses at most the
+submissions that were running, and ``--resume`` reuses every file that holds
+a finished grading of the same submission for the same audience and
+challenges. A submission that cannot be read is a row with status ``error``
+and the reason; one whose grading itself failed is a row too, and is graded
+again on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import UTC, datetime
+from pathlib import Path
+
+from grader import __version__
+from grader.audience import Audience, for_audience
+from grader.challenges import Challenge
+from grader.cohort import ChallengeInfo, Cohort, Row
+from grader.errors import BackendError, GraderError, UsageError
+from grader.grading import grade
+from grader.reports import render_html, render_json
+from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
+from grader.results import GradeResult, RunStatus
+from sandbox.backend import Backend
+
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
+OnRow = Callable[[Row, int, int], None]
+
+
+class Interrupted(GraderError):
+    """The batch was stopped (Ctrl-C, SIGTERM) before every submission was graded."""
+
+    exit_code = 130
+
+
+def is_archive(path: Path) -> bool:
+    """Whether ``path`` names a submission archive (by its suffix)."""
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _looks_like_submission(folder: Path, challenge_ids: Iterable[str]) -> bool:
+    return any((folder / cid).is_dir() for cid in challenge_ids)
+
+
+def find_submissions(
+    args: Sequence[Path], challenge_ids: Iterable[str], exclude: Path | None = None
+) -> tuple[list[Path], list[Path]]:
+    """The submissions named by ``args``, and the files passed over while expanding folders.
+
+    An argument is a submission (a folder holding at least one challenge
+    folder, an archive, or any other file, which will be an error row), or
+    else a folder of them: its folders, archives and dangling links, in name
+    order, without hidden entries or the batch's own output folder. A folder
+    with none of those is taken as one submission (laid out wrong: its row
+    says what is missing).
+    """
+    ids = list(challenge_ids)
+    found: list[Path] = []
+    skipped: list[Path] = []
+    excluded = exclude.resolve() if exclude is not None else None
+    for arg in args:
+        if not arg.exists() and not arg.is_symlink():
+            raise UsageError(f"submission {arg} does not exist")
+        if not arg.is_dir() or _looks_like_submission(arg, ids):
+            found.append(arg)
+            continue
+        try:
+            children = sorted(arg.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            raise UsageError(f"cannot list {arg}: {exc.strerror}") from None
+        inside: list[Path] = []
+        for child in children:
+            if child.name.startswith(".") or (excluded is not None and child.resolve() == excluded):
+                continue
+            # A link that leads nowhere is a submission that cannot be read: a row, not a skip.
+            if child.is_dir() or is_archive(child) or (child.is_symlink() and not child.exists()):
+                inside.append(child)
+            else:
+                skipped.append(child)
+        if inside:
+            found.extend(inside)
+        else:
+            # Nothing in it looks like a submission: it is one, laid out wrong; its row will say so.
+            found.append(arg)
+            skipped = [s for s in skipped if s.parent != arg]
+    unique = list(dict.fromkeys(found, None))
+    return unique, skipped
+
+
+def unique_names(paths: Sequence[Path]) -> list[str]:
+    """A distinct, file-name-safe name per path, from its base name (``alice.zip`` is ``alice``)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        base = path.name
+        for suffix in ARCHIVE_SUFFIXES:
+            if base.lower().endswith(suffix):
+                base = base[: -len(suffix)]
+                break
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")[:80] or "submission"
+        name, n = stem, 1
+        while name.lower() in seen:
+            n += 1
+            name = f"{stem}-{n}"
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader (or a crash) never sees half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+class Batch:
+    """One batch run: where it writes, what it grades, and for whom."""
+
+    def __init__(
+        self,
+        out: Path,
+        challenges: Sequence[Challenge],
+        backend: Backend,
+        audience: Audience = "reviewer",
+    ) -> None:
+        self.out = out
+        self.challenges = list(challenges)
+        self.backend = backend
+        self.audience: Audience = audience
+        self.folder = out / "submissions"
+
+    def json_path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def saved(self, name: str, path: Path) -> GradeResult | None:
+        """The finished result saved for ``name`` by an earlier run, if it fits this batch."""
+        try:
+            data = json.loads(self.json_path(name).read_text(encoding="utf-8"))
+            result = GradeResult.from_json(data) if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+        if result is None or result.submission != str(path) or result.audience != self.audience:
+            return None
+        if result.status is RunStatus.ERROR and not result.error:
+            return None  # grading itself failed: try again
+        if result.challenges and [c.id for c in result.challenges] != [c.id for c in self.challenges]:
+            return None
+        return result
+
+    def _unreadable(self, path: Path, reason: str) -> GradeResult:
+        return GradeResult(
+            submission=str(path),
+            status=RunStatus.ERROR,
+            score=0.0,
+            max_score=sum(c.max_score() for c in self.challenges),
+            backend=self.backend.name,
+            isolation=self.backend.isolation,
+            duration=0.0,
+            challenges=(),
+            grader_version=__version__,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            audience=self.audience,
+            error=reason,
+        )
+
+    def grade_one(self, name: str, path: Path) -> Row:
+        """Grade one submission and save its JSON and HTML report; never raises for the submission."""
+        try:
+            result = for_audience(
+                grade(str(path), self.challenges, self.backend), self.audience, self.challenges
+            )
+        except BackendError as exc:
+            return Row(name, str(path), self._unreadable(path, f"grading failed: {exc.message}"), saved=False)
+        except GraderError as exc:
+            result = self._unreadable(path, exc.message)
+        except Exception as exc:  # one submission's crash must never lose the others
+            reason = f"the grader crashed on this submission ({type(exc).__name__}: {exc})"
+            return Row(name, str(path), self._unreadable(path, reason), saved=False)
+        self.save(name, result)
+        return Row(name, str(path), result)
+
+    def save(self, name: str, result: GradeResult) -> None:
+        write_atomically(self.json_path(name), render_json(result))
+        write_atomically(self.folder / f"{name}.html", render_html(result))
+
+    def run(
+        self,
+        submissions: Sequence[Path],
+        *,
+        jobs: int = 1,
+        resume: bool = False,
+        on_row: OnRow | None = None,
+        on_start: Callable[[int, int], None] | None = None,
+    ) -> Cohort:
+        """Grade every submission (``jobs`` at once), reusing saved results when ``resume``,
+        then write the leaderboard and cohort files."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create {self.folder}: {exc.strerror}") from None
+        names = unique_names(submissions)
+        rows: dict[str, Row] = {}
+        todo: list[tuple[str, Path]] = []
+        for name, path in zip(names, submissions, strict=True):
+            saved = self.saved(name, path) if resume else None
+            if saved is not None:
+                rows[name] = Row(name, str(path), saved, reused=True)
+                if not (self.folder / f"{name}.html").exists():
+                    write_atomically(self.folder / f"{name}.html", render_html(saved))
+            else:
+                todo.append((name, path))
+        if on_start:
+            on_start(len(rows), len(todo))
+        self._grade_all(todo, rows, jobs, on_row)
+        cohort = Cohort(
+            rows=tuple(rows[n] for n in names),
+            challenges=tuple(ChallengeInfo(c.id, c.title, c.max_score()) for c in self.challenges),
+            audience=self.audience,
+        )
+        write_atomically(self.out / "leaderboard.csv", render_csv(cohort))
+        write_atomically(self.out / "leaderboard.html", render_leaderboard_html(cohort))
+        write_atomically(self.out / "cohort.json", render_cohort_json(cohort))
+        return cohort
+
+    def _grade_all(
+        self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None
+    ) -> None:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="batch")
+        pending: set[Future[Row]] = {pool.submit(self.grade_one, name, path) for name, path in todo}
+        done = 0
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    row = future.result()
+                    rows[row.name] = row
+                    done += 1
+                    if on_row:
+                        on_row(row, done, len(todo))
+        except KeyboardInterrupt:
+            # Submissions already running finish and are saved; the rest wait for --resume.
+            pool.shutdown(wait=True, cancel_futures=True)
+            late = [f.result() for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+            saved = sum(1 for row in [*rows.values(), *late] if row.saved and not row.reused)
+            raise Interrupted(
+                f"interrupted: {saved} of {len(todo)} submission(s) graded and saved in {self.out}; "
+                "run the same command with --resume to grade the rest"
+            ) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

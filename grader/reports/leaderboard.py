@@ -1,0 +1,266 @@
+"""Reports of a whole batch: the leaderboard (text, CSV, HTML, Markdown), JUnit and JSON.
+
+One row per submission, best first, one column per challenge; a submission
+that could not be graded is a row with status ``error`` and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from grader.cohort import Cohort, Row
+from grader.reports import html as h
+from grader.reports import markdown as md
+from grader.reports.common import points
+from grader.reports.junit import testsuite as junit_suite
+from grader.reports.junit import testsuites
+from grader.results import ChallengeResult, ChallengeStatus
+
+# A spreadsheet runs a cell that starts with one of these as a formula: names come from candidates.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_SORT_SCRIPT = """
+document.querySelectorAll("table.sortable th button").forEach(function (button) {
+  button.addEventListener("click", function () {
+    var th = button.parentElement, table = th.closest("table"), body = table.tBodies[0];
+    var index = Array.prototype.indexOf.call(th.parentElement.children, th);
+    var numeric = th.getAttribute("data-type") === "num";
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index].getAttribute("data-value"), y = b.cells[index].getAttribute("data-value");
+      var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      var tie = a.getAttribute("data-name").localeCompare(b.getAttribute("data-name"));
+      return (ascending ? order : -order) || tie;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+
+_EXTRA_CSS = """
+.scroll { overflow-x: auto; } table.sortable th { white-space: nowrap; }
+table.sortable th button { font: inherit; font-weight: 600; color: inherit; background: none; border: 0;
+  padding: 0; cursor: pointer; }
+th[aria-sort="ascending"] button::after { content: " \\25B2"; }
+th[aria-sort="descending"] button::after { content: " \\25BC"; }
+td.cell { white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.sortable td { overflow-wrap: normal; }
+table.sortable td.reason { overflow-wrap: anywhere; min-width: 14rem; }
+"""
+
+
+def _cell_text(challenge: ChallengeResult | None) -> str:
+    if challenge is None:
+        return "-"
+    return points(challenge.score, challenge.max_score)
+
+
+def _rank(cohort: Cohort) -> list[tuple[str, Row]]:
+    ranked = cohort.ranked()
+    return [(str(i) if row.graded else "-", row) for i, row in enumerate(ranked, start=1)]
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def render_csv(cohort: Cohort) -> str:
+    """``leaderboard.csv``: rank, candidate, status, points, then a column per challenge."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    ids = [c.id for c in cohort.challenges]
+    writer.writerow(
+        [
+            "rank",
+            "candidate",
+            "submission",
+            "status",
+            "percent",
+            "score",
+            "max_score",
+            *ids,
+            "reason",
+            "report",
+        ]
+    )
+    for rank, row in _rank(cohort):
+        r = row.result
+        cells = []
+        for cid in ids:
+            c = cohort.challenge_of(row, cid)
+            cells.append("" if c is None else f"{c.score:g}")
+        writer.writerow(
+            [
+                rank,
+                _spreadsheet_safe(row.name),
+                _spreadsheet_safe(row.path),
+                str(r.status),
+                f"{r.percent:.2f}" if row.graded else "",
+                f"{r.score:g}",
+                f"{r.max_score:g}",
+                *cells,
+                _spreadsheet_safe(row.reason),
+                row.report,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
+    """``leaderboard.html``: sortable by any column, each candidate linking to their HTML report
+    (``link_prefix`` leads from where the page is to the batch folder)."""
+    head = [
+        '<th data-type="num" aria-sort="ascending"><button type="button">#</button></th>',
+        '<th data-type="text"><button type="button">candidate</button></th>',
+        '<th data-type="text"><button type="button">status</button></th>',
+        '<th data-type="num" class="num"><button type="button">score</button></th>',
+    ]
+    head.extend(
+        f'<th data-type="num" class="num" title="{h.text(c.title)}"><button type="button">'
+        f"{h.text(c.id)}</button></th>"
+        for c in cohort.challenges
+    )
+    head.append('<th data-type="text"><button type="button">reason</button></th>')
+    body = []
+    for index, (rank, row) in enumerate(_rank(cohort), start=1):
+        r = row.result
+        score = f"{r.percent:.1f}%" if row.graded else "-"
+        cells = [
+            f'<td data-value="{index}">{rank}</td>',
+            f'<td data-value="{h.text(row.name.lower())}"><a href="{h.text(link_prefix + row.report)}">'
+            f"{h.text(row.name)}</a></td>",
+            f'<td data-value="{h.text(str(r.status))}">{h.badge(str(r.status))}</td>',
+            f'<td class="cell num" data-value="{r.percent if row.graded else -1:.4f}">{score} '
+            f'<span class="muted">{points(r.score, r.max_score)}</span></td>',
+        ]
+        for info in cohort.challenges:
+            c = cohort.challenge_of(row, info.id)
+            share = 100.0 * c.score / c.max_score if c is not None and c.max_score else -1.0
+            status = str(c.status) if c is not None else "not graded"
+            cells.append(
+                f'<td class="cell num" data-value="{share:.4f}" title="{h.text(status)}">{_cell_text(c)}</td>'
+            )
+        cells.append(f'<td class="reason" data-value="{h.text(row.reason)}">{h.text(row.reason)}</td>')
+        body.append(f'<tr data-name="{h.text(row.name.lower())}">' + "".join(cells) + "</tr>")
+    graded = sum(1 for r in cohort.rows if r.graded)
+    page = "\n".join(
+        [
+            f"<style>{_EXTRA_CSS}</style>",
+            "<header><h1>Leaderboard</h1>",
+            f'<p class="meta">{len(cohort.rows)} submission(s): {graded} graded, '
+            f"{len(cohort.rows) - graded} not graded; {h.text(cohort.audience)} view. "
+            "Select a column's name to sort by it; select a candidate for their report.</p></header>",
+            '<div class="scroll"><table class="sortable" id="leaderboard">',
+            "<thead><tr>" + "".join(head) + "</tr></thead>",
+            "<tbody>",
+            *body,
+            "</tbody></table></div>\n",
+        ]
+    )
+    return h.page("Leaderboard", page, _SORT_SCRIPT)
+
+
+def render_leaderboard_text(cohort: Cohort) -> str:
+    """The leaderboard for a terminal: one line per submission."""
+    ids = [c.id for c in cohort.challenges]
+    table = [["#", "candidate", "status", "score", *ids, "reason"]]
+    for rank, row in _rank(cohort):
+        r = row.result
+        score = f"{r.percent:.1f}%" if row.graded else "-"
+        table.append(
+            [rank, row.name, str(r.status), score]
+            + [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
+            + [row.reason]
+        )
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)), line[-1]])
+        for line in table
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_leaderboard_markdown(cohort: Cohort) -> str:
+    """The leaderboard as Markdown (a step summary), with the hidden checks most candidates miss."""
+    ids = [c.id for c in cohort.challenges]
+    out = [
+        f"## Leaderboard: {len(cohort.rows)} submission(s)",
+        "",
+        "| # | Candidate | Status | Score | " + " | ".join(f"`{md.inline(i)}`" for i in ids) + " | Reason |",
+        "|---|---|---|---:|" + "---:|" * len(ids) + "---|",
+    ]
+    for rank, row in _rank(cohort):
+        r = row.result
+        score = f"{r.percent:.1f}%" if row.graded else "-"
+        cells = [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
+        out.append(
+            f"| {rank} | {md.inline(row.name)} | {md.icon(str(r.status))} {r.status} | {score} | "
+            + " | ".join(cells)
+            + f" | {md.inline(row.reason)} |"
+        )
+    missed = cohort.stats()["most_missed_hidden"]
+    if missed:
+        out.extend(["", "### Hidden checks most candidates miss", "", "| Pass rate | Challenge | Check |"])
+        out.append("|---:|---|---|")
+        for t in missed:
+            check = t["rubric"] or t["name"]
+            out.append(
+                f"| {100 * t['pass_rate']:.0f}% | `{md.inline(t['challenge'])}` | {md.inline(check)} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def render_batch_junit(cohort: Cohort) -> str:
+    """Every submission as JUnit XML: a test suite per submission and challenge."""
+    suites = []
+    for row in cohort.rows:
+        for challenge in row.result.challenges:
+            suites.append(junit_suite(challenge, f"{row.name}/{challenge.id}", row.result.started_at[:19]))
+        if not row.graded:
+            failed = ChallengeResult(
+                "grading", "grading", ChallengeStatus.ERROR, 0.0, 0.0, message=row.reason
+            )
+            suites.append(junit_suite(failed, f"{row.name}/grading"))
+    duration = sum(r.result.duration for r in cohort.rows)
+    return testsuites(suites, "grader batch", duration)
+
+
+def batch_json(cohort: Cohort) -> dict[str, Any]:
+    """The leaderboard rows and the cohort's pass rates, as one JSON object."""
+    rows = []
+    for rank, row in _rank(cohort):
+        r = row.result
+        rows.append(
+            {
+                "rank": int(rank) if row.graded else None,
+                "name": row.name,
+                "submission": row.path,
+                "status": str(r.status),
+                "score": r.score,
+                "max_score": r.max_score,
+                "percent": round(r.percent, 2),
+                "reason": row.reason,
+                "report": row.report,
+                "results": f"submissions/{row.name}.json" if row.saved else None,
+                "challenges": {
+                    c.id: {"status": str(c.status), "score": c.score, "max_score": c.max_score}
+                    for c in r.challenges
+                },
+            }
+        )
+    return {"leaderboard": rows, "cohort": cohort.stats()}
+
+
+def render_batch_json(cohort: Cohort) -> str:
+    return json.dumps(batch_json(cohort), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_cohort_json(cohort: Cohort) -> str:
+    """``cohort.json``: pass rates per challenge and per test."""
+    return json.dumps(cohort.stats(), indent=2, ensure_ascii=False) + "\n"
