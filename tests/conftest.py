@@ -35,6 +35,7 @@ def fast_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Challenge]:
     return load_pack(root)
 
 
+@pytest.fixture(scope="session")
 def example(pack: dict[str, Challenge]) -> GradeResult:
     """The example submission graded once on the local backend (right, wrong and broken answers)."""
     from sandbox.local import LocalBackend

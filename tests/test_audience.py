@@ -105,14 +105,33 @@ def test_candidate_output_holds_no_hidden_test_source(candidate_reports, pack, f
                 assert test["rubric"] in seen, f"{fmt} lacks the rubric line {test['rubric']!r}"
 
 
-def test_the_hostile_echo_was_real_and_is_withheld(candidate_reports, pack):
+def test_a_public_test_finds_no_hidden_test_to_echo(candidate_reports, pack):
+    """The hostile solution did run its echo in a public test, but hidden test files do not
+    exist while public tests run: even the reviewer's view of that public test holds none."""
     reports, reviewer = candidate_reports
     (mb,) = [c for c in reviewer["challenges"] if c["id"] == "model-basics"]
     (public,) = [t for t in mb["tests"] if t["name"] == "test_starter_shape"]
-    # The reviewer sees what the solution smuggled; the candidate gets the withheld marker instead.
-    assert any(line in public["message"] + public["output"] for line in secret_lines(pack["model-basics"]))
-    assert WITHHELD in reports["text"] and WITHHELD in reports["json"]
+    assert "HOSTILE-TEST-OUTPUT" in public["output"]
+    seen = public["message"] + public["output"]
+    assert not any(line in seen for line in secret_lines(pack["model-basics"]))
     assert json.loads(reports["json"])["audience"] == "candidate"
+
+
+def test_hidden_source_quoted_in_a_public_message_is_withheld(example, pack):
+    """Defence in depth: were hidden source to reach a public test's text, the candidate
+    view would replace it."""
+    from dataclasses import replace
+
+    challenge = next(c for c in example.challenges if c.id == "model-basics")
+    hidden_line = secret_lines(pack["model-basics"])[0]
+    tests = tuple(
+        replace(t, status="failed", message=f"smuggled: {hidden_line}") if t.visibility == "public" else t
+        for t in challenge.tests
+    )
+    forged = replace(example, challenges=(replace(challenge, tests=tests),))
+    view = for_audience(forged, "candidate", [pack["model-basics"]])
+    text = json.dumps(view.as_json())
+    assert hidden_line not in text and WITHHELD in text
 
 
 def test_reviewers_see_everything(candidate_reports, pack):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,8 @@ def test_kit_holds_statements_starters_and_public_tests_only(runner, tmp_path, p
             body = secret.read_text()
             assert body not in kit_text, f"{secret} leaked into the kit"
         for test in c.tests_of(["hidden"]):
-            assert test.name not in kit_text, f"hidden test name {test.name} leaked into the kit"
+            named = re.search(rf"\b{re.escape(test.name)}\b", kit_text)
+            assert named is None, f"hidden test name {test.name} leaked into the kit"
     assert "grader check" in (dest / "README.md").read_text()
 
 

@@ -339,3 +339,22 @@ def test_a_session_past_its_wall_limit_is_killed(tmp_path: Path, fast_pack: dict
         backend_module.STARTUP_ALLOWANCE = original
     assert time.monotonic() - started < 30
     assert result.challenges[0].status is ChallengeStatus.TIMEOUT
+
+
+def test_auto_falls_back_when_the_image_cannot_be_built(client: Any, tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from grader.cli import cli
+
+    monkeypatch.setenv("GRADER_BASE_IMAGE", "grader-test/no-such-base:0")
+    sub = tmp_path / "sub" / "model-basics"
+    sub.mkdir(parents=True)
+    (sub / "solution.py").write_text(MODEL_BASICS_OK)
+    result = CliRunner().invoke(cli, ["grade", str(sub.parent), "-c", "model-basics", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "cannot be used" in result.stderr and "docker pull grader-test/no-such-base:0" in result.stderr
+    assert json.loads(result.stdout)["backend"] == "local"
+    explicit = CliRunner().invoke(
+        cli, ["grade", str(sub.parent), "-c", "model-basics", "--backend", "docker"]
+    )
+    assert explicit.exit_code == 3 and "Traceback" not in explicit.output
