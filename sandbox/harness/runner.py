@@ -171,6 +171,23 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
     return line
 
 
+# Plugins no challenge test needs (no caplog, no --pdb, no junit file, no warning capture:
+# warnings go to the test's captured output). Their set-up costs about 150 ms in every
+# phase of every challenge, measured: 216 ms for a 3-test run with them, 68 ms without.
+UNUSED_PLUGINS = (
+    "doctest",
+    "junitxml",
+    "debugging",
+    "setuponly",
+    "setupplan",
+    "faulthandler",
+    "logging",
+    "warnings",
+    "unraisableexception",
+    "threadexception",
+)
+
+
 def run_pytest(work: Path, job: Job, module: types.ModuleType, solution_path: Path, emitter: Emitter) -> None:
     """Run the work folder's tests with our plugins only; results go out through ``emitter``."""
     import pytest
@@ -198,6 +215,7 @@ def run_pytest(work: Path, job: Job, module: types.ModuleType, solution_path: Pa
         "no:pastebin",
         "-p",
         "no:legacypath",
+        *[arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")],
         "-p",
         "sandbox.harness.fixtures",
         "--tb=native",  # the standard library formats it: pytest's own styles parse every frame's source
