@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader import __version__
+from grader.archive import ARCHIVE_SUFFIXES, is_archive
 from grader.audience import Audience, for_audience
 from grader.challenges import Challenge
 from grader.cohort import ChallengeInfo, Cohort, Row
@@ -39,7 +40,6 @@ from grader.reports.leaderboard import render_cohort_json, render_csv, render_le
 from grader.results import GradeResult, RunStatus
 from sandbox.backend import Backend
 
-ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
 OnRow = Callable[[Row, int, int], None]
 
 
@@ -47,11 +47,6 @@ class Interrupted(GraderError):
     """The batch was stopped (Ctrl-C, SIGTERM) before every submission was graded."""
 
     exit_code = 130
-
-
-def is_archive(path: Path) -> bool:
-    """Whether ``path`` names a submission archive (by its suffix)."""
-    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def _looks_like_submission(folder: Path, challenge_ids: Iterable[str]) -> bool:

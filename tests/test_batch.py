@@ -265,3 +265,15 @@ def test_batch_bad_input_exits_2_with_one_line(runner, args, message):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_an_archive_in_a_cohort_is_graded_like_a_folder(tmp_path, cohort_dir, pack):
+    import zipfile
+
+    with zipfile.ZipFile(cohort_dir / "zoe.zip", "w") as archive:
+        archive.writestr("zoe/model-basics/solution.py", MODEL_BASICS_OK)
+    backend = CountingBackend(pack)
+    cohort = Batch(tmp_path / "out", [pack["model-basics"]], backend).run(sorted(cohort_dir.iterdir()))
+    (zoe,) = [r for r in cohort.rows if r.name == "zoe"]
+    assert zoe.graded and zoe.result.status == "passed"
+    assert MODEL_BASICS_OK.encode() in [run.solution for run in backend.runs]
