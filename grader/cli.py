@@ -172,6 +172,12 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
     click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
 
 
+def backend_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=help_text
+    )
+
+
 def assessment_option(func: F) -> F:
     return click.option(
         "--assessment",
@@ -244,17 +250,11 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
 @cli.command("grade", cls=outputs.ReportsCommand)
 @click.argument("submission", type=click.Path(path_type=Path))
 @challenge_ids_option
-@click.option(
-    "--backend",
-    type=click.Choice(BACKENDS),
-    default="auto",
-    show_default=True,
-    help=(
-        "Where candidate code runs: docker (one hardened container per submission), "
-        "local (processes of this machine: inside bubblewrap where bwrap works, else with "
-        "rlimits only), or auto: docker when an engine is reachable (building the image on "
-        "first use), else local. `grader sandbox status` shows what this host offers."
-    ),
+@backend_option(
+    "Where candidate code runs: docker (one hardened container per submission), "
+    "local (processes of this machine: inside bubblewrap where bwrap works, else with "
+    "rlimits only), or auto: docker when an engine is reachable (building the image on "
+    "first use), else local. `grader sandbox status` shows what this host offers."
 )
 @click.option(
     "--runtime",
@@ -411,13 +411,7 @@ def _sigterm_interrupts() -> Iterator[None]:
 )
 @click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
 @challenge_ids_option
-@click.option(
-    "--backend",
-    type=click.Choice(BACKENDS),
-    default="auto",
-    show_default=True,
-    help="Where candidate code runs (as for grade).",
-)
+@backend_option("Where candidate code runs (as for grade).")
 @outputs.report_options
 @challenges_option
 @click.pass_context

@@ -8,6 +8,7 @@ tests that do not exist are ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from grader.challenges import Challenge, TestSpec, Visibility
 from grader.results import ChallengeResult, ChallengeStatus, TestResult, TestStatus
@@ -134,27 +135,9 @@ def score_outcome(
     specs = challenge.tests_of(visibilities)
     tampering = _tampering(outcome, visibilities, canary) if canary else ""
     if tampering:
-        return ChallengeResult(
-            id=challenge.id,
-            title=challenge.title,
-            status=ChallengeStatus.ERROR,
-            score=0.0,
-            max_score=challenge.max_score(visibilities),
-            message=tampering,
-            tests=tuple(
-                TestResult(
-                    s.name,
-                    s.visibility,
-                    TestStatus.ERROR,
-                    0.0,
-                    _points(challenge, s, specs),
-                    message=NOT_RUN + "the test run was tampered with",
-                    rubric=s.rubric,
-                )
-                for s in specs
-            ),
+        return replace(
+            unrun_result(challenge, visibilities, ChallengeStatus.ERROR, tampering, notes),
             duration=outcome.duration,
-            notes=notes,
         )
     by_test: dict[tuple[str, str], list[TestRecord]] = {}
     for record in outcome.tests:

@@ -6,7 +6,11 @@ conftest), so nothing waits long.
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from grader.challenges import Challenge, builtin_pack
@@ -50,3 +54,36 @@ def hostile_pair(
     assert honest_result.score == honest_result.max_score
     assert hostile_result.status is not ChallengeStatus.PASSED, hostile_result
     return hostile_result, elapsed
+
+
+@contextmanager
+def loopback_listener() -> Iterator[tuple[str, list[object]]]:
+    """A listener on the host's 127.0.0.1 (never any other address): yields the hostile
+    source that tries to connect to it (it raises ``NET=blocked ...`` or ``NET=connected``)
+    and the list of connections it accepted, filled when the block ends."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(5)
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+
+    def accept() -> None:
+        try:
+            accepted.append(server.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    source = HEADER + (
+        "import socket\ntry:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+        "    raise RuntimeError('NET=connected')\n"
+        "except OSError as e:\n    raise RuntimeError('NET=blocked ' + str(e))\n"
+    )
+    try:
+        yield source, accepted
+    finally:
+        thread.join()
+        server.close()

@@ -15,15 +15,13 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sandbox.local import LocalBackend, find_bwrap
-from tests.hostile import HEADER, hostile_pair
+from tests.hostile import HEADER, hostile_pair, loopback_listener
 
 REQUIRED = os.environ.get("GRADER_REQUIRE_BWRAP") == "1"
 NOT_ISOLATED = pytest.mark.xfail(strict=True, reason="the rlimits tier has no file or process isolation")
@@ -112,32 +110,8 @@ def test_no_process_is_left_running(tmp_path, fast_pack, tier_backend):
 
 
 def test_the_network_is_loopback_only(tmp_path, fast_pack, bwrap_backend):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(5)
-    port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        try:
-            accepted.append(server.accept())
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
-    hostile = HEADER + (
-        "import socket\ntry:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
-        "    raise RuntimeError('NET=connected')\n"
-        "except OSError as e:\n    raise RuntimeError('NET=blocked ' + str(e))\n"
-    )
-    try:
+    with loopback_listener() as (hostile, accepted):
         result, _ = hostile_pair(tmp_path, fast_pack, bwrap_backend, hostile)
-    finally:
-        thread.join()
-        server.close()
     assert accepted == [] and "NET=blocked" in result.message
 
 

@@ -12,8 +12,6 @@ These tests need an engine. Without one they skip, unless
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ import pytest
 from grader.results import ChallengeStatus, TestStatus
 from sandbox.docker import SANDBOX_UID, DockerBackend, base_image, current_image, image_tag
 from tests.docker_support import docker_client, leftover_containers
-from tests.hostile import CRUD_OK, HEADER, MODEL_BASICS_OK, hostile_pair
+from tests.hostile import CRUD_OK, HEADER, MODEL_BASICS_OK, hostile_pair, loopback_listener
 
 pytestmark = pytest.mark.docker
 
@@ -278,32 +276,8 @@ def test_files_beside_the_solution_have_no_effect(
 
 
 def test_no_connection_reaches_the_host(tmp_path: Path, fast_pack: dict, backend: DockerBackend) -> None:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(5)
-    port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        try:
-            accepted.append(server.accept())
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
-    hostile = HEADER + (
-        "import socket\ntry:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
-        "    raise RuntimeError('NET=connected')\n"
-        "except OSError as e:\n    raise RuntimeError('NET=blocked ' + str(e))\n"
-    )
-    try:
+    with loopback_listener() as (hostile, accepted):
         result = pair(tmp_path, fast_pack, backend, hostile)
-    finally:
-        thread.join()
-        server.close()
     assert accepted == []
     assert "NET=blocked" in result.message
 

@@ -7,8 +7,6 @@ Time limits come from a copy of the pack with short limits, so nothing waits lon
 
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from grader.grading import grade
 from grader.results import ChallengeStatus
 from sandbox.local import LocalBackend
 from tests.conftest import MODEL_BASICS_OK
-from tests.hostile import CRUD_OK, HEADER, hostile_pair
+from tests.hostile import CRUD_OK, HEADER, hostile_pair, loopback_listener
 
 
 def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
@@ -89,32 +87,8 @@ def test_host_environment_is_not_visible(tmp_path, fast_pack, monkeypatch):
 
 
 def test_network_is_cut_off(tmp_path, fast_pack):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(6)
-    port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        try:
-            accepted.append(server.accept())
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
-    source = HEADER + (
-        "import socket\ntry:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
-        "    raise RuntimeError('NET=connected')\n"
-        "except OSError as e:\n    raise RuntimeError('NET=blocked ' + str(e))\n"
-    )
-    try:
+    with loopback_listener() as (source, accepted):
         result, _ = grade_pair(tmp_path, fast_pack, source)
-    finally:
-        thread.join()
-        server.close()
     if "NET=blocked" not in result.message and not accepted:
         pytest.fail(result.message)
     if accepted:
