@@ -108,6 +108,8 @@ def _no_result(spec: TestSpec, outcome: RunOutcome, limit: float, points: float)
             if running
             else f"{NOT_RUN}importing solution.py did not finish within {limit:g} s"
         )
+    elif outcome.ended == "timeout":
+        message = f"{NO_RESULT}the challenge's {limit:g} s ran out before this test ran"
     elif outcome.imported and not outcome.import_ok:
         status = TestStatus.ERROR
         message = NOT_RUN + (outcome.import_message or "the solution could not be loaded")

@@ -311,14 +311,17 @@ def merge_phases(outcomes: Sequence[RunOutcome]) -> RunOutcome:
         return first
     abnormal = [o for o in outcomes if o.ended != "completed"]
     last = abnormal[0] if abnormal else outcomes[-1]
+    reported = [o for o in outcomes if o.imported or o.tests or o.ended == "completed"]
     return replace(
         first,
         ended=last.ended,
         duration=sum(o.duration for o in outcomes),
         exit_code=last.exit_code,
         network_isolated=all(o.network_isolated for o in outcomes),
-        imported=all(o.imported for o in outcomes),
-        import_ok=all(o.import_ok for o in outcomes),
+        # A phase that never got to report (not run after its public phase gave up) says
+        # nothing about the import.
+        imported=all(o.imported for o in reported) if reported else False,
+        import_ok=all(o.import_ok for o in reported) if reported else False,
         import_message=next((o.import_message for o in outcomes if o.import_message), ""),
         collect_errors=tuple(c for o in outcomes for c in o.collect_errors),
         tests=tuple(t for o in outcomes for t in o.tests),

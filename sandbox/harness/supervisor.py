@@ -86,6 +86,7 @@ class _Job:
         self.ended = "completed"
         self.status: int | None = None
         self.oom_before = 0
+        self.eof = False  # its record stream ended (it may still be running)
 
 
 def _read_exact(stream: Any, size: int) -> bytearray:
@@ -134,6 +135,9 @@ class Supervisor:
         self.out_fd = out_fd
         self.selector = selectors.DefaultSelector()
         self.active: dict[int, _Job] = {}
+        # Challenges whose public phase ran out of time, memory or output: their hidden
+        # phase would only do the same (the same import runs first), so it is not run.
+        self.gave_up: dict[str, str] = {}
 
     # -- the child ---------------------------------------------------------
 
@@ -215,7 +219,8 @@ class Supervisor:
     def _finish(self, job: _Job) -> None:
         self._drain(job)
         _killpg(job.pid)
-        self.selector.unregister(job.fd)
+        if not job.eof:
+            self.selector.unregister(job.fd)
         os.close(job.fd)
         del self.active[job.pid]
         leftover = self._sweep()
@@ -228,10 +233,15 @@ class Supervisor:
             exit_code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
         if job.ended == "completed" and exit_code == -signal.SIGKILL and _oom_kills() > job.oom_before:
             job.ended = "oom"
+        if job.phase == "public" and job.ended in ("timeout", "oom", "output_limit"):
+            self.gave_up[str(job.job["challenge_id"])] = job.ended
+        self._frame(job, round(time.monotonic() - job.started, 4), exit_code, leftover)
+
+    def _frame(self, job: _Job, duration: float, exit_code: int | None, leftover: int) -> None:
         header = {
             "index": job.index,
             "ended": job.ended,
-            "duration": round(time.monotonic() - job.started, 4),
+            "duration": duration,
             "exit_code": exit_code,
             "size": len(job.data),
             "leftover": leftover,
@@ -308,12 +318,22 @@ class Supervisor:
             pending = [j for j in self.jobs if j.phase == phase]
             while pending or self.active:
                 while pending and len(self.active) < self.parallel:
-                    self._start(pending.pop(0))
+                    job = pending.pop(0)
+                    given_up = self.gave_up.get(str(job.job["challenge_id"]))
+                    if given_up:
+                        job.ended = given_up
+                        self._frame(job, 0.0, None, 0)
+                    else:
+                        self._start(job)
+                if not self.active:
+                    continue
                 now = time.monotonic()
                 wait = min(j.started + j.time_limit for j in self.active.values()) - now
                 for key, _ in self.selector.select(timeout=min(max(wait, 0.0), 0.05)):
                     job = key.data
-                    self._drain(job)
+                    if not self._drain(job) and not job.eof:
+                        job.eof = True  # stop watching a closed stream: it would wake us forever
+                        self.selector.unregister(job.fd)
                 self._reap()
                 now = time.monotonic()
                 for job in list(self.active.values()):
