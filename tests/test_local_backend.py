@@ -44,7 +44,7 @@ def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
 def test_hostile_import_is_stopped_within_limits(tmp_path, fast_pack, body, status, message):
     result, elapsed = grade_pair(tmp_path, fast_pack, HEADER + body)
     assert result.status is status and message in result.message
-    assert elapsed < 25
+    assert elapsed < 15  # one time limit (8 s), not two: the hidden phase is skipped
 
 
 def test_a_hanging_test_times_out_alone(tmp_path, fast_pack):
