@@ -7,11 +7,12 @@ Time limits come from a copy of the pack with short limits, so nothing waits lon
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from grader.challenges import builtin_pack
+from grader.challenges import builtin_pack, load_pack
 from grader.grading import grade
 from grader.results import ChallengeStatus
 from sandbox.local import LocalBackend
@@ -120,3 +121,49 @@ def test_work_folders_are_removed_after_the_run(tmp_path, fast_pack, monkeypatch
     (tmp_path / "tmp").mkdir()
     grade_pair(tmp_path, fast_pack, HEADER + "open('left-behind.txt', 'w').write('x')\nraise SystemExit\n")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+MEMORY_SCAN = """
+import os, re
+
+
+def _memory_holds(pattern):
+    with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:
+        for line in maps:
+            where, perms = line.split()[:2]
+            if not perms.startswith('r'):
+                continue
+            start, end = (int(x, 16) for x in where.split('-'))
+            try:
+                mem.seek(start)
+                if re.search(pattern, mem.read(end - start)):
+                    return True
+            except (OSError, OverflowError, ValueError):
+                continue
+    return False
+
+
+# The pattern never matches itself: its text has [M] where the marker has M.
+if not os.path.exists('tests/hidden') and _memory_holds(rb'HIDDEN[M]ARKER{token}'):
+    raise RuntimeError('FOUND the hidden test in memory during the public phase')
+"""
+
+
+def test_public_phase_memory_holds_no_hidden_test(tmp_path, fast_pack):
+    """A public-phase process searching all of its own memory finds no byte of a hidden test."""
+    import secrets
+
+    token = secrets.token_hex(6)
+    root = tmp_path / "pack"
+    shutil.copytree(fast_pack["model-basics"].path, root / "model-basics")
+    (root / "model-basics" / "tests" / "hidden" / "test_marker.py").write_text(
+        f"# HIDDENMARKER{token}\ndef test_marker():\n    assert True\n"
+    )
+    pack = load_pack(root)
+    sub = tmp_path / "sub" / "model-basics"
+    sub.mkdir(parents=True)
+    (sub / "solution.py").write_text(MODEL_BASICS_OK + MEMORY_SCAN.replace("{token}", token))
+    result = grade(str(sub.parent), [pack["model-basics"]], LocalBackend(jobs=1))
+    challenge = result.challenges[0]
+    assert "FOUND" not in challenge.message, challenge.message
+    assert challenge.status is ChallengeStatus.PASSED, challenge.message

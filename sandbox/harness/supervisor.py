@@ -37,7 +37,6 @@ import os
 import selectors
 import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -89,24 +88,35 @@ class _Job:
         self.eof = False  # its record stream ended (it may still be running)
 
 
-def _read_exact(stream: Any, size: int) -> bytearray:
+def _read_exact(fd: int, size: int) -> bytearray:
+    """``size`` bytes from ``fd`` straight into a new buffer: no intermediate copy (such as a
+    buffered reader's) is left behind in memory for a child to find."""
     buf = bytearray(size)
     view = memoryview(buf)
     got = 0
     while got < size:
-        n = stream.readinto(view[got:])
+        n = os.readv(fd, [view[got:]])
         if not n:
             raise EOFError("the session ended early")
         got += n
     return buf
 
 
-def read_session(stream: Any) -> tuple[dict[str, Any], list[_Job]]:
-    header = stream.readline(MAX_HEADER)
-    session = json.loads(header)
+def _read_line(fd: int, limit: int) -> bytes:
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte or len(line) >= limit:
+            raise EOFError("the session header is missing or too long")
+        line += byte
+    return bytes(line)
+
+
+def read_session(fd: int) -> tuple[dict[str, Any], list[_Job]]:
+    session = json.loads(_read_line(fd, MAX_HEADER))
     jobs = []
     for spec in session["jobs"]:
-        buffers = [(str(rel), _read_exact(stream, int(size))) for rel, size in spec["files"]]
+        buffers = [(str(rel), _read_exact(fd, int(size))) for rel, size in spec["files"]]
         jobs.append(_Job(spec, buffers))
     return session, jobs
 
@@ -377,7 +387,7 @@ def main() -> None:
         ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover - not Linux
         pass
-    session, jobs = read_session(sys.stdin.buffer)
+    session, jobs = read_session(0)
     os.dup2(devnull, 0)
     Path(session["work"]).mkdir(mode=0o700, parents=True, exist_ok=True)
     _warm()
