@@ -22,7 +22,7 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -231,7 +231,6 @@ class SessionResult:
 
     ended: Ended  # "completed" when the supervisor exited by itself
     stderr: str = ""
-    frames: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
 
 
 class FrameReader:

@@ -86,14 +86,6 @@ def connect(timeout: int = 10) -> Any:
     return client
 
 
-def engine_reachable() -> bool:
-    try:
-        connect(timeout=3).close()
-    except DockerUnavailable:
-        return False
-    return True
-
-
 # -- the image ------------------------------------------------------------------
 
 

@@ -294,23 +294,20 @@ def test_writes_outside_tmp_fail(tmp_path: Path, fast_pack: dict, backend: Docke
     assert "WROTE=[]" in result.message
 
 
-def test_a_session_past_its_wall_limit_is_killed(tmp_path: Path, fast_pack: dict, client: Any) -> None:
+def test_a_session_past_its_wall_limit_is_killed(
+    tmp_path: Path, fast_pack: dict, client: Any, monkeypatch
+) -> None:
     """The host's watchdog, not the supervisor, ends a session that overruns (here: a 2 s wall)."""
     import sandbox.backend as backend_module
+    from grader.grading import grade
 
-    slow = DockerBackend(client=client)
-    original = backend_module.STARTUP_ALLOWANCE
-    backend_module.STARTUP_ALLOWANCE = -22.0  # phases of 8 s: 8 + 8 + 8, minus 22: a 2 s wall
-    try:
-        started = time.monotonic()
-        from grader.grading import grade
-
-        sub = tmp_path / "sub"
-        (sub / "model-basics").mkdir(parents=True)
-        (sub / "model-basics" / "solution.py").write_text(HEADER + "import time\ntime.sleep(3600)\n")
-        result = grade(str(sub), [fast_pack["model-basics"]], slow)
-    finally:
-        backend_module.STARTUP_ALLOWANCE = original
+    # Phases of 8 s give a wall of 8 + 8 + 8 s plus the allowance: -22 makes it 2 s.
+    monkeypatch.setattr(backend_module, "STARTUP_ALLOWANCE", -22.0)
+    sub = tmp_path / "sub"
+    (sub / "model-basics").mkdir(parents=True)
+    (sub / "model-basics" / "solution.py").write_text(HEADER + "import time\ntime.sleep(3600)\n")
+    started = time.monotonic()
+    result = grade(str(sub), [fast_pack["model-basics"]], DockerBackend(client=client))
     assert time.monotonic() - started < 30
     assert result.challenges[0].status is ChallengeStatus.TIMEOUT
 
