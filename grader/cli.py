@@ -286,7 +286,7 @@ def grade_cmd(
     jobs: int | None,
     challenges_dir: Path | None,
 ) -> None:
-    """Grade SUBMISSION (a folder of <challenge-id>/solution.py) on public and hidden tests.
+    """Grade SUBMISSION (a folder of <challenge-id>/solution.py, or a .zip/.tar.gz/.tgz of one).
 
     Challenges without a folder in the submission are reported as missing,
     unless --challenge names the ones to grade. Reports: --format text (the
