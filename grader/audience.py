@@ -7,11 +7,12 @@ status and its points: never its name when it has a rubric line (names tell
 how a check works), its message, its traceback, the line of ``solution.py``
 it failed on, or what the candidate's code printed while it ran.
 
-Hidden test code can also leak through text the candidate controls: a
-solution runs in the same process as the hidden tests and can read their
-source from disk, then put it in an exception that a public test reports, or
-print it. So every text a candidate sees is checked against the hidden tests'
-source lines and names (compared on letters and digits only, so re-quoting or
+Hidden test code could also leak through text the candidate controls: a
+public test's message or printed output. The sandbox already keeps hidden
+tests out of every process that runs public tests (they run first, before any
+hidden file exists, with no hidden bytes left in memory). As defence in depth,
+every text a candidate sees is also checked against the hidden tests' source
+lines and names (compared on letters and digits only, so re-quoting or
 re-indenting does not hide them) and withheld when it quotes one.
 """
 
