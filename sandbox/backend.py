@@ -24,16 +24,15 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
-from sandbox.protocol import Job, parse_records
+from sandbox.protocol import FRAME_PREFIX, Job, parse_records
 
-FRAME_PREFIX = "@@frame:"  # as sandbox.harness.supervisor writes it
 RECORD_CAP = 4 * 1024 * 1024  # bytes of records one job may write
 STARTUP_ALLOWANCE = 30.0  # seconds a session may take beyond its jobs' limits (start, imports)
 
 Ended = Literal["completed", "timeout", "crashed", "output_limit", "failed_to_start", "oom"]
-ENDED: tuple[str, ...] = ("completed", "timeout", "crashed", "output_limit", "failed_to_start", "oom")
+ENDED: tuple[str, ...] = get_args(Ended)
 
 
 @dataclass(frozen=True)
@@ -145,6 +144,21 @@ def outcome_from_stream(
 def harness_root() -> Path:
     """The folder that holds the ``sandbox`` package, for the harness's ``sys.path``."""
     return Path(__file__).resolve().parent.parent
+
+
+HARNESS_FILES = ("__init__.py", "protocol.py", "harness")  # what runs inside a sandbox
+
+
+def harness_files() -> list[tuple[str, bytes]]:
+    """The harness's sources as ``(path under harness_root(), content)``: what a sandbox that
+    must not see the project (an image, a bwrap bind) gets instead of it."""
+    root = harness_root() / "sandbox"
+    files: list[tuple[str, bytes]] = []
+    for name in HARNESS_FILES:
+        path = root / name
+        for p in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            files.append((str(p.relative_to(root.parent)), p.read_bytes()))
+    return files
 
 
 def python_executable() -> str:
@@ -334,8 +348,6 @@ class Backend(abc.ABC):
     """Runs challenges in isolation. Subclasses implement ``run_session``."""
 
     name: ClassVar[str]
-    #: The supervisor owns its pid namespace, so it may kill every other process in it.
-    owns_pid_namespace: ClassVar[bool] = False
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or 1)

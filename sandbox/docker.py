@@ -45,6 +45,7 @@ from sandbox.backend import (
     FrameReader,
     Session,
     SessionResult,
+    harness_files,
 )
 
 DEFAULT_BASE_IMAGE = "python:3.12-slim"
@@ -55,7 +56,6 @@ IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_CAP = 16 * 1024
 IMAGE_DIR = Path(__file__).resolve().parent / "image"
-HARNESS_FILES = ("__init__.py", "protocol.py", "harness")
 
 
 class DockerUnavailable(Exception):
@@ -89,23 +89,12 @@ def connect(timeout: int = 10) -> Any:
 # -- the image ------------------------------------------------------------------
 
 
-def _harness_files() -> list[tuple[str, bytes]]:
-    root = Path(__file__).resolve().parent
-    files: list[tuple[str, bytes]] = []
-    for name in HARNESS_FILES:
-        path = root / name
-        paths = sorted(path.glob("*.py")) if path.is_dir() else [path]
-        for p in paths:
-            files.append((str(p.relative_to(root.parent)), p.read_bytes()))
-    return files
-
-
 def image_tag(base: str, base_id: str | None) -> str:
     """The content-derived tag: Dockerfile, pins, harness sources and the base image."""
     digest = hashlib.sha256()
     for name in ("Dockerfile", "requirements.txt"):
         digest.update(name.encode() + b"\0" + (IMAGE_DIR / name).read_bytes() + b"\0")
-    for rel, data in _harness_files():
+    for rel, data in harness_files():
         digest.update(rel.encode() + b"\0" + data + b"\0")
     digest.update((base_id or base).encode())
     return f"{IMAGE_REPOSITORY}:{digest.hexdigest()[:16]}"
@@ -201,7 +190,7 @@ def build_image(client: Any, base: str, progress: Callable[[str], None], *, forc
         shutil.copy(IMAGE_DIR / "Dockerfile", ctx)
         shutil.copy(IMAGE_DIR / "requirements.txt", ctx)
         shutil.copytree(wheels, Path(ctx) / "wheels", ignore=shutil.ignore_patterns(".complete"))
-        for rel, data in _harness_files():
+        for rel, data in harness_files():
             target = Path(ctx) / "harness" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -249,7 +238,6 @@ class DockerBackend(Backend):
     """One container per submission, built from the content-tagged sandbox image."""
 
     name = "docker"
-    owns_pid_namespace = True
 
     def __init__(
         self,

@@ -51,9 +51,11 @@ from sandbox.backend import (
     FrameReader,
     Session,
     SessionResult,
+    harness_files,
     harness_root,
     python_executable,
 )
+from sandbox.harness.limits import processes
 
 STDERR_CAP = 16 * 1024
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.supervisor import main; main()"
@@ -120,12 +122,10 @@ def bwrap_command(bwrap: str, harness_copy: str) -> list[str]:
 
 def copy_harness(dest: Path) -> None:
     """Copy the harness (and only it) to ``dest``, for a sandbox that must not see the project."""
-    root = harness_root() / "sandbox"
-    (dest / "sandbox" / "harness").mkdir(parents=True)
-    for name in ("__init__.py", "protocol.py"):
-        shutil.copy(root / name, dest / "sandbox" / name)
-    for path in (root / "harness").glob("*.py"):
-        shutil.copy(path, dest / "sandbox" / "harness" / path.name)
+    for rel, data in harness_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 class _CappedReader(threading.Thread):
@@ -315,18 +315,13 @@ def kill_session(sid: int) -> None:
     _kill_group(sid)
     for _ in range(20):
         found = False
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
-                if int(fields[3]) != sid:
-                    continue
+        for pid, _state, _pgid, session in processes():
+            if session == sid:
                 found = True
-                os.kill(int(entry), signal.SIGKILL)
-            except (OSError, IndexError, ValueError):
-                continue
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         if not found:
             return
         time.sleep(0.005)

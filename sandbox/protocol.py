@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RECORD_PREFIX = "@@grader:"
+FRAME_PREFIX = "@@frame:"  # the supervisor's frame headers: sandbox.harness.supervisor
 MAX_TEXT = 4000  # characters kept of any message or captured output
 MAX_RECORD = 64 * 1024  # bytes of one record line
 TEST_STATUSES = ("passed", "failed", "error", "timeout", "skipped")

@@ -6,6 +6,7 @@ import ctypes
 import os
 import resource
 import signal
+from collections.abc import Iterator
 
 _RLIMITS = {
     "as": resource.RLIMIT_AS,
@@ -53,3 +54,16 @@ def isolate_network() -> bool:
         # mapping failed, which leaves files readable as "nobody". Say isolated.
         return True
     return True
+
+
+def processes() -> Iterator[tuple[int, bytes, int, int]]:
+    """``(pid, state, process group, session)`` of every process this one can see in /proc."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            yield int(entry), fields[0], int(fields[2]), int(fields[3])
+        except (OSError, IndexError, ValueError):
+            continue  # it ended while we looked

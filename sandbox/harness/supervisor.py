@@ -41,7 +41,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-FRAME_PREFIX = "@@frame:"
+from sandbox.harness.limits import processes
+from sandbox.protocol import FRAME_PREFIX
+
 MAX_HEADER = 1024 * 1024
 _PR_SET_DUMPABLE = 4
 
@@ -272,17 +274,10 @@ class Supervisor:
         killed: set[int] = set()
         for _ in range(50):  # a fork bomb keeps making more while we look
             found = False
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit() or int(entry) == me or int(entry) in spared:
+            for pid, state, pgid, sid in processes():
+                if pid == me or pid in spared or state == b"Z" or pgid in keep:
                     continue
-                pid = int(entry)
-                try:
-                    with open(f"/proc/{pid}/stat", "rb") as f:
-                        fields = f.read().rsplit(b")", 1)[1].split()
-                    state, pgid, sid = fields[0], int(fields[2]), int(fields[3])
-                except (OSError, IndexError, ValueError):
-                    continue
-                if state == b"Z" or pgid in keep or not (self.clean_all or sid == my_sid):
+                if not (self.clean_all or sid == my_sid):
                     continue
                 found = True
                 killed.add(pid)
