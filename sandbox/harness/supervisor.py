@@ -235,7 +235,7 @@ class Supervisor:
             self.selector.unregister(job.fd)
         os.close(job.fd)
         del self.active[job.pid]
-        leftover = self._sweep()
+        leftover = self._sweep(job)
         shutil.rmtree(self.work / str(job.index), ignore_errors=True)
         if self.clean_all:
             self._scrub_tmp()
@@ -264,23 +264,48 @@ class Supervisor:
             view = view[os.write(self.out_fd, view) :]
         job.data = bytearray()
 
-    def _sweep(self) -> int:
+    def _owner(self, pid: int, pgid: int) -> int | None:
+        """The index of the job a process came from: by its process group, else by its
+        working folder (a detached process keeps the job folder it was started in)."""
+        for job in self.jobs:
+            if job.pid and pgid == job.pid:
+                return job.index
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd").removesuffix(" (deleted)")
+        except OSError:
+            return None
+        relative = Path(cwd).relative_to(self.work) if Path(cwd).is_relative_to(self.work) else None
+        if relative is None or not relative.parts or not relative.parts[0].isdigit():
+            return None
+        return int(relative.parts[0])
+
+    def _sweep(self, finished: _Job) -> int:
         """Kill what a finished job left behind: every process of this session (or, where
-        this supervisor owns the whole pid namespace, every process) but this one and the
-        process groups of jobs still running; how many there were."""
+        this supervisor owns the whole pid namespace, every process) but this one and what
+        belongs to jobs still running. How many of them were ``finished``'s own.
+
+        A process's job is known by its process group, else by its working folder; where
+        that cannot be read (children are non-dumpable, so without privilege it often
+        cannot) and one job runs at a time, it can only be the finished job's, since the
+        sweep after the job before it left nothing. With jobs in parallel, a process of
+        no known job is killed but counted against none."""
         me, my_sid = os.getpid(), os.getsid(0)
-        keep = set(self.active)
+        running = {job.index for job in self.active.values()}
         spared = {1, os.getppid()}  # a sandbox's init (bwrap's), which we cannot kill anyway
         killed: set[int] = set()
         for _ in range(50):  # a fork bomb keeps making more while we look
             found = False
             for pid, state, pgid, sid in processes():
-                if pid == me or pid in spared or state == b"Z" or pgid in keep:
+                if pid == me or pid in spared or state == b"Z":
                     continue
                 if not (self.clean_all or sid == my_sid):
                     continue
+                owner = self._owner(pid, pgid)
+                if owner in running:
+                    continue
                 found = True
-                killed.add(pid)
+                if owner == finished.index or (owner is None and self.parallel == 1):
+                    killed.add(pid)
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
