@@ -33,21 +33,18 @@ def {name}_fail():
 """
 
 
-def challenge_run(
-    challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility], *, canary: bool = True
-) -> ChallengeRun:
+def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
     """The backend request for one challenge: its solution and the test files of ``visibilities``.
 
-    With ``canary``, each phase also gets a test file of two canaries with names made for
-    this run: one must pass and one must fail. Code that rewrites pytest's verdicts
-    (a patched reporter, a forged record) turns them too, and ``score_outcome`` sees it.
+    Each phase also gets a test file of two canaries with names made for this run: one
+    must pass and one must fail. Code that rewrites pytest's verdicts (a patched
+    reporter, a forged record) turns them too, and ``score_outcome`` sees it.
     """
     visibilities = tuple(visibilities)
     files = tuple((f"{v}/{p.name}", p.read_bytes()) for v in visibilities for p in challenge.test_files(v))
-    name = f"test_{secrets.token_hex(8)}" if canary else ""
-    if canary:
-        source = CANARY_SOURCE.format(name=name).encode()
-        files += tuple((f"{v}/{name}.py", source) for v in visibilities)
+    name = f"test_{secrets.token_hex(8)}"
+    source = CANARY_SOURCE.format(name=name).encode()
+    files += tuple((f"{v}/{name}.py", source) for v in visibilities)
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=solution,
