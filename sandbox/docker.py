@@ -265,12 +265,8 @@ class DockerBackend(Backend):
         self.open_files = open_files
         self.file_size_mb = file_size_mb
         sweep(self.client)
-        tag, image_id = current_image(self.client, self.base)
-        if image_id is None:
-            tag = build_image(self.client, self.base, progress or (lambda _line: None))
-            image_id = _image_id(self.client, tag)
-        self.image = tag
-        self.image_id = image_id or ""
+        self.image = build_image(self.client, self.base, progress or (lambda _line: None))  # or reuse
+        self.image_id = _image_id(self.client, self.image) or ""
 
     @property
     def isolation(self) -> str:
