@@ -17,9 +17,24 @@ def docker_client() -> Any:
     try:
         return connect(timeout=5)
     except DockerUnavailable as exc:
-        if REQUIRED:
-            pytest.fail(f"GRADER_REQUIRE_DOCKER=1 but {exc}")
-        pytest.skip(f"no Docker engine: {exc}")
+        _unavailable(exc)
+
+
+def docker_backend(client: Any) -> Any:
+    """The Docker backend on ``client``, its image built if need be; skips (or fails, when
+    Docker is required) where the image cannot be had, e.g. no base image on this machine."""
+    from sandbox.docker import DockerBackend, DockerUnavailable
+
+    try:
+        return DockerBackend(client=client, progress=print)
+    except DockerUnavailable as exc:
+        _unavailable(exc)
+
+
+def _unavailable(exc: Exception) -> None:
+    if REQUIRED:
+        pytest.fail(f"GRADER_REQUIRE_DOCKER=1 but {exc}")
+    pytest.skip(f"Docker cannot be used here: {exc}")
 
 
 def leftover_containers(client: Any) -> list[Any]:

@@ -20,7 +20,7 @@ import pytest
 
 from grader.results import ChallengeStatus, TestStatus
 from sandbox.docker import SANDBOX_UID, DockerBackend, base_image, current_image, image_tag
-from tests.docker_support import docker_client, leftover_containers
+from tests.docker_support import docker_backend, docker_client, leftover_containers
 from tests.hostile import CRUD_OK, HEADER, MODEL_BASICS_OK, hostile_pair, loopback_listener
 
 pytestmark = pytest.mark.docker
@@ -34,7 +34,7 @@ def client() -> Any:
 @pytest.fixture(scope="module")
 def backend(client: Any) -> DockerBackend:
     """The Docker backend (building the image if this tree's tag is missing)."""
-    return DockerBackend(client=client, progress=print)
+    return docker_backend(client)
 
 
 @pytest.fixture(autouse=True)
@@ -307,7 +307,7 @@ def test_a_session_past_its_wall_limit_is_killed(
     (sub / "model-basics").mkdir(parents=True)
     (sub / "model-basics" / "solution.py").write_text(HEADER + "import time\ntime.sleep(3600)\n")
     started = time.monotonic()
-    result = grade(str(sub), [fast_pack["model-basics"]], DockerBackend(client=client))
+    result = grade(str(sub), [fast_pack["model-basics"]], docker_backend(client))
     assert time.monotonic() - started < 30
     assert result.challenges[0].status is ChallengeStatus.TIMEOUT
 
