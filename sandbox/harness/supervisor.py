@@ -52,13 +52,12 @@ _PR_SET_DUMPABLE = 4
 def _warm() -> None:
     """Import what every run needs, once, so that forked children start warm."""
     import importlib
-
     import readline  # noqa: F401  (each of these was otherwise imported again in every child)
     import sqlite3  # noqa: F401
 
     import _pytest._argcomplete  # noqa: F401
     import flask  # noqa: F401
-    import flask_sqlalchemy  # noqa: F401
+    import flask_sqlalchemy
     import flask_sqlalchemy.cli  # noqa: F401
     import pytest  # noqa: F401
     import sqlalchemy
