@@ -39,8 +39,12 @@ def make_backend(
     *,
     runtime: str | None = None,
     notice: Notice | None = None,
+    spares: int = 0,
 ) -> Backend:
-    """The backend for ``--backend name``; ``auto`` falls back to local with one notice."""
+    """The backend for ``--backend name``; ``auto`` falls back to local with one notice.
+
+    ``spares``: Docker containers to keep started ahead of the sessions that will use
+    them, one session each (for a batch; the caller closes the backend)."""
     say = notice or (lambda _line: None)
     if name in ("docker", "auto"):
         from sandbox.docker import DockerBackend, DockerUnavailable, connect
@@ -52,7 +56,7 @@ def make_backend(
                 raise BackendError(str(exc)) from None
         else:
             try:
-                return DockerBackend(jobs, client=client, runtime=runtime, progress=say)
+                return DockerBackend(jobs, client=client, runtime=runtime, progress=say, spares=spares)
             except DockerUnavailable as exc:
                 if name == "docker":
                     raise BackendError(str(exc)) from None

@@ -449,8 +449,11 @@ def batch_cmd(
     if skipped:
         names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
-    runner = Batch(out, challenges, make_backend(backend, 1, notice=_notice), audience or default_audience())
+    # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
+    chosen = make_backend(backend, 1, notice=_notice, spares=jobs)
+    runner = Batch(out, challenges, chosen, audience or default_audience())
     with ExitStack() as stack, _sigterm_interrupts():
+        stack.callback(chosen.close)
         progress = _BatchProgress(out, stack)
         cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
 

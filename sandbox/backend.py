@@ -367,6 +367,12 @@ class Backend(abc.ABC):
         """Facts about the backend for the results (image id, runtime, ...)."""
         return {}
 
+    def prestart(self) -> None:  # noqa: B027 - starting early is an option, not a duty
+        """Start the boundary for the next session ahead of it, where the backend can."""
+
+    def close(self) -> None:  # noqa: B027 - most backends keep nothing, so need not override it
+        """Release what the backend keeps between sessions (nothing, unless it says so)."""
+
     @abc.abstractmethod
     def run_session(
         self, runs: Sequence[ChallengeRun], on_frame: Callable[[Session, int, dict[str, Any], bytes], None]

@@ -55,6 +55,7 @@ DEADLINE_LABEL = "io.grader.deadline"
 IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_CAP = 16 * 1024
+SPARE_WAIT = 3600  # seconds a spare may wait for its session before a sweep takes it
 IMAGE_DIR = Path(__file__).resolve().parent / "image"
 
 
@@ -253,8 +254,17 @@ class DockerBackend(Backend):
         open_files: int = 256,
         file_size_mb: int = 64,
         progress: Callable[[str], None] | None = None,
+        spares: int = 0,
     ) -> None:
         super().__init__(jobs if jobs is not None else max(1, math.floor(cpus)))
+        # Containers started ahead, each waiting (its stack imported) for one session: a
+        # batch takes a warm one instead of paying for a start. None is ever given a
+        # second session; what is left is removed by close().
+        self.spares = spares
+        self._spare_lock = threading.Lock()
+        self._warm: list[_Started] = []
+        self._starting = 0
+        self._closed = False
         self.client = client or connect()
         self.base = base_image(base)
         self.runtime = runtime
@@ -280,8 +290,9 @@ class DockerBackend(Backend):
     def details(self) -> dict[str, Any]:
         return {"image": self.image, "image_id": self.image_id, "runtime": self.runtime or "default"}
 
-    def container_options(self, session: Session) -> dict[str, Any]:
-        """Everything the container is created with (the hardening lives here)."""
+    def container_options(self, session: Session | None = None) -> dict[str, Any]:
+        """Everything the container is created with (the hardening lives here); without a
+        session, a spare's (its session is not known yet, so its deadline is generous)."""
         from docker.types import LogConfig, Ulimit
 
         file_size = self.file_size_mb * 1024 * 1024
@@ -302,8 +313,8 @@ class DockerBackend(Backend):
             "user": SANDBOX_UID,
             "environment": {},
             "labels": {
-                SESSION_LABEL: session.nonce,
-                DEADLINE_LABEL: str(int(time.time() + session.wall_limit + 60)),
+                SESSION_LABEL: session.nonce if session else "spare",
+                DEADLINE_LABEL: str(int(time.time() + (session.wall_limit if session else SPARE_WAIT) + 60)),
             },
             "stdin_open": True,
             "log_config": LogConfig(type=LogConfig.types.NONE),
@@ -330,13 +341,77 @@ class DockerBackend(Backend):
         reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
         return session, self._supervise(session, reader)
 
+    def _start(self, session: Session | None) -> _Started:
+        """Create and start a container, attached first so that none of its output is lost."""
+        from docker.errors import APIError
+
+        container = self.client.containers.create(self.image, **self.container_options(session))
+        try:
+            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            container.start()
+        except APIError:
+            container.remove(force=True)
+            raise
+        return _Started(container, sock)
+
+    def _take_spare(self) -> _Started | None:
+        """A warm container for one session, if one is ready; starts its replacement."""
+        from docker.errors import APIError
+
+        while True:
+            with self._spare_lock:
+                started = self._warm.pop(0) if self._warm else None
+            self._replenish()
+            if started is None:
+                return None
+            try:
+                started.container.reload()
+                if started.container.status == "running":
+                    return started
+            except APIError:
+                pass
+            started.discard()  # it died waiting: never hand a session to that
+
+    def _replenish(self) -> None:
+        with self._spare_lock:
+            wanted = self.spares - len(self._warm) - self._starting
+            if self._closed or wanted <= 0:
+                return
+            self._starting += wanted
+        for _ in range(wanted):
+            threading.Thread(target=self._add_spare, daemon=True).start()
+
+    def _add_spare(self) -> None:
+        try:
+            started = self._start(None)
+        except Exception:  # the engine said no: sessions start their own containers
+            started = None
+        with self._spare_lock:
+            self._starting -= 1
+            if started is not None and not self._closed:
+                self._warm.append(started)
+                return
+        if started is not None:
+            started.discard()
+
+    def close(self) -> None:
+        """Remove the spares no session took."""
+        with self._spare_lock:
+            self._closed = True
+            left, self._warm = self._warm, []
+        for started in left:
+            started.discard()
+
     def _supervise(self, session: Session, reader: FrameReader) -> SessionResult:
         from docker.errors import APIError
 
-        try:
-            container = self.client.containers.create(self.image, **self.container_options(session))
-        except APIError as exc:
-            return SessionResult("failed_to_start", stderr=f"cannot create the container: {exc}")
+        started = self._take_spare() if self.spares else None
+        if started is None:
+            try:
+                started = self._start(session)
+            except APIError as exc:
+                return SessionResult("failed_to_start", stderr=f"cannot start the container: {exc}")
+        container, sock = started.container, started.sock
         killed = threading.Event()
         overflow = False
         stderr = bytearray()
@@ -349,10 +424,7 @@ class DockerBackend(Backend):
                 pass
 
         watchdog = threading.Timer(session.wall_limit, kill)
-        sock = None
         try:
-            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
-            container.start()
             watchdog.start()
             raw = sock._sock  # the hijacked HTTP connection
             feeder = threading.Thread(target=_send, args=(raw, session.payload), daemon=True)
@@ -373,15 +445,7 @@ class DockerBackend(Backend):
             return SessionResult("failed_to_start", stderr=f"cannot start the container: {exc}")
         finally:
             watchdog.cancel()
-            if sock is not None:
-                try:
-                    sock.close()
-                except OSError:
-                    pass
-            try:
-                container.remove(force=True)
-            except APIError:
-                pass
+            started.discard()
         ended: Ended = "completed"
         if state.get("OOMKilled"):
             ended = "oom"
@@ -392,6 +456,27 @@ class DockerBackend(Backend):
         elif state.get("ExitCode", 0) != 0:
             ended = "crashed"
         return SessionResult(ended, stderr=stderr.decode("utf-8", errors="replace"))
+
+
+class _Started:
+    """A started container and the socket attached to its stdin, stdout and stderr."""
+
+    def __init__(self, container: Any, sock: Any) -> None:
+        self.container = container
+        self.sock = sock
+
+    def discard(self) -> None:
+        """Close the socket and remove the container (killing it if it still runs)."""
+        from docker.errors import APIError
+
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        try:
+            self.container.remove(force=True)
+        except APIError:
+            pass
 
 
 def _send(raw: socket.socket, payload: bytes) -> None:

@@ -20,13 +20,13 @@ def docker_client() -> Any:
         _unavailable(exc)
 
 
-def docker_backend(client: Any) -> Any:
+def docker_backend(client: Any, **options: Any) -> Any:
     """The Docker backend on ``client``, its image built if need be; skips (or fails, when
     Docker is required) where the image cannot be had, e.g. no base image on this machine."""
     from sandbox.docker import DockerBackend, DockerUnavailable
 
     try:
-        return DockerBackend(client=client, progress=print)
+        return DockerBackend(client=client, progress=print, **options)
     except DockerUnavailable as exc:
         _unavailable(exc)
 

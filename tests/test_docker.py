@@ -312,6 +312,46 @@ def test_a_session_past_its_wall_limit_is_killed(
     assert result.challenges[0].status is ChallengeStatus.TIMEOUT
 
 
+def test_a_spare_container_serves_one_session_and_none_outlives_close(
+    tmp_path: Path, fast_pack: dict, client: Any
+) -> None:
+    """Spares (a batch's warm containers) are hardened like any other, each gets exactly
+    one session, what one session wrote is gone for the next, and close() removes the rest."""
+    from sandbox.docker import SESSION_LABEL
+
+    backend = docker_backend(client, spares=1)
+    started: list[str] = []
+    start = backend._start
+
+    def spy(session: Any) -> Any:
+        container = start(session)
+        started.append(container.container.id)
+        return container
+
+    backend._start = spy  # type: ignore[method-assign]
+    # Leaves a file in /tmp, outside its own work folder, then reports whether one was there.
+    probe = HEADER + (
+        "import glob, os\nfound = glob.glob('/tmp/left-by-*')\n"
+        "open(f'/tmp/left-by-{os.getpid()}', 'w').close()\n"
+        "raise RuntimeError(f'FOUND={found}')\n"
+    )
+    try:
+        messages = []
+        for round_ in range(3):
+            result, _elapsed = hostile_pair(tmp_path / str(round_), fast_pack, backend, probe)
+            messages.append(result.message)
+        spares = client.containers.list(filters={"label": f"{SESSION_LABEL}=spare"})
+        assert len(spares) == 1, "a spare should be waiting for the next session"
+        options = spares[0].attrs["HostConfig"]
+        assert options["NetworkMode"] == "none" and options["ReadonlyRootfs"] is True
+        assert options["CapDrop"] == ["ALL"] and options["Memory"] == options["MemorySwap"] > 0
+    finally:
+        backend.close()
+    assert all("FOUND=[]" in m for m in messages), messages
+    assert len(started) == len(set(started)) >= 4, "a container served more than one session"
+    assert leftover_containers(client) == []
+
+
 def test_auto_falls_back_when_the_image_cannot_be_built(client: Any, tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
 
