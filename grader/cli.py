@@ -42,6 +42,7 @@ from grader.reports.leaderboard import (
 from grader.results import ChallengeResult, GradeResult, RunStatus
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
+from sandbox.backend import Backend
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKENDS = ("auto", "local", "docker")
@@ -227,6 +228,19 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
+    backend = make_backend("local")
+    backend.prestart()  # the sandbox imports its stack while the rest is read
+    try:
+        result = _check(workspace, ids, challenges_dir, backend)
+    finally:
+        backend.close()
+    click.echo(render_check(result), nl=False)
+    sys.exit(0 if result.status is RunStatus.PASSED else 1)
+
+
+def _check(
+    workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None, backend: Backend
+) -> GradeResult:
     pack = _pack(challenges_dir)
     if not workspace.is_dir():
         raise UsageError(f"{workspace} is not a folder; run grader check inside your kit")
@@ -242,9 +256,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
                 f"no challenge folders in {workspace}; run grader check inside a kit "
                 "(grader kit DEST makes one)"
             )
-    result = grade(str(workspace), challenges, make_backend("local"), visibilities=("public",))
-    click.echo(render_check(result), nl=False)
-    sys.exit(0 if result.status is RunStatus.PASSED else 1)
+    return grade(str(workspace), challenges, backend, visibilities=("public",))
 
 
 @cli.command("grade", cls=outputs.ReportsCommand)

@@ -204,6 +204,8 @@ class LocalBackend(Backend):
         self.bwrap = find_bwrap() if tier != "rlimits" else None
         if tier == "bwrap" and self.bwrap is None:
             raise RuntimeError("no working bwrap on PATH (install the distribution's bubblewrap)")
+        self._ready: tuple[subprocess.Popen[bytes], str] | None = None
+        self._ready_lock = threading.Lock()
 
     @property
     def isolation(self) -> str:
@@ -232,12 +234,50 @@ class LocalBackend(Backend):
             return bwrap_command(self.bwrap, str(Path(base) / "harness"))
         return [python_executable(), "-I", "-c", _BOOT, str(harness_root())]
 
+    def prestart(self) -> None:
+        """Start the next session's supervisor now: it imports the stack (the slow part of
+        a small check) while the caller is still preparing that session."""
+        with self._ready_lock:
+            if self._ready is not None:
+                return
+            base = tempfile.mkdtemp(prefix="grader-")
+            try:
+                self._ready = (self._spawn(base), base)
+            except OSError:  # the session will try again, and say why
+                shutil.rmtree(base, ignore_errors=True)
+
+    def close(self) -> None:
+        """Stop a prestarted supervisor that no session took."""
+        with self._ready_lock:
+            ready, self._ready = self._ready, None
+        if ready is not None:
+            proc, base = ready
+            kill_session(proc.pid)
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
+            shutil.rmtree(base, ignore_errors=True)
+
+    def _spawn(self, base: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            self.command(base),
+            cwd=base,
+            env={"LC_ALL": "C.UTF-8", "HOME": base, "TMPDIR": base},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+
     def run_session(
         self,
         runs: Sequence[ChallengeRun],
         on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
     ) -> tuple[Session, SessionResult]:
-        base = tempfile.mkdtemp(prefix="grader-")
+        with self._ready_lock:
+            ready, self._ready = self._ready, None
+        proc, base = ready if ready is not None else (None, tempfile.mkdtemp(prefix="grader-"))
         session = Session.build(
             runs,
             work="/tmp/work" if self.bwrap else os.path.join(base, "work"),
@@ -247,24 +287,18 @@ class LocalBackend(Backend):
         )
         reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
         try:
-            return session, self._supervise(session, reader, base)
+            return session, self._supervise(session, reader, base, proc)
         finally:
             shutil.rmtree(base, ignore_errors=True)
 
-    def _supervise(self, session: Session, reader: FrameReader, base: str) -> SessionResult:
-        env = {"LC_ALL": "C.UTF-8", "HOME": base, "TMPDIR": base}
-        try:
-            proc = subprocess.Popen(
-                self.command(base),
-                cwd=base,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            return SessionResult("failed_to_start", stderr=f"cannot start the sandbox: {exc}")
+    def _supervise(
+        self, session: Session, reader: FrameReader, base: str, proc: subprocess.Popen[bytes] | None
+    ) -> SessionResult:
+        if proc is None:
+            try:
+                proc = self._spawn(base)
+            except OSError as exc:
+                return SessionResult("failed_to_start", stderr=f"cannot start the sandbox: {exc}")
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         overflow = threading.Event()
         out = _CappedReader(proc.stdout, session.stream_cap, overflow, reader.feed)

@@ -123,6 +123,34 @@ def test_work_folders_are_removed_after_the_run(tmp_path, fast_pack, monkeypatch
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_a_prestarted_supervisor_takes_the_next_session_and_close_stops_an_unused_one(
+    tmp_path, fast_pack, monkeypatch
+):
+    import tempfile
+
+    from sandbox.harness.limits import processes
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    backend = LocalBackend(jobs=1)
+    backend.prestart()
+    ready = backend._ready
+    assert ready is not None
+    sub = tmp_path / "sub" / "model-basics"
+    sub.mkdir(parents=True)
+    (sub / "solution.py").write_text(MODEL_BASICS_OK)
+    result = grade(str(sub.parent), [fast_pack["model-basics"]], backend)
+    assert result.challenges[0].status is ChallengeStatus.PASSED
+    assert ready[0].poll() is not None and backend._ready is None, "the session did not use it"
+    backend.prestart()
+    unused = backend._ready
+    assert unused is not None
+    backend.close()
+    assert unused[0].poll() is not None
+    assert not any(session == unused[0].pid for _pid, _state, _pgid, session in processes())
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 MEMORY_SCAN = """
 import os, re
 
