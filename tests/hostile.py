@@ -18,9 +18,23 @@ from grader.grading import grade
 from grader.results import ChallengeResult, ChallengeStatus
 from sandbox.backend import Backend
 
+# All a solution may find in its environment: the harness's own variables, and pytest's
+# version (set by pytest while it runs; the solution is imported from inside the run).
+HARNESS_ENV = {"HOME", "LC_ALL", "TMPDIR", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_VERSION"}
 HEADER = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
 CRUD_OK = (builtin_pack() / "crud" / "solutions" / "reference.py").read_text()
 MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py").read_text()
+# At import, makes every test of the run's test files (but the control checks, which it
+# recognises) return at once, then defines a model that is wrong for every test.
+REWRITE_TESTS = HEADER + (
+    "import glob, re\n"
+    "for path in glob.glob('tests/*/*.py'):\n"
+    "    source = open(path).read()\n"
+    "    if 'must fail' not in source:\n"
+    "        source = re.sub(r'(\\ndef test_\\w+\\([^)]*\\):\\n)', r'\\1    return\\n', source)\n"
+    "        open(path, 'w').write(source)\n"
+    "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+)
 
 
 def hostile_pair(

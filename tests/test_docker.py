@@ -21,7 +21,15 @@ import pytest
 from grader.results import ChallengeStatus, TestStatus
 from sandbox.docker import SANDBOX_UID, DockerBackend, base_image, current_image, image_tag
 from tests.docker_support import docker_backend, docker_client, leftover_containers
-from tests.hostile import CRUD_OK, HEADER, MODEL_BASICS_OK, hostile_pair, loopback_listener
+from tests.hostile import (
+    CRUD_OK,
+    HARNESS_ENV,
+    HEADER,
+    MODEL_BASICS_OK,
+    REWRITE_TESTS,
+    hostile_pair,
+    loopback_listener,
+)
 
 pytestmark = pytest.mark.docker
 
@@ -148,7 +156,7 @@ def test_inside_the_container(tmp_path: Path, fast_pack: dict, backend: DockerBa
     assert int(facts["caps"], 16) == 0, "capabilities were not all dropped"
     assert facts["no_new_privs"] == "1"
     assert facts["nofile"] == 256 and facts["fsize"] == 64 * 1024 * 1024
-    assert set(facts["env"]) <= {"HOME", "LC_ALL", "TMPDIR", "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
+    assert set(facts["env"]) <= HARNESS_ENV
     assert facts["interfaces"] == ["lo"], "the container has a network interface"
     assert facts["docker_sock"] is False
     assert facts["root_writable"] is False
@@ -230,6 +238,7 @@ ATTACKS = {
         ("tampered",),
     ),
     "loop-inside-a-function": (LOOP_IN_FUNCTION, ("time limit", "did not pass")),
+    "rewrite-the-test-files-at-import": (REWRITE_TESTS, ("did not pass",)),
     "detached-child-left-running": (
         MODEL_BASICS_OK + "\nimport os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
         "        time.sleep(3600)\n    os._exit(0)\n",

@@ -14,10 +14,10 @@ import pytest
 
 from grader.challenges import builtin_pack, load_pack
 from grader.grading import grade
-from grader.results import ChallengeStatus
+from grader.results import ChallengeStatus, TestStatus
 from sandbox.local import LocalBackend
 from tests.conftest import MODEL_BASICS_OK
-from tests.hostile import CRUD_OK, HEADER, hostile_pair, loopback_listener
+from tests.hostile import CRUD_OK, HARNESS_ENV, HEADER, REWRITE_TESTS, hostile_pair, loopback_listener
 
 
 def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
@@ -84,7 +84,7 @@ def test_host_environment_is_not_visible(tmp_path, fast_pack, monkeypatch):
     assert "ENV=" in result.message
     env_names = result.message.split("ENV=", 1)[1].split(",")
     assert "GRADER_TEST_SECRET" not in env_names
-    assert set(env_names) <= {"HOME", "LC_ALL", "TMPDIR", "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
+    assert set(env_names) <= HARNESS_ENV
 
 
 def test_network_is_cut_off(tmp_path, fast_pack):
@@ -121,6 +121,13 @@ def test_work_folders_are_removed_after_the_run(tmp_path, fast_pack, monkeypatch
     (tmp_path / "tmp").mkdir()
     grade_pair(tmp_path, fast_pack, HEADER + "open('left-behind.txt', 'w').write('x')\nraise SystemExit\n")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_rewriting_the_test_files_at_import_changes_no_test(tmp_path, fast_pack):
+    """pytest has imported every test module before the solution is imported."""
+    result, _ = hostile_pair(tmp_path, fast_pack, LocalBackend(jobs=2, tier="rlimits"), REWRITE_TESTS)
+    assert result.status is ChallengeStatus.FAILED and result.score <= 1, result
+    assert sum(t.status is TestStatus.PASSED for t in result.tests) <= 1
 
 
 def test_a_prestarted_supervisor_takes_the_next_session_and_close_stops_an_unused_one(

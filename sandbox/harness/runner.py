@@ -7,8 +7,10 @@ The work folder, prepared by the backend, holds::
     tests/public/...      the challenge's test files for this run
     tests/hidden/...
 
-Order matters: limits first, then the output redirection, then the candidate's
-import, then pytest. Records go to the stream that was stdout at start; from
+Order matters: limits first, then the output redirection, then pytest, which
+imports every test module before the candidate's solution is imported (from a
+pytest hook: ``ImportAfterCollection``), then the tests. Records go to the
+stream that was stdout at start; from
 the redirection on, fds 1 and 2 (and so anything the candidate prints) go to a
 capture file that only the harness reads back, capped.
 """
@@ -44,10 +46,11 @@ class Emitter:
             view = view[written:]
 
 
-def read_capped(path: Path, limit: int = MAX_TEXT) -> str:
-    """The start of a file the candidate may have written, decoded leniently."""
+def read_capped(path: Path, limit: int = MAX_TEXT, *, start: int = 0) -> str:
+    """The start of a file the candidate may have written (from byte ``start``), decoded leniently."""
     try:
         with path.open("rb") as f:
+            f.seek(start)
             data = f.read(limit + 1)
     except OSError:
         return ""
@@ -75,9 +78,20 @@ def main(argv: list[str]) -> None:
     os.close(capture)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     emitter.emit(kind="ready", network_isolated=network_isolated)
+    run_pytest(work, job, emitter)
+    emitter.emit(kind="done")
+    # Leave without running the candidate's atexit handlers or finalizers.
+    os._exit(0)
 
-    solution_path = work / "solution" / "solution.py"
-    module, problem = import_solution(solution_path, job.requires)
+
+def import_and_report(work: Path, job: Job, emitter: Emitter) -> types.ModuleType | None:
+    """Import the candidate's solution and emit the ``import`` record; the module when the
+    tests can run against it."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    output = work / OUTPUT_FILE
+    start = output.stat().st_size
+    module, problem = import_solution(work / "solution" / "solution.py", job.requires)
     runnable = module is not None and (problem is None or not problem.fatal)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -87,13 +101,9 @@ def main(argv: list[str]) -> None:
         message=problem.message if problem else "",
         missing=problem.missing if problem else [],
         line=problem.line if problem else None,
-        output=read_capped(work / OUTPUT_FILE),
+        output=read_capped(output, start=start),
     )
-    if runnable and module is not None:
-        run_pytest(work, job, module, solution_path, emitter)
-    emitter.emit(kind="done")
-    # Leave without running the candidate's atexit handlers or finalizers.
-    os._exit(0)
+    return module if runnable else None
 
 
 class ImportProblem:
@@ -188,14 +198,42 @@ UNUSED_PLUGINS = (
 )
 
 
-def run_pytest(work: Path, job: Job, module: types.ModuleType, solution_path: Path, emitter: Emitter) -> None:
+class ImportAfterCollection:
+    """Imports the candidate's solution once pytest has imported every test module.
+
+    Code that runs at import can no longer change the tests that run: before, it could
+    rewrite the test files on disk (they belong to the same user) before pytest read
+    them. A solution that cannot be graded leaves no test to run.
+    """
+
+    def __init__(self, work: Path, job: Job, emitter: Emitter) -> None:
+        self.work = work
+        self.job = job
+        self.emitter = emitter
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        from contextlib import nullcontext
+
+        from sandbox.harness import fixtures
+
+        capture = session.config.pluginmanager.getplugin("capturemanager")
+        # The candidate's import writes to the run's capture file, not to pytest's.
+        with capture.global_and_fixture_disabled() if capture else nullcontext():
+            module = import_and_report(self.work, self.job, self.emitter)
+        if module is None:
+            session.items.clear()
+        else:
+            fixtures.configure(module, binds=self.job.binds)
+
+
+def run_pytest(work: Path, job: Job, emitter: Emitter) -> None:
     """Run the work folder's tests with our plugins only; results go out through ``emitter``."""
     import pytest
 
     from sandbox.harness import fixtures
     from sandbox.harness.plugin import Reporter
 
-    fixtures.configure(module, binds=job.binds)
+    solution_path = work / "solution" / "solution.py"
     ini = work / "harness.ini"
     ini.write_text("[pytest]\n", encoding="utf-8")
     tests = work / "tests"
@@ -228,4 +266,4 @@ def run_pytest(work: Path, job: Job, module: types.ModuleType, solution_path: Pa
     reporter = Reporter(emitter, tests, solution_path, job.test_timeout)
     # Plugins as objects, not "-p NAME": pytest looks a named plugin up among every
     # installed package's entry points first, 10 ms in each run.
-    pytest.main(args, plugins=[fixtures, reporter])
+    pytest.main(args, plugins=[fixtures, reporter, ImportAfterCollection(work, job, emitter)])
