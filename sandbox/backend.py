@@ -24,9 +24,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from sandbox.protocol import FRAME_PREFIX, Job, parse_records
+
+if TYPE_CHECKING:
+    from sandbox.pycs import PycStore
 
 RECORD_CAP = 4 * 1024 * 1024  # bytes of records one job may write
 STARTUP_ALLOWANCE = 30.0  # seconds a session may take beyond its jobs' limits (start, imports)
@@ -351,6 +354,8 @@ class Backend(abc.ABC):
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or 1)
+        # Where the backend keeps its test modules' pycs (sandbox.pycs), if it can make them.
+        self.pycs: PycStore | None = None
 
     @property
     def network_cut_off(self) -> bool:
@@ -393,6 +398,8 @@ class Backend(abc.ABC):
         a session of its own, so that one hostile challenge cannot sink its neighbours."""
         if not runs:
             return []
+        if self.pycs is not None:
+            runs = self.pycs.with_pycs(runs)
         outcomes = self._run_once(runs, on_done)
         if len(runs) > 1:
             for slot, outcome in enumerate(outcomes):

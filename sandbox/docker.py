@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import os
 import shutil
@@ -47,6 +48,7 @@ from sandbox.backend import (
     SessionResult,
     harness_files,
 )
+from sandbox.pycs import PycStore
 
 DEFAULT_BASE_IMAGE = "python:3.12-slim"
 IMAGE_REPOSITORY = "grader-sandbox"
@@ -55,6 +57,7 @@ DEADLINE_LABEL = "io.grader.deadline"
 IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_CAP = 16 * 1024
+PRECOMPILE_LIMIT = 60  # seconds for a precompile run
 SPARE_WAIT = 3600  # seconds a spare may wait for its session before a sweep takes it
 IMAGE_DIR = Path(__file__).resolve().parent / "image"
 
@@ -277,6 +280,7 @@ class DockerBackend(Backend):
         sweep(self.client)
         self.image = build_image(self.client, self.base, progress or (lambda _line: None))  # or reuse
         self.image_id = _image_id(self.client, self.image) or ""
+        self.pycs = PycStore(f"docker {self.image_id}", self._precompile)
 
     @property
     def isolation(self) -> str:
@@ -342,17 +346,48 @@ class DockerBackend(Backend):
         return session, self._supervise(session, reader)
 
     def _start(self, session: Session | None) -> _Started:
-        """Create and start a container, attached first so that none of its output is lost."""
-        from docker.errors import APIError
+        """Create and start a container for ``session`` (None: a spare)."""
+        return _Started.create(self.client, self.image, self.container_options(session))
 
-        container = self.client.containers.create(self.image, **self.container_options(session))
+    def _precompile(self, sources: list[bytes]) -> tuple[str, list[bytes]]:
+        """Pycs of test modules, made in a container of the image that runs nothing else
+        (``sandbox.harness.precompile``): no candidate code is near them."""
+        options = self.container_options(None)
+        options["command"] = [
+            "/opt/grader/bin/python",
+            "-I",
+            "-c",
+            "import sys; sys.path.insert(0, '/opt/grader/harness'); "
+            "from sandbox.harness.precompile import main; main()",
+        ]
+        started = _Started.create(self.client, self.image, options)
+        watchdog = threading.Timer(PRECOMPILE_LIMIT, started.discard)
         try:
-            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
-            container.start()
-        except APIError:
-            container.remove(force=True)
-            raise
-        return _Started(container, sock)
+            watchdog.start()
+            header = json.dumps({"sizes": [len(s) for s in sources]}).encode() + b"\n"
+            threading.Thread(
+                target=_send, args=(started.sock._sock, header + b"".join(sources)), daemon=True
+            ).start()
+            cap = 32 * sum(len(s) for s in sources) + 1024 * 1024  # a pyc is about 8x its source
+            out = bytearray()
+            for stream, data in _frames(started.sock):
+                if stream == 1:
+                    out += data
+                    if len(out) > cap:
+                        raise RuntimeError("the precompile run wrote too much")
+        finally:
+            watchdog.cancel()
+            started.discard()
+        line, _, body = bytes(out).partition(b"\n")
+        reply = json.loads(line)
+        sizes = [int(n) for n in reply["sizes"]]
+        if len(sizes) != len(sources) or sum(sizes) != len(body):
+            raise RuntimeError("the precompile run's reply does not add up")
+        pycs, at = [], 0
+        for size in sizes:
+            pycs.append(body[at : at + size])
+            at += size
+        return str(reply["tail"]), pycs
 
     def _take_spare(self) -> _Started | None:
         """A warm container for one session, if one is ready; starts its replacement."""
@@ -464,6 +499,20 @@ class _Started:
     def __init__(self, container: Any, sock: Any) -> None:
         self.container = container
         self.sock = sock
+
+    @classmethod
+    def create(cls, client: Any, image: str, options: dict[str, Any]) -> _Started:
+        """Create and start a container, attached first so that none of its output is lost."""
+        from docker.errors import APIError
+
+        container = client.containers.create(image, **options)
+        try:
+            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            container.start()
+        except APIError:
+            container.remove(force=True)
+            raise
+        return cls(container, sock)
 
     def discard(self) -> None:
         """Close the socket and remove the container (killing it if it still runs)."""

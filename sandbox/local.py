@@ -56,6 +56,7 @@ from sandbox.backend import (
     python_executable,
 )
 from sandbox.harness.limits import processes
+from sandbox.pycs import PycStore
 
 STDERR_CAP = 16 * 1024
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.supervisor import main; main()"
@@ -206,6 +207,7 @@ class LocalBackend(Backend):
             raise RuntimeError("no working bwrap on PATH (install the distribution's bubblewrap)")
         self._ready: tuple[subprocess.Popen[bytes], str] | None = None
         self._ready_lock = threading.Lock()
+        self.pycs = PycStore(_local_namespace(), _compile_here)
 
     @property
     def isolation(self) -> str:
@@ -334,6 +336,20 @@ class LocalBackend(Backend):
         if ended == "completed" and proc.returncode != 0:
             ended = "crashed"
         return SessionResult(ended, stderr=err.data().decode("utf-8", errors="replace"))
+
+
+def _local_namespace() -> str:
+    from importlib.metadata import version
+
+    return f"local {python_executable()} {sys.version} pytest {version('pytest')}"
+
+
+def _compile_here(sources: list[bytes]) -> tuple[str, list[bytes]]:
+    """The local sandbox's Python and pytest are this process's: its pycs can be made here
+    (rewriting and compiling run no code of the test modules)."""
+    from sandbox.harness.precompile import compile_tests
+
+    return compile_tests(sources)
 
 
 def _feed(pipe: IO[bytes], payload: bytes) -> None:

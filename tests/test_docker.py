@@ -361,6 +361,27 @@ def test_a_spare_container_serves_one_session_and_none_outlives_close(
     assert leftover_containers(client) == []
 
 
+def test_test_modules_are_compiled_once_per_image_in_a_container_of_their_own(
+    tmp_path: Path, fast_pack: dict, client: Any
+) -> None:
+    from sandbox.pycs import PycStore
+
+    backend = docker_backend(client)
+    made: list[int] = []
+
+    def produce(sources: list[bytes]) -> tuple[str, list[bytes]]:
+        made.append(len(sources))
+        return backend._precompile(sources)
+
+    backend.pycs = PycStore(f"docker {backend.image_id}", produce, folder=tmp_path / "pycs")
+    for round_ in range(2):
+        hostile_pair(tmp_path / str(round_), fast_pack, backend, HEADER + "raise RuntimeError('no')\n")
+    assert made == [4], "each test file (not the canaries) once, in one run"
+    tail = (tmp_path / "pycs" / "tail").read_text()
+    assert tail.startswith(".cpython-") and tail.endswith(".pyc")
+    assert len(list((tmp_path / "pycs").glob("*.pyc"))) == 4
+
+
 def test_auto_falls_back_when_the_image_cannot_be_built(client: Any, tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
 

@@ -1,0 +1,118 @@
+"""The pycs of challenge test modules, kept on the host per sandbox (see ``sandbox.harness.precompile``).
+
+A backend makes them with a run that executes no candidate code, for the test
+files it has not seen yet, and adds each one beside its test file in the runs
+it is given (``tests/<phase>/__pycache__/<name><tail>``), where pytest finds
+it. They are kept in memory and in the user's cache folder, per sandbox (an
+image id, or the local interpreter), keyed by the source's SHA-256. A pyc that
+does not fit (another Python or pytest) is ignored by pytest, which then
+rewrites the module as it would have anyway. Canary files, new for every run,
+are never kept.
+
+Nothing a sandbox that ran candidate code returns is ever kept: a candidate
+must not be able to put code into another submission's runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from sandbox.backend import ChallengeRun
+
+Produce = Callable[[list[bytes]], tuple[str, list[bytes]]]
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader"
+
+
+class PycStore:
+    """Pycs for one sandbox, made by ``produce`` (sources in, pytest's pyc tail and pycs out)."""
+
+    def __init__(self, namespace: str, produce: Produce, folder: Path | None = None) -> None:
+        key = hashlib.sha256(namespace.encode()).hexdigest()[:16]
+        self.folder = folder or cache_root() / "pycs" / key
+        self.produce = produce
+        self._lock = threading.Lock()
+        self._kept: dict[str, bytes] = {}
+        self._tail: str | None = None
+
+    def with_pycs(self, runs: Sequence[ChallengeRun]) -> list[ChallengeRun]:
+        """``runs`` with a pyc beside each test file that has one (made now if need be)."""
+        sources = {
+            hashlib.sha256(data).hexdigest(): data
+            for run in runs
+            for rel, data in run.test_files
+            if rel.endswith(".py") and Path(rel).stem != run.canary
+        }
+        if not sources:
+            return list(runs)
+        with self._lock:
+            found = self._lookup(sources)
+        if found is None:
+            return list(runs)
+        tail, pycs = found
+        out = []
+        for run in runs:
+            extra = tuple(
+                (f"{Path(rel).parent}/__pycache__/{Path(rel).stem}{tail}", pycs[digest])
+                for rel, data in run.test_files
+                if (digest := hashlib.sha256(data).hexdigest()) in pycs and Path(rel).stem != run.canary
+            )
+            out.append(replace(run, test_files=run.test_files + extra) if extra else run)
+        return out
+
+    def _lookup(self, sources: dict[str, bytes]) -> tuple[str, dict[str, bytes]] | None:
+        if self._tail is None:
+            try:
+                self._tail = (self.folder / "tail").read_text(encoding="ascii").strip() or None
+            except OSError:
+                pass
+        missing = [d for d in sources if d not in self._kept and not self._load(d)]
+        if missing:
+            try:
+                tail, made = self.produce([sources[d] for d in missing])
+            except Exception:  # no pycs this time: pytest rewrites the modules itself
+                made, tail = [], self._tail or ""
+            if made and len(made) == len(missing) and tail.endswith(".pyc") and "/" not in tail:
+                self._tail = tail
+                for digest, pyc in zip(missing, made, strict=True):
+                    if pyc:
+                        self._kept[digest] = pyc
+                        self._save(digest, pyc)
+                self._save_tail(tail)
+        if self._tail is None:
+            return None
+        return self._tail, {d: self._kept[d] for d in sources if d in self._kept}
+
+    def _load(self, digest: str) -> bool:
+        if self._tail is None:
+            return False
+        try:
+            self._kept[digest] = (self.folder / f"{digest}.pyc").read_bytes()
+        except OSError:
+            return False
+        return True
+
+    def _save(self, digest: str, pyc: bytes) -> None:
+        self._write(f"{digest}.pyc", pyc)
+
+    def _save_tail(self, tail: str) -> None:
+        self._write("tail", tail.encode("ascii"))
+
+    def _write(self, name: str, data: bytes) -> None:
+        """Atomically, and never fatally: the cache folder may be read-only."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, self.folder / name)
+        except OSError:
+            pass
