@@ -207,7 +207,7 @@ class LocalBackend(Backend):
             raise RuntimeError("no working bwrap on PATH (install the distribution's bubblewrap)")
         self._ready: tuple[subprocess.Popen[bytes], str] | None = None
         self._ready_lock = threading.Lock()
-        self.pycs = PycStore(_local_namespace(), _compile_here)
+        self.pycs = PycStore(_local_namespace, _compile_here)  # the namespace when first used
 
     @property
     def isolation(self) -> str:

@@ -35,13 +35,23 @@ def cache_root() -> Path:
 class PycStore:
     """Pycs for one sandbox, made by ``produce`` (sources in, pytest's pyc tail and pycs out)."""
 
-    def __init__(self, namespace: str, produce: Produce, folder: Path | None = None) -> None:
-        key = hashlib.sha256(namespace.encode()).hexdigest()[:16]
-        self.folder = folder or cache_root() / "pycs" / key
+    def __init__(
+        self, namespace: str | Callable[[], str], produce: Produce, folder: Path | None = None
+    ) -> None:
+        self.namespace = namespace  # or what computes it, when first needed
+        self._folder = folder
         self.produce = produce
         self._lock = threading.Lock()
         self._kept: dict[str, bytes] = {}
         self._tail: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            namespace = self.namespace if isinstance(self.namespace, str) else self.namespace()
+            key = hashlib.sha256(namespace.encode()).hexdigest()[:16]
+            self._folder = cache_root() / "pycs" / key
+        return self._folder
 
     def with_pycs(self, runs: Sequence[ChallengeRun]) -> list[ChallengeRun]:
         """``runs`` with a pyc beside each test file that has one (made now if need be)."""
