@@ -5,7 +5,8 @@
   (plus one in-memory database per bind the challenge names), ``db.init_app``,
   an app context pushed, ``db.create_all()``; SQLite's
   ``PRAGMA reverse_unordered_selects`` is on, so row order that no ``ORDER BY``
-  asked for comes out reversed. Torn down after the test: nothing persists.
+  asked for comes out reversed. Torn down after the test: nothing persists but
+  the engines, shared by every test of the run (each on a new database).
 - ``db``: the candidate's ``db``, bound to ``app``.
 - ``sql``: a ``SQLRecorder`` watching every engine of ``app``; ``with sql.record() as log:``
   records the statements executed inside the block (see ``SQLLog``).
