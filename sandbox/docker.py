@@ -58,6 +58,7 @@ IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_CAP = 16 * 1024
 PRECOMPILE_LIMIT = 60  # seconds for a precompile run
+SWEEP_SETTLE = 120  # seconds a live run may leave its container created or exited
 SPARE_WAIT = 3600  # seconds a spare may wait for its session before a sweep takes it
 IMAGE_DIR = Path(__file__).resolve().parent / "image"
 
@@ -221,18 +222,33 @@ def build_image(client: Any, base: str, progress: Callable[[str], None], *, forc
 
 
 def sweep(client: Any) -> int:
-    """Remove containers that earlier runs left behind (exited, or past their deadline)."""
+    """Remove containers that earlier runs left behind: past their deadline, or not running
+    for longer than a live run ever leaves one (another grader on this host may be between
+    creating and starting its container, or reading the state of one that just exited)."""
     removed = 0
     now = time.time()
     for container in client.containers.list(all=True, filters={"label": SESSION_LABEL}):
         try:
             deadline = float(container.labels.get(DEADLINE_LABEL, "0"))
-            if container.status != "running" or deadline < now:
+            stopped = container.status != "running" and now - _created(container) > SWEEP_SETTLE
+            if stopped or deadline < now:
                 container.remove(force=True)
                 removed += 1
         except Exception:  # another run may be removing it right now
             continue
     return removed
+
+
+def _created(container: Any) -> float:
+    """When the container was created, in seconds since the epoch (0 if Docker does not say)."""
+    from datetime import datetime
+
+    stamp = str(container.attrs.get("Created", ""))
+    try:  # "2026-11-26T14:40:00.123456789Z": Python reads at most microseconds
+        whole, _, fraction = stamp.rstrip("Z").partition(".")
+        return datetime.fromisoformat(f"{whole}.{(fraction + '000000')[:6]}+00:00").timestamp()
+    except ValueError:
+        return 0.0
 
 
 # -- the backend ------------------------------------------------------------------

@@ -382,6 +382,35 @@ def test_test_modules_are_compiled_once_per_image_in_a_container_of_their_own(
     assert len(list((tmp_path / "pycs").glob("*.pyc"))) == 4
 
 
+def test_sweep_takes_what_runs_left_behind_but_not_what_another_run_is_using(
+    client: Any, backend: DockerBackend, monkeypatch
+) -> None:
+    import sandbox.docker as docker_module
+    from sandbox.docker import DEADLINE_LABEL, SESSION_LABEL, sweep
+
+    def create(deadline: float) -> Any:
+        labels = {SESSION_LABEL: "sweep-test", DEADLINE_LABEL: str(int(deadline))}
+        return client.containers.create(backend.image, ["true"], labels=labels, network_mode="none")
+
+    def present() -> set[str]:
+        return {c.id for c in client.containers.list(all=True, filters={"label": SESSION_LABEL})}
+
+    in_use = create(time.time() + 600)  # created, not started yet: another run's, just now
+    overdue = create(time.time() - 1)
+    try:
+        sweep(client)
+        assert in_use.id in present() and overdue.id not in present()
+        monkeypatch.setattr(docker_module, "SWEEP_SETTLE", -1)  # as if it had waited long
+        sweep(client)
+        assert in_use.id not in present()
+    finally:
+        for container in (in_use, overdue):
+            try:
+                container.remove(force=True)
+            except Exception:
+                pass
+
+
 def test_auto_falls_back_when_the_image_cannot_be_built(client: Any, tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
 
