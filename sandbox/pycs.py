@@ -43,6 +43,7 @@ class PycStore:
         self.produce = produce
         self._lock = threading.Lock()
         self._kept: dict[str, bytes] = {}
+        self._given_up: set[str] = set()  # sources a run failed to compile: not asked again
         self._tail: str | None = None
 
     @property
@@ -84,17 +85,21 @@ class PycStore:
                 self._tail = (self.folder / "tail").read_text(encoding="ascii").strip() or None
             except OSError:
                 pass
-        missing = [d for d in sources if d not in self._kept and not self._load(d)]
+        missing = [
+            d for d in sources if d not in self._kept and d not in self._given_up and not self._load(d)
+        ]
         if missing:
+            self._given_up.update(missing)  # until made below: one failing run per process, not per grading
             try:
                 tail, made = self.produce([sources[d] for d in missing])
-            except Exception:  # no pycs this time: pytest rewrites the modules itself
+            except Exception:  # no pycs: pytest rewrites these modules itself, as it always could
                 made, tail = [], self._tail or ""
             if made and len(made) == len(missing) and tail.endswith(".pyc") and "/" not in tail:
                 self._tail = tail
                 for digest, pyc in zip(missing, made, strict=True):
                     if pyc:
                         self._kept[digest] = pyc
+                        self._given_up.discard(digest)
                         self._save(digest, pyc)
                 self._save_tail(tail)
         if self._tail is None:

@@ -71,12 +71,20 @@ def test_pycs_go_beside_their_test_files_and_are_made_once(tmp_path: Path) -> No
     assert producer.calls == [2, 2]
 
 
-def test_without_pycs_the_runs_are_unchanged(tmp_path: Path) -> None:
-    def broken(_sources: list[bytes]) -> tuple[str, list[bytes]]:
+def test_without_pycs_the_runs_are_unchanged_and_a_failing_maker_is_not_asked_again(
+    tmp_path: Path,
+) -> None:
+    calls = []
+
+    def broken(sources: list[bytes]) -> tuple[str, list[bytes]]:
+        calls.append(len(sources))
         raise OSError("no engine")
 
+    store = PycStore("test", broken, folder=tmp_path / "cache")
     runs = runs_of("model-basics")
-    assert PycStore("test", broken, folder=tmp_path / "cache").with_pycs(runs) == runs
+    assert store.with_pycs(runs) == runs
+    store.with_pycs(runs_of("model-basics"))
+    assert calls == [2], "asked again after it failed"
 
 
 def test_pytest_runs_the_shipped_pyc(tmp_path: Path, fast_pack: dict) -> None:
