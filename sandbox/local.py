@@ -256,9 +256,7 @@ class LocalBackend(Backend):
             proc, base = ready
             kill_session(proc.pid)
             proc.wait()
-            for pipe in (proc.stdin, proc.stdout, proc.stderr):
-                if pipe is not None:
-                    pipe.close()
+            _close_pipes(proc)
             shutil.rmtree(base, ignore_errors=True)
 
     def _spawn(self, base: str) -> subprocess.Popen[bytes]:
@@ -328,11 +326,7 @@ class LocalBackend(Backend):
             out.join(timeout=2)
             err.join(timeout=2)
             feeder.join(timeout=2)
-            for pipe in (proc.stdin, proc.stdout, proc.stderr):
-                try:
-                    pipe.close()
-                except OSError:
-                    pass
+            _close_pipes(proc)
         if ended == "completed" and proc.returncode != 0:
             ended = "crashed"
         return SessionResult(ended, stderr=err.data().decode("utf-8", errors="replace"))
@@ -350,6 +344,15 @@ def _compile_here(sources: list[bytes]) -> tuple[str, list[bytes]]:
     from sandbox.harness.precompile import compile_tests
 
     return compile_tests(sources)
+
+
+def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:  # stdin's last flush, to a supervisor already gone
+                pass
 
 
 def _feed(pipe: IO[bytes], payload: bytes) -> None:
