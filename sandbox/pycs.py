@@ -56,12 +56,15 @@ class PycStore:
 
     def with_pycs(self, runs: Sequence[ChallengeRun]) -> list[ChallengeRun]:
         """``runs`` with a pyc beside each test file that has one (made now if need be)."""
-        sources = {
-            hashlib.sha256(data).hexdigest(): data
+        modules = [  # per run: (path, SHA-256, source) of each test module but the canaries
+            [
+                (Path(rel), hashlib.sha256(data).hexdigest(), data)
+                for rel, data in run.test_files
+                if rel.endswith(".py") and Path(rel).stem != run.canary
+            ]
             for run in runs
-            for rel, data in run.test_files
-            if rel.endswith(".py") and Path(rel).stem != run.canary
-        }
+        ]
+        sources = {digest: data for listed in modules for _path, digest, data in listed}
         if not sources:
             return list(runs)
         with self._lock:
@@ -70,11 +73,11 @@ class PycStore:
             return list(runs)
         tail, pycs = found
         out = []
-        for run in runs:
+        for run, listed in zip(runs, modules, strict=True):
             extra = tuple(
-                (f"{Path(rel).parent}/__pycache__/{Path(rel).stem}{tail}", pycs[digest])
-                for rel, data in run.test_files
-                if (digest := hashlib.sha256(data).hexdigest()) in pycs and Path(rel).stem != run.canary
+                (f"{path.parent}/__pycache__/{path.stem}{tail}", pycs[digest])
+                for path, digest, _data in listed
+                if digest in pycs
             )
             out.append(replace(run, test_files=run.test_files + extra) if extra else run)
         return out
