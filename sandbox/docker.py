@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import math
 import os
 import shutil
@@ -48,6 +47,7 @@ from sandbox.backend import (
     SessionResult,
     harness_files,
 )
+from sandbox.harness.precompile import parse_reply, request
 from sandbox.pycs import PycStore
 
 DEFAULT_BASE_IMAGE = "python:3.12-slim"
@@ -380,10 +380,7 @@ class DockerBackend(Backend):
         watchdog = threading.Timer(PRECOMPILE_LIMIT, started.discard)
         try:
             watchdog.start()
-            header = json.dumps({"sizes": [len(s) for s in sources]}).encode() + b"\n"
-            threading.Thread(
-                target=_send, args=(started.sock._sock, header + b"".join(sources)), daemon=True
-            ).start()
+            threading.Thread(target=_send, args=(started.sock._sock, request(sources)), daemon=True).start()
             cap = 32 * sum(len(s) for s in sources) + 1024 * 1024  # a pyc is about 8x its source
             out = bytearray()
             for stream, data in _frames(started.sock):
@@ -394,16 +391,7 @@ class DockerBackend(Backend):
         finally:
             watchdog.cancel()
             started.discard()
-        line, _, body = bytes(out).partition(b"\n")
-        reply = json.loads(line)
-        sizes = [int(n) for n in reply["sizes"]]
-        if len(sizes) != len(sources) or sum(sizes) != len(body):
-            raise RuntimeError("the precompile run's reply does not add up")
-        pycs, at = [], 0
-        for size in sizes:
-            pycs.append(body[at : at + size])
-            at += size
-        return str(reply["tail"]), pycs
+        return parse_reply(bytes(out), len(sources))
 
     def _take_spare(self) -> _Started | None:
         """A warm container for one session, if one is ready; starts its replacement."""

@@ -52,6 +52,25 @@ def compile_tests(sources: list[bytes]) -> tuple[str, list[bytes]]:
     return PYC_TAIL, pycs
 
 
+def request(sources: list[bytes]) -> bytes:
+    """What ``main`` reads: the host's side of the protocol."""
+    return json.dumps({"sizes": [len(s) for s in sources]}).encode() + b"\n" + b"".join(sources)
+
+
+def parse_reply(data: bytes, count: int) -> tuple[str, list[bytes]]:
+    """What ``main`` wrote for ``count`` sources, checked to add up (ValueError if not)."""
+    line, _, body = data.partition(b"\n")
+    reply = json.loads(line)
+    sizes = [int(n) for n in reply["sizes"]]
+    if len(sizes) != count or sum(sizes) != len(body):
+        raise ValueError("the precompile run's reply does not add up")
+    pycs, at = [], 0
+    for size in sizes:
+        pycs.append(body[at : at + size])
+        at += size
+    return str(reply["tail"]), pycs
+
+
 def main() -> None:
     stdin = sys.stdin.buffer
     header = json.loads(stdin.readline(1024 * 1024))
