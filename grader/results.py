@@ -101,6 +101,9 @@ class ChallengeResult:
     duration: float = 0.0
     notes: tuple[str, ...] = ()
     weight: float = 1.0  # the assessment's weight, already applied to the scores
+    # What the host's static scan of solution.py found that only tampering needs (reviewers
+    # only; a flag never changes the score by itself): "line 3: gc.get_objects (...)".
+    flags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +116,7 @@ class ChallengeResult:
             "duration": round(self.duration, 3),
             "notes": list(self.notes),
             "weight": self.weight,
+            "flags": list(self.flags),
             "tests": [t.as_json() for t in self.tests],
         }
 
@@ -152,6 +156,11 @@ class GradeResult:
         """The score as a percentage of the maximum (0 when nothing could be scored)."""
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Every challenge's flags, each as ``"<challenge id>: <flag>"``."""
+        return tuple(f"{c.id}: {flag}" for c in self.challenges for flag in c.flags)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
@@ -170,6 +179,7 @@ class GradeResult:
             "audience": self.audience,
             "error": self.error,
             "notes": list(self.notes),
+            "flags": list(self.flags),
             "challenges": [c.as_json() for c in self.challenges],
         }
 

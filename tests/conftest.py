@@ -12,9 +12,7 @@ from click.testing import CliRunner
 from grader.challenges import Challenge, builtin_pack, load_pack
 from grader.grading import grade
 from grader.results import GradeResult
-
-EXAMPLE_SUBMISSION = Path(__file__).parent.parent / "examples" / "submission"
-MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py").read_text()
+from tests.helpers import EXAMPLE_SUBMISSION
 
 
 @pytest.fixture(scope="session")
@@ -67,42 +65,3 @@ def make_submission(tmp_path: Path) -> SubmissionMaker:
         return root
 
     return make
-
-
-JUNIT_SCHEMA = Path(__file__).parent / "schemas" / "junit-10.xsd"
-
-
-def assert_valid_junit(document: str) -> None:
-    """Fail unless ``document`` validates against the published JUnit XML schema (junit-10.xsd)."""
-    xmlschema = pytest.importorskip("xmlschema", reason="xmlschema is in the [dev] extra")
-    xmlschema.XMLSchema(str(JUNIT_SCHEMA)).validate(document)
-
-
-# A solution that is wrong on purpose and hostile: it prints during every test and, when the
-# public test builds User(username="ada"), raises with the hidden tests' source read from disk.
-HOSTILE_MODEL_BASICS = """\
-from pathlib import Path
-
-from flask_sqlalchemy import SQLAlchemy
-
-db = SQLAlchemy()
-print("HOSTILE-IMPORT-OUTPUT")
-
-
-def _hidden_source():
-    root = Path(__file__).resolve().parent.parent / "tests" / "hidden"
-    return "\\n".join(p.read_text() for p in sorted(root.glob("*.py")))
-
-
-class User(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    username = db.Column(db.String(20), nullable=False)
-    email = db.Column(db.String(20))
-
-    def __init__(self, **kw):
-        print("HOSTILE-TEST-OUTPUT")
-        print(_hidden_source())
-        if kw.get("username") == "ada":
-            raise ValueError(_hidden_source())
-        super().__init__(**kw)
-"""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL_BASICS_OK, assert_valid_junit
+from tests.helpers import MODEL_BASICS_OK, assert_valid_junit
 
 yaml = pytest.importorskip("yaml", reason="pyyaml is in the [dev] extra")
 

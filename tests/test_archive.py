@@ -15,7 +15,7 @@ import pytest
 from grader.archive import MAX_DEPTH, MAX_MEMBERS, extract
 from grader.cli import cli
 from grader.errors import SubmissionError
-from tests.conftest import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK
 
 
 def make_zip(path: Path, members: dict[str, bytes], modes: dict[str, int] | None = None) -> Path:

@@ -9,7 +9,7 @@ import pytest
 from grader.assessment import builtin_assessments, load_assessment
 from grader.cli import cli
 from grader.errors import UsageError
-from tests.conftest import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK
 
 
 @pytest.mark.parametrize("name", ["junior", "mid", "senior"])

@@ -8,9 +8,7 @@ format for the candidate, and greps each for every line of hidden test source.
 
 from __future__ import annotations
 
-import html
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -19,49 +17,10 @@ from grader.audience import WITHHELD, default_audience, for_audience
 from grader.cli import cli
 from grader.reports import FORMATS
 from grader.results import GradeResult
-from tests.conftest import HOSTILE_MODEL_BASICS
+from tests.helpers import HOSTILE_MODEL_BASICS, readable, secret_lines
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "submission"
 GRADED = ("model-basics", "raw-sql", "one-to-many")
-
-
-def _alnum(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def secret_lines(challenge) -> list[str]:
-    """Every line of the hidden tests worth keeping secret (not also public, not trivially short)."""
-    public = [*challenge.test_files("public"), challenge.statement_path, challenge.starter_path]
-    known = {_alnum(line) for p in public for line in p.read_text().splitlines()}
-    known |= {_alnum(t.rubric) for t in challenge.tests}
-    lines = [line.strip() for p in challenge.test_files("hidden") for line in p.read_text().splitlines()]
-    return [line for line in lines if len(_alnum(line)) >= 16 and _alnum(line) not in known]
-
-
-def readable(fmt: str, content: str) -> str:
-    """The text a reader of ``content`` sees, with the format's escaping undone."""
-    if fmt in ("json", "gradescope"):
-        strings: list[str] = []
-
-        def walk(value):
-            if isinstance(value, str):
-                strings.append(value)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
-            elif isinstance(value, list):
-                for v in value:
-                    walk(v)
-
-        walk(json.loads(content))
-        return "\n".join(strings)
-    if fmt == "junit":
-        root = ET.fromstring(content)
-        parts = [t for e in root.iter() for t in (e.text, e.tail, *e.attrib.values()) if t]
-        return "\n".join(parts)
-    if fmt == "markdown":
-        return html.unescape(content.replace("\\|", "|").replace("\\`", "`"))
-    return html.unescape(content)
 
 
 @pytest.fixture(scope="module")

@@ -20,18 +20,15 @@ from grader.cohort import Row
 from grader.errors import UsageError
 from sandbox.backend import ChallengeRun, RunOutcome
 from sandbox.fake import FakeBackend
-from tests.conftest import HOSTILE_MODEL_BASICS, MODEL_BASICS_OK, assert_valid_junit
-from tests.test_scoring import all_passing, record
-
-BAD = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\nclass User(db.Model)\n"
-
-
-def write_sub(root: Path, name: str, source: str | None = MODEL_BASICS_OK) -> Path:
-    folder = root / name / "model-basics"
-    folder.mkdir(parents=True)
-    if source is not None:
-        (folder / "solution.py").write_text(source)
-    return root / name
+from tests.helpers import (
+    BAD,
+    HOSTILE_MODEL_BASICS,
+    MODEL_BASICS_OK,
+    all_passing,
+    assert_valid_junit,
+    record,
+    write_sub,
+)
 
 
 def one_failing(run: ChallengeRun, pack) -> RunOutcome:
@@ -234,7 +231,7 @@ def test_mixed_cohort_through_the_cli(runner, tmp_path, pack):
 
 
 def test_candidate_batch_files_hold_no_hidden_source(runner, tmp_path, pack):
-    from tests.test_audience import readable, secret_lines
+    from tests.helpers import readable, secret_lines
 
     root = tmp_path / "cohort"
     write_sub(root, "hostile", HOSTILE_MODEL_BASICS)

@@ -23,8 +23,7 @@ import pytest
 
 from grader.batch import Batch
 from sandbox.local import LocalBackend
-from tests.conftest import HOSTILE_MODEL_BASICS
-from tests.test_batch import BAD, write_sub
+from tests.helpers import BAD, HOSTILE_MODEL_BASICS, write_sub
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("GRADER_ARTIFACTS", ROOT / "artifacts"))

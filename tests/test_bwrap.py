@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.local import LocalBackend, find_bwrap
-from tests.hostile import HEADER, hostile_pair, loopback_listener
+from tests.helpers import HEADER, hostile_pair, loopback_listener
 
 REQUIRED = os.environ.get("GRADER_REQUIRE_BWRAP") == "1"
 NOT_ISOLATED = pytest.mark.xfail(strict=True, reason="the rlimits tier has no file or process isolation")
@@ -117,7 +117,7 @@ def test_the_network_is_loopback_only(tmp_path, fast_pack, bwrap_backend):
 
 def test_the_results_name_the_tier(tmp_path, fast_pack, bwrap_backend):
     from grader.grading import grade
-    from tests.hostile import MODEL_BASICS_OK
+    from tests.helpers import MODEL_BASICS_OK
 
     sub = tmp_path / "sub" / "model-basics"
     sub.mkdir(parents=True)

@@ -10,7 +10,7 @@ import pytest
 
 from grader.challenges import builtin_pack
 from grader.cli import cli
-from tests.conftest import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK
 
 MODEL_BASICS = builtin_pack() / "model-basics"
 

@@ -20,14 +20,16 @@ import pytest
 
 from grader.results import ChallengeStatus, TestStatus
 from sandbox.docker import SANDBOX_UID, DockerBackend, base_image, current_image, image_tag
-from tests.docker_support import docker_backend, docker_client, leftover_containers
-from tests.hostile import (
+from tests.helpers import (
     CRUD_OK,
     HARNESS_ENV,
     HEADER,
     MODEL_BASICS_OK,
     REWRITE_TESTS,
+    docker_backend,
+    docker_client,
     hostile_pair,
+    leftover_containers,
     loopback_listener,
 )
 

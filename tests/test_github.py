@@ -9,7 +9,7 @@ import pytest
 from grader import github
 from grader.cli import cli
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult, TestStatus
-from tests.conftest import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK
 
 BROKEN_INIT = MODEL_BASICS_OK + "\n    def __init__(self, **kw):\n        raise ValueError('nope')\n"
 

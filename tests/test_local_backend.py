@@ -16,8 +16,15 @@ from grader.challenges import builtin_pack, load_pack
 from grader.grading import grade
 from grader.results import ChallengeStatus, TestStatus
 from sandbox.local import LocalBackend
-from tests.conftest import MODEL_BASICS_OK
-from tests.hostile import CRUD_OK, HARNESS_ENV, HEADER, REWRITE_TESTS, hostile_pair, loopback_listener
+from tests.helpers import (
+    CRUD_OK,
+    HARNESS_ENV,
+    HEADER,
+    MODEL_BASICS_OK,
+    REWRITE_TESTS,
+    hostile_pair,
+    loopback_listener,
+)
 
 
 def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):

@@ -15,7 +15,7 @@ from grader.results import TestStatus
 from sandbox.harness.precompile import compile_tests
 from sandbox.local import LocalBackend
 from sandbox.pycs import PycStore
-from tests.conftest import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK
 
 
 def test_a_made_pyc_loads_as_the_code_pytest_would_have_made(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from grader.errors import UsageError
 from grader.outputs import pair_reports
 from grader.reports import FORMATS, render
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult, TestStatus
-from tests.conftest import assert_valid_junit
+from tests.helpers import assert_valid_junit
 
 NASTY = "<img src=https://example.invalid/x.png> ]]> ```code``` | pipe \x00\x1b[31m %0A ::error::x"
 
@@ -191,7 +191,7 @@ def test_the_order_of_formats_and_outputs_is_read_from_the_command_line():
 
 def test_grade_writes_several_formats_in_one_grading(runner, tmp_path, make_submission):
     from grader.cli import cli
-    from tests.conftest import MODEL_BASICS_OK
+    from tests.helpers import MODEL_BASICS_OK
 
     sub = make_submission({"model-basics": MODEL_BASICS_OK})
     args = ["grade", str(sub), "-c", "model-basics", "--format", "junit", "-o", str(tmp_path / "r" / "j.xml")]

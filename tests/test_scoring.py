@@ -8,26 +8,9 @@ import pytest
 
 from grader.grading import grade
 from grader.results import ChallengeStatus, RunStatus, TestStatus
-from sandbox.backend import ChallengeRun, RunOutcome, TestRecord
+from sandbox.backend import RunOutcome
 from sandbox.fake import FakeBackend
-
-
-def record(name: str, status: str = "passed", case: str = "", visibility: str = "hidden") -> TestRecord:
-    return TestRecord(
-        name, visibility, case, status, "" if status == "passed" else f"{name} {status}", "", 0.01, None, ""
-    )
-
-
-def all_passing(run: ChallengeRun, pack) -> RunOutcome:
-    specs = pack[run.challenge_id].tests
-    return RunOutcome(
-        run.challenge_id,
-        "completed",
-        0.1,
-        imported=True,
-        import_ok=True,
-        tests=tuple(record(s.name, visibility=s.visibility) for s in specs),
-    )
+from tests.helpers import all_passing, record
 
 
 @pytest.fixture
