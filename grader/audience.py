@@ -7,6 +7,12 @@ status and its points: never its name when it has a rubric line (names tell
 how a check works), its message, its traceback, the line of ``solution.py``
 it failed on, or what the candidate's code printed while it ran.
 
+Nothing produced while a hidden phase ran reaches a candidate: every message
+says where its text came from (``TextSource``), and text from a hidden phase
+(an import error raised only there, a load error, a hidden test's own words) is
+replaced by a fixed phrase, whatever its encoding. Static-scan flags are for
+reviewers only.
+
 Hidden test code could also leak through text the candidate controls: a
 public test's message or printed output. The sandbox already keeps hidden
 tests out of every process that runs public tests (they run first, before any
@@ -26,12 +32,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from grader.challenges import Challenge
-from grader.results import ChallengeResult, ChallengeStatus, GradeResult, TestResult
-from grader.scoring import never_ran
+from grader.results import ChallengeResult, ChallengeStatus, GradeResult, TestResult, TextSource
 
 Audience = Literal["reviewer", "candidate"]
 AUDIENCES: tuple[Audience, ...] = ("reviewer", "candidate")
 WITHHELD = "[withheld: this text quotes a hidden test]"
+HIDDEN_NOT_RUN = "not run: the hidden tests could not run (the challenge's status says why)"
 # A hidden source line shorter than this (letters and digits) is too common to count as a quote.
 MIN_SECRET = 16
 
@@ -120,10 +126,14 @@ def _candidate_challenge(challenge: ChallengeResult, secrets: _Secrets) -> Chall
     hidden_messages = [
         t.message.strip().splitlines()[0]
         for t in challenge.tests
-        if t.visibility == "hidden" and t.message.strip() and not never_ran(t)
+        if t.visibility == "hidden" and t.message.strip() and t.ran
     ]
     message = secrets.scrub(challenge.message)
-    if any(m in message for m in hidden_messages) or any(f"({f})" in message for f in secrets.hidden_files):
+    if (
+        challenge.message_from is TextSource.HIDDEN
+        or any(m in message for m in hidden_messages)
+        or any(f"({f})" in message for f in secrets.hidden_files)
+    ):
         message = _plain_message(challenge)
     tests: list[TestResult] = []
     hidden_count = 0
@@ -143,8 +153,10 @@ def _candidate_challenge(challenge: ChallengeResult, secrets: _Secrets) -> Chall
     return dataclasses.replace(
         challenge,
         message=message,
+        message_from=TextSource.GRADER if message != challenge.message else challenge.message_from,
         tests=tuple(tests),
         notes=tuple(secrets.scrub(n) for n in challenge.notes),
+        flags=(),
     )
 
 
@@ -159,16 +171,21 @@ def _plain_message(challenge: ChallengeResult) -> str:
 def _candidate_hidden(test: TestResult, number: int, secrets: _Secrets) -> TestResult:
     """A hidden test as a candidate sees it: rubric line, status and points.
 
-    A test that never ran keeps the grader's own words for why (they say what
-    the challenge line says); every other message is the test's and is dropped.
+    A test that never ran keeps the grader's own words for why (they say what the
+    challenge line says), unless they carry text from the hidden phase; every other
+    message is the test's and is dropped.
     """
+    message = ""
+    if not test.ran:
+        message = HIDDEN_NOT_RUN if test.message_from is TextSource.HIDDEN else secrets.scrub(test.message)
     return TestResult(
         name=f"hidden-{number}" if test.rubric else test.name,
         visibility=test.visibility,
         status=test.status,
         score=test.score,
         max_score=test.max_score,
-        message=secrets.scrub(test.message) if never_ran(test) else "",
+        message=message,
         duration=test.duration,
         rubric=test.rubric,
+        ran=test.ran,
     )

@@ -6,54 +6,42 @@ directly with a fake or local backend.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from grader import __version__
+from grader import __version__, canaries
 from grader.assessment import Assessment
-from grader.challenges import Challenge, Visibility
-from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus
+from grader.challenges import Challenge
+from grader.results import ChallengeResult, ChallengeStatus, GradeResult, Outcome, RunStatus
 from grader.scoring import score_outcome, unrun_result
 from grader.submission import opened_submission
-from sandbox.backend import Backend, ChallengeRun, RunOutcome
+from sandbox.backend import Backend, ChallengeOutcome, ChallengeRun, PhaseRun
+from sandbox.wire import Ended, Visibility
 
 Progress = Callable[[ChallengeResult], None]
 
 
-CANARY_SOURCE = """\
-def {name}_pass():
-    assert sorted([3, 1, 2]) == [1, 2, 3]
-
-
-def {name}_fail():
-    assert sum([1, 1]) == 3, "this check must fail"
-"""
-
-
 def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
-    """The backend request for one challenge: its solution and the test files of ``visibilities``.
-
-    Each phase also gets a test file of two canaries with names made for this run: one
-    must pass and one must fail. Code that rewrites pytest's verdicts (a patched
-    reporter, a forged record) turns them too, and ``score_outcome`` sees it.
-    """
-    visibilities = tuple(visibilities)
-    files = tuple((f"{v}/{p.name}", p.read_bytes()) for v in visibilities for p in challenge.test_files(v))
-    name = f"test_{secrets.token_hex(8)}"
-    source = CANARY_SOURCE.format(name=name).encode()
-    files += tuple((f"{v}/{name}.py", source) for v in visibilities)
+    """The backend request for one challenge: its solution and, per phase, the test files,
+    the canaries made for this run (``grader.canaries``) and every test it must report."""
+    names = [t.name for t in challenge.tests]
+    phases = []
+    for visibility in visibilities:
+        files = tuple((p.name, p.read_bytes()) for p in challenge.test_files(visibility))
+        if not files:
+            continue
+        planted, expected = canaries.plan(files, names)
+        phases.append(PhaseRun(visibility, files, expected, planted))
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=solution,
-        test_files=files,
+        phases=tuple(phases),
         requires=challenge.requires,
         time_limit=challenge.time_limit,
         test_timeout=challenge.test_timeout,
         binds=challenge.binds,
-        canary=name,
     )
 
 
@@ -94,15 +82,12 @@ def grade(
             progress(results[challenge.id])
 
     by_id = {c.id: c for c in challenges}
-    canaries = {run.challenge_id: run.canary for run in runs}
-    outcomes: list[RunOutcome] = []
+    outcomes: list[ChallengeOutcome] = []
 
-    def on_done(outcome: RunOutcome) -> None:
+    def on_done(outcome: ChallengeOutcome) -> None:
         outcomes.append(outcome)
         challenge = by_id[outcome.challenge_id]
-        result = score_outcome(
-            challenge, outcome, visibilities, entries[challenge.id].notes, canary=canaries[challenge.id]
-        )
+        result = score_outcome(challenge, outcome, visibilities, entries[challenge.id].notes)
         results[challenge.id] = result
         if progress:
             progress(result)
@@ -111,10 +96,10 @@ def grade(
 
     weights = assessment.weights if assessment else {}
     ordered = tuple(_weighted(results[c.id], weights.get(c.id, 1.0)) for c in challenges)
-    if outcomes and not all(o.network_isolated for o in outcomes) and backend.name == "local":
+    if outcomes and not backend.network_cut_off and not all(o.network_isolated for o in outcomes):
         notes.append("the network was not cut off: this host does not allow a new network namespace")
-    infra_failed = any(o.ended == "failed_to_start" for o in outcomes)
-    if infra_failed:
+    failed = any(o.ended is Ended.FAILED_TO_START for o in outcomes)
+    if failed:
         status = RunStatus.ERROR
     elif ordered and all(r.status is ChallengeStatus.PASSED for r in ordered):
         status = RunStatus.PASSED
@@ -132,8 +117,9 @@ def grade(
         notes=tuple(notes),
         grader_version=__version__,
         started_at=started_at,
-        sandbox=backend.details,
+        sandbox=dict(backend.details),
         assessment=assessment.as_json() if assessment else {},
+        outcome=Outcome.FAILED if failed else Outcome.GRADED,
     )
 
 

@@ -12,19 +12,31 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sandbox.wire import VISIBILITIES, TestStatus, Visibility
+
 SCHEMA_VERSION = 1
+__all__ = [
+    "SCHEMA_VERSION",
+    "VISIBILITIES",
+    "ChallengeResult",
+    "ChallengeStatus",
+    "GradeResult",
+    "Outcome",
+    "RunStatus",
+    "TestResult",
+    "TestStatus",
+    "TextSource",
+    "Visibility",
+]
 
 
-class TestStatus(StrEnum):
-    """The outcome of one test."""
+class TextSource(StrEnum):
+    """Where a message's text came from: the grader's own words, or text produced while a
+    phase ran (which may be the candidate's, or quote a test of that phase)."""
 
-    __test__ = False
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    SKIPPED = "skipped"
+    GRADER = "grader"
+    PUBLIC = "public"
+    HIDDEN = "hidden"
 
 
 class ChallengeStatus(StrEnum):
@@ -38,11 +50,19 @@ class ChallengeStatus(StrEnum):
 
 
 class RunStatus(StrEnum):
-    """The outcome of a whole grading."""
+    """The verdict on a whole grading."""
 
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"
+
+
+class Outcome(StrEnum):
+    """What happened to a submission: graded, or why it has no verdict."""
+
+    GRADED = "graded"  # a verdict on the candidate (whatever its status)
+    UNREADABLE = "unreadable"  # the submission could not be read (``error`` says why)
+    FAILED = "failed"  # grading itself failed: the sandbox could not run; try again
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,8 @@ class TestResult:
     line: int | None = None  # where in the candidate's solution.py it failed, when known
     details: str = ""  # the short traceback (shows test code: reviewers only)
     output: str = ""  # what the candidate's code printed during the test
+    ran: bool = True  # it gave a verdict of its own (else ``message`` says why it did not run)
+    message_from: TextSource = TextSource.GRADER
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +98,8 @@ class TestResult:
             "line": self.line,
             "details": self.details,
             "output": self.output,
+            "ran": self.ran,
+            "message_from": str(self.message_from),
         }
 
     @classmethod
@@ -84,7 +108,13 @@ class TestResult:
         line = data.get("line")
         if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
             raise ValueError("test line must be an integer or null")
-        return _build(cls, data, status=TestStatus(_text(data, "status")), line=line)
+        return _build(
+            cls,
+            data,
+            status=TestStatus(_text(data, "status")),
+            line=line,
+            message_from=TextSource(_text(data, "message_from") or "grader"),
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +134,7 @@ class ChallengeResult:
     # What the host's static scan of solution.py found that only tampering needs (reviewers
     # only; a flag never changes the score by itself): "line 3: gc.get_objects (...)".
     flags: tuple[str, ...] = ()
+    message_from: TextSource = TextSource.GRADER
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +144,7 @@ class ChallengeResult:
             "score": self.score,
             "max_score": self.max_score,
             "message": self.message,
+            "message_from": str(self.message_from),
             "duration": round(self.duration, 3),
             "notes": list(self.notes),
             "weight": self.weight,
@@ -128,6 +160,7 @@ class ChallengeResult:
             data,
             status=ChallengeStatus(_text(data, "status")),
             tests=tuple(TestResult.from_json(t) for t in _objects(data, "tests")),
+            message_from=TextSource(_text(data, "message_from") or "grader"),
         )
 
 
@@ -150,6 +183,7 @@ class GradeResult:
     assessment: dict[str, Any] = field(default_factory=dict)  # name, title, time_limit, weights
     audience: str = "reviewer"  # who the result was written for: see grader.audience
     error: str = ""  # why the submission could not be graded at all (batch rows only)
+    outcome: Outcome = Outcome.GRADED
 
     @property
     def percent(self) -> float:
@@ -177,6 +211,7 @@ class GradeResult:
             "grader_version": self.grader_version,
             "started_at": self.started_at,
             "audience": self.audience,
+            "outcome": str(self.outcome),
             "error": self.error,
             "notes": list(self.notes),
             "flags": list(self.flags),
@@ -195,6 +230,7 @@ class GradeResult:
             status=RunStatus(_text(data, "status")),
             challenges=tuple(ChallengeResult.from_json(c) for c in _objects(data, "challenges")),
             audience=_text(data, "audience") or "reviewer",
+            outcome=Outcome(_text(data, "outcome") or "graded"),
         )
 
 
@@ -203,7 +239,13 @@ _T = TypeVar("_T")
 
 def _build(cls: type[_T], data: Mapping[str, Any], **given: Any) -> _T:
     """``cls`` from ``data``: the fields in ``given`` as they are, the others read by their type."""
-    readers = {"str": _text, "float": _number, "tuple[str, ...]": _texts, "dict[str, Any]": _mapping}
+    readers = {
+        "str": _text,
+        "float": _number,
+        "bool": _flag,
+        "tuple[str, ...]": _texts,
+        "dict[str, Any]": _mapping,
+    }
     values = dict(given)
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name not in values:
@@ -215,6 +257,13 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         raise ValueError(f"{key} must be a string")
+    return value
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool:
+    value = data.get(key, True)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false")
     return value
 
 

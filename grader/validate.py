@@ -70,8 +70,8 @@ def validate(
     ]
     # Runs are keyed by position: the backend hands outcomes back in order.
     outcomes = backend.run([p[3] for p in plan])
-    for (challenge, kind, path, run), outcome in zip(plan, outcomes, strict=True):
-        result = score_outcome(challenge, outcome, ("public", "hidden"), canary=run.canary)
+    for (challenge, kind, path, _run), outcome in zip(plan, outcomes, strict=True):
+        result = score_outcome(challenge, outcome, ("public", "hidden"))
         full = result.status is ChallengeStatus.PASSED and result.score == result.max_score
         ok = full if kind in ("reference", "good") else not full
         check = Check(

@@ -1,147 +1,140 @@
-"""The backend interface: run challenges in isolation and give back validated outcomes.
+"""The backend interface: run challenges in isolation and give back checked outcomes.
 
 A backend receives ``ChallengeRun`` requests (bytes in: the candidate's file,
-the test files, limits) and returns one ``RunOutcome`` per run, built only from
-protocol records it parsed and validated (``sandbox.protocol``) and from what
-it observed itself (exit status, time). Scoring happens elsewhere (``grader``).
+each phase's test files, the tests the host expects in order, the limits) and
+returns one ``ChallengeOutcome`` per run, built only from what crossed the
+wire (``sandbox.wire``), read against what the host expected, and from what
+it observed itself (how the process ended, its duration). Scoring happens
+elsewhere (``grader``).
 
 All runs of one submission go to one *session*: one supervisor process
 (``sandbox.harness.supervisor``) inside the backend's boundary, which imports
 the stack once and forks a child per challenge and phase (public tests, then
 hidden tests). A backend only has to start the supervisor with the session on
-its stdin and hand back what it wrote on stdout (``run_session``); framing,
-validation and the merging of phases happen here, the same for every backend.
+its stdin and hand back what it writes on its stdout (``run_session``); the
+session, the frames, the transcripts, the phases and the retries are handled
+here, the same for every backend (the fake one included).
 """
 
 from __future__ import annotations
 
 import abc
-import json
 import math
 import secrets
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+from types import TracebackType
+from typing import TYPE_CHECKING, ClassVar, Self
 
-from sandbox.protocol import FRAME_PREFIX, Job, parse_records
+from sandbox.limits import SandboxLimits
+from sandbox.wire import (
+    Canary,
+    Ended,
+    Expected,
+    FileEntry,
+    FrameHeader,
+    Job,
+    JobSpec,
+    SessionHeader,
+    Test,
+    Transcript,
+    Visibility,
+    WireError,
+    read_transcript,
+    settle,
+)
 
 if TYPE_CHECKING:
     from sandbox.pycs import PycStore
 
 RECORD_CAP = 4 * 1024 * 1024  # bytes of records one job may write
-STARTUP_ALLOWANCE = 30.0  # seconds a session may take beyond its jobs' limits (start, imports)
+Feed = Callable[[bytes], None]
 
-Ended = Literal["completed", "timeout", "crashed", "output_limit", "failed_to_start", "oom"]
-ENDED: tuple[str, ...] = get_args(Ended)
+
+@dataclass(frozen=True)
+class PhaseRun:
+    """One phase of a challenge: its files (test modules by name, their pycs under
+    ``__pycache__/``), the tests the host expects it to run, in order (canaries
+    included), and the canaries the harness adds."""
+
+    phase: Visibility
+    files: tuple[tuple[str, bytes], ...]
+    expected: tuple[Expected, ...]
+    canaries: tuple[Canary, ...] = ()
+
+    def test_modules(self) -> list[str]:
+        """The names of the test files (not their pycs)."""
+        return [name for name, _data in self.files if "/" not in name and name.endswith(".py")]
 
 
 @dataclass(frozen=True)
 class ChallengeRun:
-    """One challenge to run against one solution."""
+    """One challenge to run against one solution: its phases, in order."""
 
     challenge_id: str
     solution: bytes
-    test_files: tuple[tuple[str, bytes], ...]  # ("public/test_x.py", content), ...
+    phases: tuple[PhaseRun, ...]
     requires: tuple[str, ...]
     time_limit: float
     test_timeout: float
     binds: tuple[str, ...] = ()
-    canary: str = ""  # the run-specific name of its canary tests, when it has them
 
 
 @dataclass(frozen=True)
-class TestRecord:
-    """One test item's outcome as the harness reported it (already validated)."""
+class PhaseOutcome:
+    """What came back from one phase: its transcript and how its process ended."""
 
-    __test__ = False
+    phase: Visibility
+    transcript: Transcript
+    duration: float = 0.0
+    exit_code: int | None = None
+    leftover: int = 0  # processes it left running, which the sandbox killed
 
-    name: str
-    visibility: str
-    case: str
-    status: str
-    message: str
-    details: str
-    duration: float
-    line: int | None
-    output: str
+    @property
+    def ended(self) -> Ended:
+        return self.transcript.ended
 
 
 @dataclass(frozen=True)
-class RunOutcome:
-    """What came back from running one challenge."""
+class ChallengeOutcome:
+    """What came back from running one challenge: one outcome per phase, in order."""
 
     challenge_id: str
-    ended: Ended
-    duration: float
-    exit_code: int | None = None
-    network_isolated: bool = False
-    imported: bool = False  # the harness finished importing the solution (and said how it went)
-    import_ok: bool = False
-    import_message: str = ""
-    import_output: str = ""
-    missing_names: tuple[str, ...] = ()
-    collect_errors: tuple[tuple[str, str], ...] = ()
-    tests: tuple[TestRecord, ...] = ()
-    last_started: tuple[str, str] | None = None  # (visibility, name) of the test running last
-    stderr: str = ""
-    rejected_records: int = 0
-    leftover_processes: int = 0  # processes still running after the run, killed by the sandbox
+    phases: tuple[PhaseOutcome, ...]
+    stderr: str = ""  # the sandbox's own error output, when the session failed
 
+    @property
+    def ended(self) -> Ended:
+        """How the challenge ended: the first phase that did not complete decides."""
+        return next((p.ended for p in self.phases if p.ended is not Ended.COMPLETED), Ended.COMPLETED)
 
-def outcome_from_stream(
-    run: ChallengeRun,
-    stdout: bytes,
-    nonce: str,
-    *,
-    ended: Ended,
-    duration: float,
-    exit_code: int | None,
-    stderr: str = "",
-) -> RunOutcome:
-    """Build a ``RunOutcome`` from the harness's raw stdout (records are parsed and validated)."""
-    records, rejected = parse_records(stdout, nonce)
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for record in records:
-        by_kind.setdefault(record["kind"], []).append(record)
-    ready = by_kind.get("ready", [])
-    imported = by_kind.get("import", [])
-    starts = by_kind.get("start", [])
-    if ended == "completed" and not by_kind.get("done"):
-        ended = "crashed" if ready else "failed_to_start"
-    imp = imported[0] if imported else None
-    return RunOutcome(
-        challenge_id=run.challenge_id,
-        ended=ended,
-        duration=duration,
-        exit_code=exit_code,
-        network_isolated=bool(ready and ready[0]["network_isolated"]),
-        imported=imp is not None,
-        import_ok=bool(imp and imp["ok"]),
-        import_message=imp["message"] if imp else "",
-        import_output=imp["output"] if imp else "",
-        missing_names=tuple(imp["missing"]) if imp else (),
-        collect_errors=tuple((r["file"], r["message"]) for r in by_kind.get("collect_error", [])),
-        tests=tuple(
-            TestRecord(
-                name=r["name"],
-                visibility=r["visibility"],
-                case=r["case"],
-                status=r["status"],
-                message=r["message"],
-                details=r["details"],
-                duration=r["duration"],
-                line=r["line"],
-                output=r["output"],
-            )
-            for r in by_kind.get("test", [])
-        ),
-        last_started=(starts[-1]["visibility"], starts[-1]["name"]) if starts else None,
-        stderr=stderr,
-        rejected_records=rejected,
-    )
+    @property
+    def duration(self) -> float:
+        return sum(p.duration for p in self.phases)
+
+    @property
+    def exit_code(self) -> int | None:
+        decisive = next((p for p in self.phases if p.ended is not Ended.COMPLETED), None)
+        return (decisive or self.phases[-1]).exit_code if self.phases else None
+
+    @property
+    def leftover(self) -> int:
+        return sum(p.leftover for p in self.phases)
+
+    @property
+    def network_isolated(self) -> bool:
+        reported = [p for p in self.phases if p.transcript.imported is not None]
+        return bool(reported) and all(p.transcript.network_isolated for p in reported)
+
+    def tests(self) -> list[tuple[Visibility, Test]]:
+        """Every test record, with its phase."""
+        return [(p.phase, t) for p in self.phases for t in p.transcript.tests]
+
+    def phase(self, phase: Visibility) -> PhaseOutcome | None:
+        return next((p for p in self.phases if p.phase == phase), None)
 
 
 def harness_root() -> Path:
@@ -149,7 +142,7 @@ def harness_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-HARNESS_FILES = ("__init__.py", "protocol.py", "harness")  # what runs inside a sandbox
+HARNESS_FILES = ("__init__.py", "wire.py", "harness")  # what runs inside a sandbox
 
 
 def harness_files() -> list[tuple[str, bytes]]:
@@ -173,8 +166,8 @@ def python_executable() -> str:
 class _Part:
     slot: int  # the run's position in the session's runs
     run: ChallengeRun
-    phase: str
-    job: Job
+    phase: PhaseRun
+    nonce: str
 
 
 @dataclass
@@ -186,6 +179,7 @@ class Session:
     payload: bytes
     wall_limit: float
     record_cap: int
+    work: str  # the writable folder, as the supervisor sees it
 
     @classmethod
     def build(
@@ -195,46 +189,42 @@ class Session:
         work: str,
         parallel: int,
         clean_all: bool,
-        job_options: Callable[[ChallengeRun], dict[str, Any]] = lambda _run: {},
+        job_options: Callable[[ChallengeRun], dict[str, object]] = lambda _run: {},
         record_cap: int = RECORD_CAP,
+        startup: float = 30.0,
     ) -> Session:
-        """A session for ``runs``; ``work`` is the writable folder as the supervisor sees it."""
+        """A session for ``runs``; ``work`` is the writable folder as the supervisor sees it.
+        Public phases come first: the supervisor runs every public job before any hidden one."""
         parts: dict[int, _Part] = {}
-        specs: list[dict[str, Any]] = []
+        specs: list[JobSpec] = []
         blobs: list[bytes] = []
-        for slot, run in enumerate(runs):
-            for phase in ("public", "hidden"):
-                tests = [(rel, data) for rel, data in run.test_files if rel.startswith(f"{phase}/")]
-                if not tests:
-                    continue
-                job = Job(
-                    challenge_id=run.challenge_id,
-                    nonce=secrets.token_hex(16),
-                    requires=run.requires,
-                    test_timeout=run.test_timeout,
-                    binds=run.binds,
-                    **job_options(run),
-                )
-                index = len(parts)
-                parts[index] = _Part(slot, run, phase, job)
-                files = [("solution/solution.py", run.solution)] + [(f"tests/{r}", d) for r, d in tests]
-                specs.append(
-                    {
-                        "index": index,
-                        "phase": phase,
-                        "time_limit": run.time_limit,
-                        "record_cap": record_cap,
-                        "job": json.loads(job.to_json()),
-                        "files": [[rel, len(data)] for rel, data in files],
-                    }
-                )
-                blobs.extend(data for _rel, data in files)
+        ordered = [(slot, run, p) for slot, run in enumerate(runs) for p in run.phases]
+        ordered.sort(key=lambda item: item[2].phase != "public")
+        for slot, run, phase in ordered:
+            job = Job(
+                challenge_id=run.challenge_id,
+                phase=phase.phase,
+                nonce=secrets.token_hex(16),
+                requires=run.requires,
+                test_timeout=run.test_timeout,
+                binds=run.binds,
+                canaries=phase.canaries,
+                **job_options(run),  # type: ignore[arg-type]
+            )
+            index = len(parts)
+            parts[index] = _Part(slot, run, phase, job.nonce)
+            files = [("solution/solution.py", run.solution)]
+            files += [(f"tests/{phase.phase}/{name}", data) for name, data in phase.files]
+            specs.append(
+                JobSpec(index, run.time_limit, record_cap, job, tuple(FileEntry(p, len(d)) for p, d in files))
+            )
+            blobs.extend(data for _path, data in files)
         nonce = secrets.token_hex(16)
-        header = {"nonce": nonce, "parallel": parallel, "clean_all": clean_all, "work": work, "jobs": specs}
-        payload = json.dumps(header).encode() + b"\n" + b"".join(blobs)
+        header = SessionHeader(nonce, parallel, clean_all, work, tuple(specs))
+        payload = header.encode() + b"".join(blobs)
         limits = [p.run.time_limit for p in parts.values()]
-        wall = (sum(limits) / max(parallel, 1) + max(limits, default=0.0)) + STARTUP_ALLOWANCE
-        return cls(nonce, parts, payload, math.ceil(wall), record_cap)
+        wall = (sum(limits) / max(parallel, 1) + max(limits, default=0.0)) + startup
+        return cls(nonce, parts, payload, math.ceil(wall), record_cap, work)
 
     @property
     def stream_cap(self) -> int:
@@ -246,19 +236,20 @@ class Session:
 class SessionResult:
     """What a backend observed of one supervisor run."""
 
-    ended: Ended  # "completed" when the supervisor exited by itself
+    ended: Ended  # COMPLETED when the supervisor exited by itself
     stderr: str = ""
 
 
 class FrameReader:
-    """Splits the supervisor's stdout into validated frames, fed as bytes arrive."""
+    """Splits the supervisor's stdout into frames, fed as bytes arrive; each valid frame's
+    job is read into a ``PhaseOutcome`` and handed to ``on_phase``. The first malformed
+    byte ends the reading: nothing after it is believed."""
 
-    def __init__(self, session: Session, on_frame: Callable[[int, dict[str, Any], bytes], None]) -> None:
+    def __init__(self, session: Session, on_phase: Callable[[_Part, PhaseOutcome], None]) -> None:
         self.session = session
-        self.on_frame = on_frame
-        self.prefix = f"{FRAME_PREFIX}{session.nonce} ".encode()
+        self.on_phase = on_phase
         self.buffer = bytearray()
-        self.header: dict[str, Any] | None = None
+        self.header: FrameHeader | None = None
         self.broken = False
         self.seen: set[int] = set()
 
@@ -270,90 +261,70 @@ class FrameReader:
             if self.header is None:
                 end = self.buffer.find(b"\n")
                 if end < 0:
-                    if len(self.buffer) > 4096:
-                        self.broken = True
+                    self.broken = len(self.buffer) > 4096
                     return
                 line = bytes(self.buffer[:end])
                 del self.buffer[: end + 1]
-                self.header = self._validate(line)
-                if self.header is None:
+                try:
+                    header = FrameHeader.decode(line, self.session.nonce, record_cap=self.session.record_cap)
+                except WireError:
                     self.broken = True
                     return
-            size = self.header["size"]
+                if header.index not in self.session.parts or header.index in self.seen:
+                    self.broken = True
+                    return
+                self.header = header
+            size = self.header.size
             if len(self.buffer) < size:
                 return
             payload = bytes(self.buffer[:size])
             del self.buffer[:size]
             header, self.header = self.header, None
-            self.seen.add(header["index"])
-            self.on_frame(header["index"], header, payload)
-
-    def _validate(self, line: bytes) -> dict[str, Any] | None:
-        if not line.startswith(self.prefix) or len(line) > 4096:
-            return None
-        try:
-            data = json.loads(line[len(self.prefix) :])
-        except ValueError:
-            return None
-        if not isinstance(data, dict):
-            return None
-        index, ended, duration = data.get("index"), data.get("ended"), data.get("duration")
-        exit_code, size = data.get("exit_code"), data.get("size")
-        if type(index) is not int or index not in self.session.parts or index in self.seen:
-            return None
-        if ended not in ENDED or type(size) is not int or not 0 <= size <= self.session.record_cap:
-            return None
-        if not isinstance(duration, int | float) or isinstance(duration, bool) or not 0 <= duration < 1e6:
-            return None
-        if exit_code is not None and type(exit_code) is not int:
-            return None
-        leftover = data.get("leftover", 0)
-        if type(leftover) is not int or leftover < 0:
-            return None
-        return {
-            "index": index,
-            "ended": ended,
-            "duration": float(duration),
-            "exit_code": exit_code,
-            "size": size,
-            "leftover": leftover,
-        }
+            self.seen.add(header.index)
+            part = self.session.parts[header.index]
+            transcript = read_transcript(
+                payload, part.nonce, part.phase.expected, part.phase.test_modules(), header.ended
+            )
+            self.on_phase(
+                part,
+                PhaseOutcome(
+                    part.phase.phase, transcript, header.duration, header.exit_code, header.leftover
+                ),
+            )
 
 
-def merge_phases(outcomes: Sequence[RunOutcome]) -> RunOutcome:
-    """One challenge's outcome from its public and hidden phases (in that order)."""
-    first = outcomes[0]
-    if len(outcomes) == 1:
-        return first
-    abnormal = [o for o in outcomes if o.ended != "completed"]
-    last = abnormal[0] if abnormal else outcomes[-1]
-    reported = [o for o in outcomes if o.imported or o.tests or o.ended == "completed"]
-    return replace(
-        first,
-        ended=last.ended,
-        duration=sum(o.duration for o in outcomes),
-        exit_code=last.exit_code,
-        network_isolated=all(o.network_isolated for o in outcomes),
-        # A phase that never got to report (not run after its public phase gave up) says
-        # nothing about the import.
-        imported=all(o.imported for o in reported) if reported else False,
-        import_ok=all(o.import_ok for o in reported) if reported else False,
-        import_message=next((o.import_message for o in outcomes if o.import_message), ""),
-        collect_errors=tuple(c for o in outcomes for c in o.collect_errors),
-        tests=tuple(t for o in outcomes for t in o.tests),
-        last_started=last.last_started,
-        rejected_records=sum(o.rejected_records for o in outcomes),
-        leftover_processes=sum(o.leftover_processes for o in outcomes),
-    )
+@dataclass
+class _Collected:
+    """The phases that came back for each run of a session, and the runs that are done."""
+
+    runs: Sequence[ChallengeRun]
+    phases: list[dict[str, PhaseOutcome]] = field(default_factory=list)
+    done: list[ChallengeOutcome | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.phases = [{} for _ in self.runs]
+        self.done = [None for _ in self.runs]
+
+    def complete(self, slot: int) -> bool:
+        return all(p.phase in self.phases[slot] for p in self.runs[slot].phases)
+
+    def outcome(self, slot: int, stderr: str = "") -> ChallengeOutcome:
+        run = self.runs[slot]
+        got = self.phases[slot]
+        return ChallengeOutcome(
+            run.challenge_id, tuple(got[p.phase] for p in run.phases if p.phase in got), stderr
+        )
 
 
 class Backend(abc.ABC):
-    """Runs challenges in isolation. Subclasses implement ``run_session``."""
+    """Runs challenges in isolation. Subclasses implement ``run_session``; a backend is a
+    context manager, closed (its processes and containers gone) when the block ends."""
 
     name: ClassVar[str]
 
-    def __init__(self, jobs: int | None = None) -> None:
+    def __init__(self, jobs: int | None = None, limits: SandboxLimits | None = None) -> None:
         self.jobs = max(1, jobs or 1)
+        self.limits = limits or SandboxLimits()
         # Where the backend keeps its test modules' pycs (sandbox.pycs), if it can make them.
         self.pycs: PycStore | None = None
 
@@ -368,7 +339,7 @@ class Backend(abc.ABC):
         """A short description of the isolation this backend gives (for reports)."""
 
     @property
-    def details(self) -> dict[str, Any]:
+    def details(self) -> dict[str, object]:
         """Facts about the backend for the results (image id, runtime, ...)."""
         return {}
 
@@ -378,19 +349,37 @@ class Backend(abc.ABC):
     def close(self) -> None:  # noqa: B027 - most backends keep nothing, so need not override it
         """Release what the backend keeps between sessions (nothing, unless it says so)."""
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def build_session(self, runs: Sequence[ChallengeRun]) -> Session:
+        """The session for ``runs`` as this backend's supervisor will see it."""
+        return Session.build(
+            runs,
+            work="/tmp/work",
+            parallel=self.jobs,
+            clean_all=True,
+            job_options=lambda run: {"rlimits": self.limits.rlimits(run.time_limit)},
+            startup=self.limits.startup_s,
+        )
+
     @abc.abstractmethod
-    def run_session(
-        self, runs: Sequence[ChallengeRun], on_frame: Callable[[Session, int, dict[str, Any], bytes], None]
-    ) -> tuple[Session, SessionResult]:
-        """Start one supervisor for ``runs`` inside the boundary, feed it the session, and
-        call ``on_frame`` for each frame as it arrives; never raises for anything the
-        candidate's code does."""
+    def run_session(self, session: Session, feed: Feed) -> SessionResult:
+        """Start one supervisor inside the boundary, give it ``session.payload`` on its
+        stdin, and pass what it writes on stdout to ``feed`` as it arrives, at most
+        ``session.stream_cap`` bytes; kill it at ``session.wall_limit``. Never raises for
+        anything the candidate's code does."""
 
     def run(
         self,
         runs: Sequence[ChallengeRun],
-        on_done: Callable[[RunOutcome], None] | None = None,
-    ) -> list[RunOutcome]:
+        on_done: Callable[[ChallengeOutcome], None] | None = None,
+    ) -> list[ChallengeOutcome]:
         """Run every request in one session; outcomes in the order of ``runs``.
 
         Runs that got no result because the supervisor itself died or hung (code can
@@ -405,63 +394,38 @@ class Backend(abc.ABC):
             for slot, outcome in enumerate(outcomes):
                 if outcome is None:
                     outcomes[slot] = self._run_once([runs[slot]], on_done)[0]
-        final = []
-        for outcome in outcomes:
-            assert outcome is not None
-            final.append(outcome)
-        return final
+        return [o for o in outcomes if o is not None]
 
     def _run_once(
-        self, runs: Sequence[ChallengeRun], on_done: Callable[[RunOutcome], None] | None
-    ) -> list[RunOutcome | None]:
+        self, runs: Sequence[ChallengeRun], on_done: Callable[[ChallengeOutcome], None] | None
+    ) -> list[ChallengeOutcome | None]:
         lock = threading.Lock()
-        phases: list[dict[str, RunOutcome]] = [{} for _ in runs]
-        done: list[RunOutcome | None] = [None for _ in runs]
-        single = len(runs) == 1
+        collected = _Collected(runs)
 
-        def expected(session: Session, slot: int) -> list[str]:
-            return [p.phase for p in session.parts.values() if p.slot == slot]
-
-        def finish(session: Session, slot: int, result: SessionResult | None) -> None:
-            got = phases[slot]
-            outcome = merge_phases([got[ph] for ph in expected(session, slot) if ph in got])
-            if result is not None:
-                outcome = replace(outcome, stderr=result.stderr)
-            done[slot] = outcome
+        def finish(slot: int, stderr: str = "") -> None:
+            outcome = collected.outcome(slot, stderr)
+            collected.done[slot] = outcome
             if on_done:
                 on_done(outcome)
 
-        def on_frame(session: Session, index: int, header: dict[str, Any], payload: bytes) -> None:
-            part = session.parts[index]
-            outcome = outcome_from_stream(
-                part.run,
-                payload,
-                part.job.nonce,
-                ended=header["ended"],
-                duration=header["duration"],
-                exit_code=header["exit_code"],
-            )
-            outcome = replace(outcome, leftover_processes=header["leftover"])
-            if self.network_cut_off:
-                outcome = replace(outcome, network_isolated=True)
+        def on_phase(part: _Part, outcome: PhaseOutcome) -> None:
             with lock:
-                phases[part.slot][part.phase] = outcome
-                if all(ph in phases[part.slot] for ph in expected(session, part.slot)):
-                    finish(session, part.slot, None)
+                collected.phases[part.slot][part.phase.phase] = outcome
+                if collected.complete(part.slot):
+                    finish(part.slot)
 
-        session, result = self.run_session(runs, on_frame)
-        any_frame = any(phases)
-        final = single or (not any_frame and result.ended != "timeout")
+        session = self.build_session(runs)
+        reader = FrameReader(session, on_phase)
+        result = self.run_session(session, reader.feed)
+        any_frame = any(collected.phases)
+        final = len(runs) == 1 or (not any_frame and result.ended is not Ended.TIMEOUT)
         for slot, run in enumerate(runs):
-            if done[slot] is not None:
-                continue
-            if not final:
-                continue  # run again, on its own
-            ended: Ended = result.ended
-            if ended == "completed":
-                ended = "crashed" if any_frame else "failed_to_start"
-            for phase in expected(session, slot):
-                if phase not in phases[slot]:
-                    phases[slot][phase] = RunOutcome(run.challenge_id, ended, 0.0)
-            finish(session, slot, result)
-        return done
+            if collected.done[slot] is not None or not final:
+                continue  # done, or to be run again on its own
+            # The supervisor ended before this run's phases all reported: they end as it did.
+            ended = settle(result.ended, started=any_frame, finished=False)
+            for phase in run.phases:
+                if phase.phase not in collected.phases[slot]:
+                    collected.phases[slot][phase.phase] = PhaseOutcome(phase.phase, Transcript(ended))
+            finish(slot, result.stderr)
+        return collected.done

@@ -6,8 +6,7 @@ it is given (``tests/<phase>/__pycache__/<name><tail>``), where pytest finds
 it. They are kept in memory and in the user's cache folder, per sandbox (an
 image id, or the local interpreter), keyed by the source's SHA-256. A pyc that
 does not fit (another Python or pytest) is ignored by pytest, which then
-rewrites the module as it would have anyway. Canary files, new for every run,
-are never kept.
+rewrites the module as it would have anyway.
 
 Nothing a sandbox that ran candidate code returns is ever kept: a candidate
 must not be able to put code into another submission's runs.
@@ -23,12 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from sandbox.backend import ChallengeRun
+from sandbox.backend import ChallengeRun, PhaseRun
 
 Produce = Callable[[list[bytes]], tuple[str, list[bytes]]]
 
 
 def cache_root() -> Path:
+    """Where the grader keeps what it can make again (wheels, pycs): the one place that
+    reads ``XDG_CACHE_HOME``, for callers that were not given a folder."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader"
 
 
@@ -36,9 +37,15 @@ class PycStore:
     """Pycs for one sandbox, made by ``produce`` (sources in, pytest's pyc tail and pycs out)."""
 
     def __init__(
-        self, namespace: str | Callable[[], str], produce: Produce, folder: Path | None = None
+        self,
+        namespace: str | Callable[[], str],
+        produce: Produce,
+        *,
+        cache: Path | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.namespace = namespace  # or what computes it, when first needed
+        self.cache = cache  # the cache root: the pycs go in a folder of it named after the namespace
         self._folder = folder
         self.produce = produce
         self._lock = threading.Lock()
@@ -51,20 +58,18 @@ class PycStore:
         if self._folder is None:
             namespace = self.namespace if isinstance(self.namespace, str) else self.namespace()
             key = hashlib.sha256(namespace.encode()).hexdigest()[:16]
-            self._folder = cache_root() / "pycs" / key
+            self._folder = (self.cache or cache_root()) / "pycs" / key
         return self._folder
 
     def with_pycs(self, runs: Sequence[ChallengeRun]) -> list[ChallengeRun]:
-        """``runs`` with a pyc beside each test file that has one (made now if need be)."""
-        modules = [  # per run: (path, SHA-256, source) of each test module but the canaries
-            [
-                (Path(rel), hashlib.sha256(data).hexdigest(), data)
-                for rel, data in run.test_files
-                if rel.endswith(".py") and Path(rel).stem != run.canary
-            ]
+        """``runs`` with a pyc beside each test module that has one (made now if need be)."""
+        sources = {
+            hashlib.sha256(data).hexdigest(): data
             for run in runs
-        ]
-        sources = {digest: data for listed in modules for _path, digest, data in listed}
+            for phase in run.phases
+            for name, data in phase.files
+            if name in phase.test_modules()
+        }
         if not sources:
             return list(runs)
         with self._lock:
@@ -72,15 +77,19 @@ class PycStore:
         if found is None:
             return list(runs)
         tail, pycs = found
-        out = []
-        for run, listed in zip(runs, modules, strict=True):
-            extra = tuple(
-                (f"{path.parent}/__pycache__/{path.stem}{tail}", pycs[digest])
-                for path, digest, _data in listed
-                if digest in pycs
-            )
-            out.append(replace(run, test_files=run.test_files + extra) if extra else run)
-        return out
+        return [
+            replace(run, phases=tuple(self._add(phase, tail, pycs) for phase in run.phases)) for run in runs
+        ]
+
+    @staticmethod
+    def _add(phase: PhaseRun, tail: str, pycs: dict[str, bytes]) -> PhaseRun:
+        extra = []
+        for name in phase.test_modules():
+            data = dict(phase.files)[name]
+            pyc = pycs.get(hashlib.sha256(data).hexdigest())
+            if pyc:
+                extra.append((f"__pycache__/{Path(name).stem}{tail}", pyc))
+        return replace(phase, files=phase.files + tuple(extra)) if extra else phase
 
     def _lookup(self, sources: dict[str, bytes]) -> tuple[str, dict[str, bytes]] | None:
         if self._tail is None:

@@ -34,11 +34,14 @@ def fast_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Challenge]:
 
 
 @pytest.fixture(scope="session")
-def example(pack: dict[str, Challenge]) -> GradeResult:
-    """The example submission graded once on the local backend (right, wrong and broken answers)."""
-    from sandbox.local import LocalBackend
+def sample(pack: dict[str, Challenge]) -> GradeResult:
+    """The example submission graded on the fake backend, through the real session path,
+    with every kind of outcome: passes, failures with messages, tracebacks, lines and
+    output, an import error, a test that errors, a skip and a timeout (no process runs)."""
+    from sandbox.fake import FakeBackend
+    from tests.helpers import varied
 
-    return grade(str(EXAMPLE_SUBMISSION), list(pack.values()), LocalBackend(jobs=2))
+    return grade(str(EXAMPLE_SUBMISSION), list(pack.values()), FakeBackend(varied))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ import pytest
 from grader.challenges import Challenge, builtin_pack
 from grader.grading import grade
 from grader.results import ChallengeResult, ChallengeStatus
-from sandbox.backend import Backend, ChallengeRun, RunOutcome, TestRecord
+from sandbox.backend import Backend
+from sandbox.fake import FakeAnswer, FakeBackend, FakeJob, Respond, honest
+from sandbox.wire import Ended, Import, Start, Test
 
 EXAMPLE_SUBMISSION = Path(__file__).parent.parent / "examples" / "submission"
 MODEL_BASICS_OK = (builtin_pack() / "model-basics" / "solutions" / "reference.py").read_text()
@@ -80,25 +83,56 @@ def write_sub(root: Path, name: str, source: str | None = MODEL_BASICS_OK) -> Pa
     return root / name
 
 
-# -- fake outcomes ----------------------------------------------------------
+# -- the fake backend ----------------------------------------------------------
 
 
-def record(name: str, status: str = "passed", case: str = "", visibility: str = "hidden") -> TestRecord:
-    return TestRecord(
-        name, visibility, case, status, "" if status == "passed" else f"{name} {status}", "", 0.01, None, ""
-    )
+def failing_last(job: FakeJob) -> FakeAnswer:
+    """An honest harness whose hidden phase fails the last real test."""
+    real = [e.name for e in job.expected if e.canary is None]
+    return honest(job, {real[-1]: "failed"} if job.phase == "hidden" and real else {})
 
 
-def all_passing(run: ChallengeRun, pack) -> RunOutcome:
-    specs = pack[run.challenge_id].tests
-    return RunOutcome(
-        run.challenge_id,
-        "completed",
-        0.1,
-        imported=True,
-        import_ok=True,
-        tests=tuple(record(s.name, visibility=s.visibility) for s in specs),
-    )
+def varied(job: FakeJob) -> FakeAnswer:
+    """A fake harness's answer with every kind of outcome, the same for the same job."""
+    real = [e.name for e in job.expected if e.canary is None]
+    if job.challenge_id == "crud":
+        message = "solution.py raised AttributeError at line 12 while being imported: Strng"
+        return honest(job, imported=Import(ok=False, message=message, line=12))
+    if job.challenge_id == "pagination" and job.phase == "hidden":
+        records = list(honest(job).records)
+        middle = real[len(real) // 2]
+        cut = next(i for i, r in enumerate(records) if isinstance(r, Start) and r.name == middle)
+        return FakeAnswer(records[: cut + 1], ended=Ended.TIMEOUT, duration=60.0)
+    if len(job.challenge_id) % 2:
+        return honest(job)  # these pass
+    verdicts = {name: "failed" for name in real[1::3]}
+    verdicts |= {name: "error" for name in real[2::7]}
+    verdicts |= {name: "skipped" for name in real[5::11]}
+    answer = honest(job, verdicts)
+    records = []
+    for record in answer.records:
+        if isinstance(record, Test) and record.name in verdicts:
+            record = replace(
+                record,
+                message=f"AssertionError: {record.name} expected 3, got 2\nassert 2 == 3",
+                details=f'Traceback (most recent call last):\n  File "solution.py", line 5\n{record.name}',
+                line=5,
+                output="--- Captured stdout call ---\nprinted by the solution\n",
+            )
+        records.append(record)
+    return FakeAnswer(records)
+
+
+class CountingBackend(FakeBackend):
+    """A fake backend (honest unless told otherwise) that lists the challenge runs it got."""
+
+    def __init__(self, respond: Respond = honest) -> None:
+        super().__init__(respond)
+
+    @property
+    def runs(self) -> list[FakeJob]:
+        """One job per challenge run (its public phase), with the solution it was given."""
+        return [job for job in self.jobs_seen if job.phase == "public"]
 
 
 # -- reading reports as their readers do --------------------------------
@@ -228,6 +262,23 @@ def loopback_listener() -> Iterator[tuple[str, list[object]]]:
         server.close()
 
 
+# -- bubblewrap ----------------------------------------------------------------
+
+BWRAP_REQUIRED = os.environ.get("GRADER_REQUIRE_BWRAP") == "1"
+
+
+def bwrap_backend(jobs: int = 2) -> Any:
+    """The local backend on its bwrap tier; skips without a working bwrap (fails when CI
+    demands it)."""
+    from sandbox.local import LocalBackend, find_bwrap
+
+    if find_bwrap() is None:
+        if BWRAP_REQUIRED:
+            pytest.fail("GRADER_REQUIRE_BWRAP=1 but no working bwrap is on PATH")
+        pytest.skip("no working bwrap on PATH (apt install bubblewrap)")
+    return LocalBackend(jobs=jobs, tier="bwrap")
+
+
 # -- Docker ------------------------------------------------------------------
 REQUIRED = os.environ.get("GRADER_REQUIRE_DOCKER") == "1"
 
@@ -242,15 +293,21 @@ def docker_client() -> Any:
         _unavailable(exc)
 
 
+DOCKER_BACKENDS: list[Any] = []  # every Docker backend the tests made, in order
+
+
 def docker_backend(client: Any, **options: Any) -> Any:
     """The Docker backend on ``client``, its image built if need be; skips (or fails, when
     Docker is required) where the image cannot be had, e.g. no base image on this machine."""
     from sandbox.docker import DockerBackend, DockerUnavailable
 
+    options.setdefault("base", os.environ.get("GRADER_BASE_IMAGE") or None)
     try:
-        return DockerBackend(client=client, progress=print, **options)
+        made = DockerBackend(client=client, progress=print, **options)
     except DockerUnavailable as exc:
         _unavailable(exc)
+    DOCKER_BACKENDS.append(made)
+    return made
 
 
 def _unavailable(exc: Exception) -> None:
@@ -259,7 +316,8 @@ def _unavailable(exc: Exception) -> None:
     pytest.skip(f"Docker cannot be used here: {exc}")
 
 
-def leftover_containers(client: Any) -> list[Any]:
-    from sandbox.docker import SESSION_LABEL
+def leftover_containers(client: Any, backend: Any) -> list[Any]:
+    """The containers ``backend`` made that are still there (others' are not this test's)."""
+    from sandbox.docker import RUN_LABEL
 
-    return list(client.containers.list(all=True, filters={"label": SESSION_LABEL}))
+    return list(client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={backend.run_id}"}))

@@ -57,37 +57,39 @@ def test_candidate_output_holds_no_hidden_test_source(candidate_reports, pack, f
             assert test.name not in seen, f"{fmt} names the hidden test {test.name}"
     for challenge in reviewer["challenges"]:
         for test in challenge["tests"]:
-            if test["visibility"] == "hidden" and test["status"] != "passed" and len(test["message"]) > 20:
+            # A test that never ran says what the challenge says, in the grader's words.
+            failed = test["visibility"] == "hidden" and test["status"] != "passed" and test["ran"]
+            if failed and len(test["message"]) > 20:
                 first = test["message"].splitlines()[0]
                 assert first not in seen, f"{fmt} shows a hidden test's message: {first!r}"
-            if test["visibility"] == "hidden" and test["status"] != "passed":
+            if failed:
                 assert test["rubric"] in seen, f"{fmt} lacks the rubric line {test['rubric']!r}"
 
 
 def test_a_public_test_finds_no_hidden_test_to_echo(candidate_reports, pack):
-    """The hostile solution did run its echo in a public test, but hidden test files do not
-    exist while public tests run: even the reviewer's view of that public test holds none."""
+    """Hidden test files do not exist while public tests run, and where they do (the hidden
+    phase), reading them is refused: the challenge scores 0, and even the reviewer's view
+    holds no line of them."""
     reports, reviewer = candidate_reports
     (mb,) = [c for c in reviewer["challenges"] if c["id"] == "model-basics"]
-    (public,) = [t for t in mb["tests"] if t["name"] == "test_starter_shape"]
-    assert "HOSTILE-TEST-OUTPUT" in public["output"]
-    seen = public["message"] + public["output"]
+    assert mb["score"] == 0 and "it reads the test files" in mb["message"]
+    seen = json.dumps(mb)
     assert not any(line in seen for line in secret_lines(pack["model-basics"]))
     assert json.loads(reports["json"])["audience"] == "candidate"
 
 
-def test_hidden_source_quoted_in_a_public_message_is_withheld(example, pack):
+def test_hidden_source_quoted_in_a_public_message_is_withheld(sample, pack):
     """Defence in depth: were hidden source to reach a public test's text, the candidate
     view would replace it."""
     from dataclasses import replace
 
-    challenge = next(c for c in example.challenges if c.id == "model-basics")
+    challenge = next(c for c in sample.challenges if c.id == "model-basics")
     hidden_line = secret_lines(pack["model-basics"])[0]
     tests = tuple(
         replace(t, status="failed", message=f"smuggled: {hidden_line}") if t.visibility == "public" else t
         for t in challenge.tests
     )
-    forged = replace(example, challenges=(replace(challenge, tests=tests),))
+    forged = replace(sample, challenges=(replace(challenge, tests=tests),))
     view = for_audience(forged, "candidate", [pack["model-basics"]])
     text = json.dumps(view.as_json())
     assert hidden_line not in text and WITHHELD in text
@@ -112,9 +114,8 @@ def test_candidate_view_keeps_scores_and_public_tests(candidate_reports):
             if b["visibility"] == "public" and WITHHELD not in a["message"] + a["output"]:
                 assert {**a, "duration": 0} == {**b, "duration": 0}  # two gradings: only times differ
             if b["visibility"] == "hidden":
-                assert (a["message"], a["details"], a["output"], a["line"]) in {("", "", "", None)} or (
-                    a["message"].startswith(("not run: ", "no result: "))
-                )
+                assert (a["details"], a["output"], a["line"]) == ("", "", None)
+                assert a["message"] == "" or not b["ran"], a["message"]
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,36 +16,16 @@ from grader.batch import Batch, Interrupted, find_submissions, unique_names
 from grader.cli import cli
 from grader.cohort import Row
 from grader.errors import UsageError
-from sandbox.backend import ChallengeRun, RunOutcome
-from sandbox.fake import FakeBackend
+from sandbox.fake import FakeAnswer, FakeJob, honest
 from tests.helpers import (
     BAD,
     HOSTILE_MODEL_BASICS,
     MODEL_BASICS_OK,
-    all_passing,
+    CountingBackend,
     assert_valid_junit,
-    record,
+    failing_last,
     write_sub,
 )
-
-
-def one_failing(run: ChallengeRun, pack) -> RunOutcome:
-    full = all_passing(run, pack)
-    first = full.tests[-1]
-    return replace(full, tests=(*full.tests[:-1], record(first.name, "failed", visibility=first.visibility)))
-
-
-class CountingBackend(FakeBackend):
-    """A fake backend that passes everything, except where ``respond`` says otherwise; thread-safe count."""
-
-    def __init__(self, pack, respond=None) -> None:
-        super().__init__(respond or (lambda run: all_passing(run, pack)))
-        self.lock = threading.Lock()
-
-    def run_one(self, run: ChallengeRun) -> RunOutcome:
-        with self.lock:
-            self.runs.append(run)
-        return self.respond(run)
 
 
 @pytest.fixture
@@ -99,7 +77,7 @@ def test_names_are_unique_and_safe_for_files():
 
 
 def test_batch_writes_each_result_and_the_cohort_files(tmp_path, cohort_dir, pack):
-    backend = CountingBackend(pack, lambda run: one_failing(run, pack))
+    backend = CountingBackend(failing_last)
     out = tmp_path / "out"
     cohort = Batch(out, [pack["model-basics"]], backend).run(sorted(cohort_dir.iterdir()), jobs=2)
     assert len(backend.runs) == 4
@@ -122,14 +100,14 @@ def test_batch_writes_each_result_and_the_cohort_files(tmp_path, cohort_dir, pac
 def test_resume_regrades_nothing_already_done(tmp_path, cohort_dir, pack):
     out = tmp_path / "out"
     subs = sorted(cohort_dir.iterdir())
-    Batch(out, [pack["model-basics"]], CountingBackend(pack)).run(subs)
+    Batch(out, [pack["model-basics"]], CountingBackend()).run(subs)
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "submissions").glob("*.json")}
-    again = CountingBackend(pack)
+    again = CountingBackend()
     cohort = Batch(out, [pack["model-basics"]], again).run(subs, resume=True)
     assert again.runs == [] and all(r.reused for r in cohort.rows)
     assert stamps == {p.name: p.stat().st_mtime_ns for p in (out / "submissions").glob("*.json")}
     # Without --resume, or for another audience, everything is graded again.
-    fresh = CountingBackend(pack)
+    fresh = CountingBackend()
     Batch(out, [pack["model-basics"]], fresh, audience="candidate").run(subs, resume=True)
     assert len(fresh.runs) == 4
 
@@ -142,36 +120,36 @@ def test_an_interrupted_batch_resumes_where_it_stopped(tmp_path, cohort_dir, pac
         if done == 2:
             raise KeyboardInterrupt
 
-    first = CountingBackend(pack)
+    first = CountingBackend()
     with pytest.raises(Interrupted, match="--resume") as stopped:
         Batch(out, [pack["model-basics"]], first).run(subs, jobs=1, on_row=stop_after_two)
     assert stopped.value.exit_code == 130
     saved = {p.stem for p in (out / "submissions").glob("*.json")}
     assert len(saved) >= 2 and not (out / "leaderboard.csv").exists()
-    rest = CountingBackend(pack)
+    rest = CountingBackend()
     cohort = Batch(out, [pack["model-basics"]], rest).run(subs, resume=True)
     assert len(rest.runs) == 4 - len(saved)
     assert {r.name for r in cohort.rows if r.reused} == saved
 
 
 def test_one_crash_loses_no_other_submission(tmp_path, cohort_dir, pack):
-    def respond(run: ChallengeRun) -> RunOutcome:
-        if b"CRASH" in run.solution:
+    def respond(job: FakeJob) -> FakeAnswer:
+        if b"CRASH" in job.solution:
             raise RuntimeError("backend bug")
-        return all_passing(run, pack)
+        return honest(job)
 
     (cohort_dir / "bob" / "model-basics" / "solution.py").write_text("# CRASH\n")
     (cohort_dir / "eve.zip").write_text("not an archive at all")
     out = tmp_path / "out"
     subs = sorted(cohort_dir.iterdir())
-    cohort = Batch(out, [pack["model-basics"]], CountingBackend(pack, respond)).run(subs, jobs=2)
+    cohort = Batch(out, [pack["model-basics"]], CountingBackend(respond)).run(subs, jobs=2)
     by_name = {r.name: r for r in cohort.rows}
     assert by_name["bob"].result.status == "error" and "RuntimeError: backend bug" in by_name["bob"].reason
     assert not by_name["bob"].saved and not (out / "submissions" / "bob.json").exists()
     assert by_name["eve"].result.status == "error" and by_name["eve"].reason
     assert all(by_name[n].graded for n in ("ann", "cat", "dan"))
     # On resume the crashed one is graded again; the unreadable one is a verdict and is kept.
-    again = CountingBackend(pack)
+    again = CountingBackend()
     resumed = Batch(out, [pack["model-basics"]], again).run(subs, resume=True)
     assert [run.solution for run in again.runs] == [b"# CRASH\n"]
     assert {r.name for r in resumed.rows if r.reused} == {"ann", "cat", "dan", "eve"}
@@ -181,7 +159,7 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path, pack):
     root = tmp_path / "in"
     write_sub(root, "=HYPERLINK(1)")
     out = tmp_path / "out"
-    Batch(out, [pack["model-basics"]], CountingBackend(pack)).run([root / "=HYPERLINK(1)"])
+    Batch(out, [pack["model-basics"]], CountingBackend()).run([root / "=HYPERLINK(1)"])
     (row,) = csv.DictReader((out / "leaderboard.csv").open())
     assert row["candidate"] == "HYPERLINK_1"
     assert not row["submission"].startswith("=")
@@ -269,7 +247,7 @@ def test_an_archive_in_a_cohort_is_graded_like_a_folder(tmp_path, cohort_dir, pa
 
     with zipfile.ZipFile(cohort_dir / "zoe.zip", "w") as archive:
         archive.writestr("zoe/model-basics/solution.py", MODEL_BASICS_OK)
-    backend = CountingBackend(pack)
+    backend = CountingBackend()
     cohort = Batch(tmp_path / "out", [pack["model-basics"]], backend).run(sorted(cohort_dir.iterdir()))
     (zoe,) = [r for r in cohort.rows if r.name == "zoe"]
     assert zoe.graded and zoe.result.status == "passed"

@@ -131,10 +131,12 @@ def test_work_folders_are_removed_after_the_run(tmp_path, fast_pack, monkeypatch
 
 
 def test_rewriting_the_test_files_at_import_changes_no_test(tmp_path, fast_pack):
-    """pytest has imported every test module before the solution is imported."""
+    """pytest has imported every test module before the solution is imported, and candidate
+    code may not open the test files at all."""
     result, _ = hostile_pair(tmp_path, fast_pack, LocalBackend(jobs=2, tier="rlimits"), REWRITE_TESTS)
-    assert result.status is ChallengeStatus.FAILED and result.score <= 1, result
-    assert sum(t.status is TestStatus.PASSED for t in result.tests) <= 1
+    assert result.status is ChallengeStatus.ERROR and result.score == 0, result
+    assert "it reads the test files" in result.message
+    assert not any(t.status is TestStatus.PASSED for t in result.tests)
 
 
 def test_a_prestarted_supervisor_takes_the_next_session_and_close_stops_an_unused_one(
@@ -155,18 +157,20 @@ def test_a_prestarted_supervisor_takes_the_next_session_and_close_stops_an_unuse
     (sub / "solution.py").write_text(MODEL_BASICS_OK)
     result = grade(str(sub.parent), [fast_pack["model-basics"]], backend)
     assert result.challenges[0].status is ChallengeStatus.PASSED
-    assert ready[0].poll() is not None and backend._ready is None, "the session did not use it"
+    assert ready.proc.poll() is not None and backend._ready is None, "the session did not use it"
     backend.prestart()
     unused = backend._ready
     assert unused is not None
     backend.close()
-    assert unused[0].poll() is not None
-    assert not any(session == unused[0].pid for _pid, _state, _pgid, session in processes())
+    assert unused.proc.poll() is not None
+    assert not any(session == unused.proc.pid for _pid, _state, _pgid, session in processes())
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
 MEMORY_SCAN = """
 import os, re
+
+import pytest
 
 
 def _memory_holds(pattern):
@@ -185,14 +189,16 @@ def _memory_holds(pattern):
     return False
 
 
-# The pattern never matches itself: its text has [M] where the marker has M.
-if not os.path.exists('tests/hidden') and _memory_holds(rb'HIDDEN[M]ARKER{token}'):
-    raise RuntimeError('FOUND the hidden test in memory during the public phase')
+def test_memory_holds_no_hidden_test():
+    assert not os.path.exists('tests/hidden')
+    # The pattern never matches itself: its text has [M] where the marker has M.
+    assert not _memory_holds(rb'HIDDEN[M]ARKER{token}'), 'FOUND the hidden test in memory'
 """
 
 
 def test_public_phase_memory_holds_no_hidden_test(tmp_path, fast_pack):
-    """A public-phase process searching all of its own memory finds no byte of a hidden test."""
+    """A public-phase process searching all of its own memory finds no byte of a hidden test.
+    (The search is a public test: the harness refuses /proc/self/mem to candidate code.)"""
     import secrets
 
     token = secrets.token_hex(6)
@@ -201,10 +207,12 @@ def test_public_phase_memory_holds_no_hidden_test(tmp_path, fast_pack):
     (root / "model-basics" / "tests" / "hidden" / "test_marker.py").write_text(
         f"# HIDDENMARKER{token}\ndef test_marker():\n    assert True\n"
     )
+    scan = MEMORY_SCAN.replace("{token}", token)
+    (root / "model-basics" / "tests" / "public" / "test_memory.py").write_text(scan)
     pack = load_pack(root)
     sub = tmp_path / "sub" / "model-basics"
     sub.mkdir(parents=True)
-    (sub / "solution.py").write_text(MODEL_BASICS_OK + MEMORY_SCAN.replace("{token}", token))
+    (sub / "solution.py").write_text(MODEL_BASICS_OK)
     result = grade(str(sub.parent), [pack["model-basics"]], LocalBackend(jobs=1))
     challenge = result.challenges[0]
     assert "FOUND" not in challenge.message, challenge.message

@@ -1,4 +1,5 @@
-"""Report formats over one real grading of the example submission: every format, well formed."""
+"""Report formats over a grading of the example submission with every kind of outcome (on the
+fake backend, through the real session path): every format, well formed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from grader.reports import FORMATS, render
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult, TestStatus
 from tests.helpers import assert_valid_junit
 
-NASTY = "<img src=https://example.invalid/x.png> ]]> ```code``` | pipe \x00\x1b[31m %0A ::error::x"
+NASTY = "<img src=https://sample.invalid/x.png> ]]> ```code``` | pipe \x00\x1b[31m %0A ::error::x"
 
 
 def nasty_result() -> GradeResult:
@@ -41,31 +42,32 @@ def nasty_result() -> GradeResult:
     return GradeResult(NASTY, RunStatus.FAILED, 1.0, 2.0, "local", "rlimits", 0.3, (challenge,), (NASTY,))
 
 
-def test_every_format_renders_the_example(example):
+def test_every_format_renders_the_example(sample):
     for fmt in FORMATS:
-        text = render(fmt, example)
+        text = render(fmt, sample)
         assert "raw-sql" in text and "one-to-many" in text, fmt
 
 
-def test_junit_validates_against_the_published_schema(example):
-    document = render("junit", example)
+def test_junit_validates_against_the_published_schema(sample):
+    document = render("junit", sample)
     assert_valid_junit(document)
     root = ET.fromstring(document)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
-    assert list(suites) == [c.id for c in example.challenges]
-    for challenge in example.challenges:
+    assert list(suites) == [c.id for c in sample.challenges]
+    for challenge in sample.challenges:
         suite = suites[challenge.id]
         cases = suite.findall("testcase")
         assert [c.get("name") for c in cases] == [t.name for t in challenge.tests]
         failed = [t for t in challenge.tests if t.status == "failed"]
         assert int(suite.get("failures")) == len(failed)
         for case, test in zip(cases, challenge.tests, strict=True):
-            problem = case.find("failure") if test.status == "failed" else case.find("error")
+            kind = {"failed": "failure", "skipped": "skipped"}.get(str(test.status), "error")
+            problem = case.find(kind)
             if test.status == "passed":
                 assert not list(case)
             else:
-                assert problem is not None and problem.get("message"), test.name
-    assert int(root.get("tests")) == sum(len(c.tests) for c in example.challenges)
+                assert problem is not None and (problem.get("message") or kind == "skipped"), test.name
+    assert int(root.get("tests")) == sum(len(c.tests) for c in sample.challenges)
 
 
 def test_junit_of_hostile_text_still_validates():
@@ -76,21 +78,21 @@ def test_junit_of_hostile_text_still_validates():
 
 def test_html_is_self_contained_and_escapes_everything():
     page = render("html", nasty_result())
-    assert "<img" not in page and "&lt;img src=https://example.invalid" in page
+    assert "<img" not in page and "&lt;img src=https://sample.invalid" in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert 'name="viewport"' in page
     for fetch in ("<link", "<script", "src=", "url(", "@import"):
         assert fetch not in page.replace("&lt;img src=", ""), fetch
 
 
-def test_html_lists_every_test_with_status_and_a_bar_per_challenge(example):
-    page = render("html", example)
-    for challenge in example.challenges:
+def test_html_lists_every_test_with_status_and_a_bar_per_challenge(sample):
+    page = render("html", sample)
+    for challenge in sample.challenges:
         assert f'id="c-{challenge.id}"' in page
         for test in challenge.tests:
             assert f"<code>{test.name}</code>" in page
-    assert page.count('class="bar"') == 2 * len(example.challenges)  # summary table and section
-    assert "AttributeError" in page and "the domain appears inside the SQL string" in page
+    assert page.count('class="bar"') == 2 * len(sample.challenges)  # summary table and section
+    assert "AttributeError" in page and "expected 3, got 2" in page
 
 
 def test_markdown_escapes_html_and_fences_messages():
@@ -117,76 +119,103 @@ def test_markdown_stays_under_a_comment_limit():
     assert len(text) < 65_536 and "cut to fit" in text
 
 
-def test_gradescope_results_follow_its_format(example):
-    data = json.loads(render("gradescope", example))
-    assert data["score"] == example.score
+def test_gradescope_results_follow_its_format(sample):
+    data = json.loads(render("gradescope", sample))
+    assert data["score"] == sample.score
     tests = data["tests"]
-    assert len(tests) == sum(len(c.tests) for c in example.challenges)
-    assert sum(t["score"] for t in tests) == example.score
+    assert len(tests) == sum(len(c.tests) for c in sample.challenges)
+    assert sum(t["score"] for t in tests) == sample.score
     assert {t["status"] for t in tests} == {"passed", "failed"}
     assert {t["visibility"] for t in tests} == {
         "visible",
         "hidden",
     }  # reviewer: hidden tests instructors-only
-    candidate = json.loads(render("gradescope", for_audience(example, "candidate", [])))
+    candidate = json.loads(render("gradescope", for_audience(sample, "candidate", [])))
     assert {t["visibility"] for t in candidate["tests"]} == {"visible"}
 
 
 @pytest.mark.parametrize(
-    ("tokens", "expected"),
+    ("reports", "formats", "outputs", "expected"),
     [
-        ([], [("text", None)]),
-        ([("output", "r.json"), ("format", "json")], [("json", Path("r.json"))]),
+        ([], [], [], [("text", None)]),
+        ([], ["json"], ["r.out"], [("json", Path("r.out"))]),
+        ([], [], ["r.json"], [("json", Path("r.json"))]),
         (
-            [
-                ("format", "junit"),
-                ("output", "j.xml"),
-                ("format", "text"),
-                ("format", "html"),
-                ("output", "r.html"),
-            ],
-            [("junit", Path("j.xml")), ("text", None), ("html", Path("r.html"))],
+            [],
+            ["junit", "text", "html"],
+            ["r.html", "j.xml"],
+            [("html", Path("r.html")), ("junit", Path("j.xml")), ("text", None)],
+        ),
+        ([], ["json", "junit"], ["-", "j.xml"], [("junit", Path("j.xml")), ("json", None)]),
+        ([], ["gradescope", "html"], ["r.json"], [("gradescope", Path("r.json")), ("html", None)]),
+        (
+            [],
+            ["text", "junit"],
+            ["a.text", "b.junit"],
+            [("text", Path("a.text")), ("junit", Path("b.junit"))],
         ),
         (
-            [("format", "json"), ("output", "-"), ("format", "junit"), ("output", "j.xml")],
-            [("json", None), ("junit", Path("j.xml"))],
+            [("text", None), ("junit", Path("j.xml"))],
+            ["html"],
+            ["r.html"],
+            [("text", None), ("junit", Path("j.xml")), ("html", Path("r.html"))],
         ),
     ],
-    ids=["default", "one-format-output-first", "each-output-after-its-format", "dash-is-stdout"],
+    ids=[
+        "default",
+        "one-format-one-output",
+        "format-from-extension",
+        "several-by-extension",
+        "dash-is-stdout",
+        "gradescope-json",
+        "format-name-as-extension",
+        "report-options",
+    ],
 )
-def test_each_output_belongs_to_the_format_before_it(tokens, expected):
-    formats = [v for k, v in tokens if k == "format"]
-    outputs = [Path(v) for k, v in tokens if k == "output"]
-    assert pair_reports(tokens, formats, outputs) == expected
+def test_each_output_goes_with_the_format_it_names(reports, formats, outputs, expected):
+    assert pair_reports(reports, formats, [Path(o) for o in outputs]) == expected
 
 
 @pytest.mark.parametrize(
-    ("tokens", "message"),
+    ("formats", "outputs", "message"),
     [
-        ([("format", "json"), ("format", "text")], "only one format can go to standard output"),
-        ([("output", "a"), ("format", "json"), ("format", "text")], "must follow the --format"),
-        ([("format", "json"), ("output", "a"), ("output", "b"), ("format", "text")], "two --output"),
-        ([("format", "json"), ("output", "a"), ("output", "b")], "one --output per --format"),
+        (["json", "text"], [], "only one report can go to standard output"),
+        ([], ["results.dat"], "cannot tell the format of results.dat"),
+        (["json", "text"], ["a.json", "b.json"], "no --format left for b.json"),
+        (["json", "html"], ["a.txt"], "no --format left for a.txt"),
     ],
-    ids=["two-on-stdout", "output-first", "two-outputs", "two-outputs-one-format"],
+    ids=["two-on-stdout", "unknown-extension", "two-outputs-one-format", "no-such-format"],
 )
-def test_ambiguous_report_targets_are_usage_errors(tokens, message):
-    formats = [v for k, v in tokens if k == "format"]
-    outputs = [Path(v) for k, v in tokens if k == "output"]
+def test_ambiguous_report_targets_are_usage_errors(formats, outputs, message):
     with pytest.raises(UsageError, match=message):
-        pair_reports(tokens, formats, outputs)
+        pair_reports([], formats, [Path(o) for o in outputs])
 
 
-def test_the_order_of_formats_and_outputs_is_read_from_the_command_line():
-    from grader.outputs import report_tokens
+def test_report_option_is_parsed_by_click(runner, tmp_path, make_submission):
+    from grader.cli import cli
+    from tests.helpers import MODEL_BASICS_OK
 
-    args = ["sub", "--format=junit", "-oj.xml", "-c", "crud", "--format", "text", "--output", "-", "--", "-o"]
-    assert report_tokens(args) == [
-        ("format", "junit"),
-        ("output", "j.xml"),
-        ("format", "text"),
-        ("output", "-"),
-    ]
+    sub = make_submission({"model-basics": MODEL_BASICS_OK})
+    out = tmp_path / "r.xml"
+    result = runner.invoke(
+        cli,
+        [
+            "grade",
+            str(sub),
+            "-c",
+            "model-basics",
+            "--backend",
+            "local",
+            "--report",
+            f"junit={out}",
+            "--report",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["score"] == 9 and out.read_text().startswith("<?xml")
+    bad = runner.invoke(cli, ["grade", str(sub), "--report", "yaml=x"])
+    assert bad.exit_code == 2 and "'yaml' is not a format" in bad.output
 
 
 def test_grade_writes_several_formats_in_one_grading(runner, tmp_path, make_submission):

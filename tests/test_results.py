@@ -10,8 +10,8 @@ from grader.reports import render
 from grader.results import GradeResult
 
 
-def test_json_round_trips_through_from_json(example):
-    data = json.loads(render("json", example))
+def test_json_round_trips_through_from_json(sample):
+    data = json.loads(render("json", sample))
     assert data["audience"] == "reviewer" and data["error"] == ""
     assert GradeResult.from_json(data).as_json() == data
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from grader.results import ChallengeResult, GradeResult, TestResult
-from grader.scoring import never_ran
 
 # Characters XML 1.0 cannot hold at all; candidate output may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,7 +52,7 @@ def shown_failures(challenge: ChallengeResult) -> list[TestResult]:
     return [
         t
         for t in challenge.tests
-        if t.status != "passed" and not never_ran(t) and (t.message != challenge.message or not t.message)
+        if t.status != "passed" and t.ran and (t.message != challenge.message or not t.message)
     ]
 
 

@@ -1,21 +1,27 @@
-"""The harness's pytest plugin: per-test outcomes out as protocol records, per-test timeouts.
+"""The harness's pytest plugin: per-test outcomes out as records, per-test timeouts.
 
 One ``Reporter`` receives every phase report of every item and, at the item's
 teardown, emits one ``test`` record; a ``start`` record goes out before each
-item runs, so the host knows which test was running if the process dies.
+item runs, so the host knows which test was running if the process dies. After
+every test (and before its record) the guard checks that nothing changed the
+test machinery; a change goes out as a ``tampered`` record.
 """
 
 from __future__ import annotations
 
 import signal
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import pytest
 
-from sandbox.harness.runner import Emitter
-from sandbox.protocol import MAX_TEXT
+from sandbox.wire import MAX_TEXT, CollectError, Start, Tampered, Test, TestStatus
+
+if TYPE_CHECKING:
+    from sandbox.harness.guard import Guard
+    from sandbox.harness.runner import Emit
 
 
 class TestTimeout(BaseException):
@@ -38,11 +44,10 @@ def _tail(text: str, limit: int = MAX_TEXT) -> str:
 
 
 class _ItemState:
-    def __init__(self, name: str, visibility: str, case: str) -> None:
+    def __init__(self, name: str, case: str) -> None:
         self.name = name
-        self.visibility = visibility
         self.case = case
-        self.status = "passed"
+        self.status = TestStatus.PASSED
         self.message = ""
         self.details = ""
         self.duration = 0.0
@@ -53,35 +58,33 @@ class _ItemState:
 class Reporter:
     """Collects phase reports into one record per test item."""
 
-    def __init__(self, emitter: Emitter, tests: Path, solution: Path, timeout: float) -> None:
-        self.emitter = emitter
-        self.tests = tests
+    def __init__(self, emit: Emit, solution: Path, timeout: float, guard: Callable[[], Guard | None]) -> None:
+        self.emit = emit
         self.solution = solution
         self.timeout = timeout
+        self.guard = guard
         self.items: dict[str, _ItemState] = {}
         self.lines: dict[str, int | None] = {}
         self.timed_out: set[str] = set()
+        self.tampered = False
 
-    def _describe(self, item: pytest.Item) -> _ItemState:
-        path = Path(str(item.path))
-        try:
-            visibility = path.relative_to(self.tests).parts[0]
-        except ValueError:
-            visibility = "hidden"
+    @staticmethod
+    def _describe(item: pytest.Item) -> _ItemState:
         name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
         cls = getattr(item, "cls", None)
         if cls is not None:
             name = f"{cls.__name__}::{name}"
         case = item.name[len(item.name.split("[", 1)[0]) :].strip("[]")
-        return _ItemState(name, visibility, case)
+        return _ItemState(name, case)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.emitter.emit(
-                kind="collect_error",
-                file=Path(str(report.fspath)).name if report.fspath else "",
-                message=_short(str(report.longreprtext)),
+            self.emit(
+                CollectError(
+                    file=Path(str(report.fspath)).name if report.fspath else "",
+                    message=_short(str(report.longreprtext)),
+                )
             )
 
     @pytest.hookimpl(wrapper=True)
@@ -90,7 +93,7 @@ class Reporter:
     ) -> Generator[None, object, object]:
         state = self._describe(item)
         self.items[item.nodeid] = state
-        self.emitter.emit(kind="start", name=state.name, visibility=state.visibility, case=state.case)
+        self.emit(Start(state.name, state.case))
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, self.timeout)
         try:
@@ -99,10 +102,22 @@ class Reporter:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
+    def watch_the_stack(self) -> None:
+        """Say (once) when code that is not the test machinery's is on the stack while a
+        report is made or logged: only a wrapper around pytest's reporting puts it there."""
+        guard = self.guard()
+        if guard is None or self.tampered:
+            return
+        foreign = guard.foreign_frame()
+        if foreign:
+            self.tampered = True
+            self.emit(Tampered(f"{foreign} was running while pytest reported a test"))
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        self.watch_the_stack()
         report = yield
         excinfo = call.excinfo
         if excinfo is not None:
@@ -120,15 +135,16 @@ class Reporter:
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.watch_the_stack()
         state = self.items.get(report.nodeid)
         if state is None:
             return
         state.duration += report.duration
-        if report.failed and state.status == "passed":
-            state.status = "failed" if report.when == "call" else "error"
+        if report.failed and state.status is TestStatus.PASSED:
+            state.status = TestStatus.FAILED if report.when == "call" else TestStatus.ERROR
             state.details = _tail(str(report.longreprtext))
-        elif report.skipped and state.status == "passed":
-            state.status = "skipped"
+        elif report.skipped and state.status is TestStatus.PASSED:
+            state.status = TestStatus.SKIPPED
             longrepr = report.longrepr
             if isinstance(longrepr, tuple) and len(longrepr) == 3:
                 state.message = _short(str(longrepr[2]))
@@ -139,21 +155,36 @@ class Reporter:
                     state.output.append(f"--- {title} ---\n{content}")
             self._finish(report.nodeid, state)
 
+    def check(self, *, in_test: bool = False) -> None:
+        """Say (once) when the guard finds the test machinery changed (``in_test``: after a
+        test, with the harness's own timeout handler in place; else at the end, everything)."""
+        guard = self.guard()
+        if guard is None or self.tampered:
+            return
+        reason = guard.verify({signal.SIGALRM: _on_alarm} if in_test else None, everything=not in_test)
+        if reason:
+            self.tampered = True
+            self.emit(Tampered(reason))
+
+    def pytest_sessionfinish(self) -> None:
+        self.check()
+
     def _finish(self, nodeid: str, state: _ItemState) -> None:
+        self.check(in_test=True)
         if nodeid in self.timed_out:
-            state.status = "timeout"
+            state.status = TestStatus.TIMEOUT
             state.message = f"the test took longer than {self.timeout:g} s"
-        if state.status == "passed":
+        if state.status is TestStatus.PASSED:
             state.message = ""
-        self.emitter.emit(
-            kind="test",
-            name=state.name,
-            visibility=state.visibility,
-            case=state.case,
-            status=state.status,
-            message=state.message,
-            details=state.details if state.status != "passed" else "",
-            duration=round(state.duration, 4),
-            line=self.lines.get(nodeid),
-            output=_short("\n".join(state.output)),
+        self.emit(
+            Test(
+                name=state.name,
+                case=state.case,
+                status=state.status,
+                message=state.message,
+                details=state.details if state.status is not TestStatus.PASSED else "",
+                duration=round(state.duration, 4),
+                line=self.lines.get(nodeid),
+                output=_short("\n".join(state.output)),
+            )
         )

@@ -12,12 +12,8 @@ grader's own) for the pycs of a challenge's test files once, keeps them, and
 ships them with the test files. pytest checks each one; one that does not fit
 is ignored and the module rewritten as before.
 
-Protocol of ``main`` (stdin to stdout)::
-
-    in:  {"sizes": [int, ...]}\\n<the sources' bytes, in order>
-    out: {"tail": str, "sizes": [int, ...]}\\n<the pycs' bytes, in order>
-
-A size of 0 out means that source could not be compiled (pytest will say why
+``main`` speaks the precompile protocol of ``sandbox.wire`` on stdin and stdout.
+A pyc of size 0 means that source could not be compiled (pytest will say why
 when the run imports it).
 """
 
@@ -25,10 +21,7 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import sys
-
-MAX_INPUT = 64 * 1024 * 1024
 
 
 def compile_tests(sources: list[bytes]) -> tuple[str, list[bytes]]:
@@ -52,37 +45,18 @@ def compile_tests(sources: list[bytes]) -> tuple[str, list[bytes]]:
     return PYC_TAIL, pycs
 
 
-def request(sources: list[bytes]) -> bytes:
-    """What ``main`` reads: the host's side of the protocol."""
-    return json.dumps({"sizes": [len(s) for s in sources]}).encode() + b"\n" + b"".join(sources)
-
-
-def parse_reply(data: bytes, count: int) -> tuple[str, list[bytes]]:
-    """What ``main`` wrote for ``count`` sources, checked to add up (ValueError if not)."""
-    line, _, body = data.partition(b"\n")
-    reply = json.loads(line)
-    sizes = [int(n) for n in reply["sizes"]]
-    if len(sizes) != count or sum(sizes) != len(body):
-        raise ValueError("the precompile run's reply does not add up")
-    pycs, at = [], 0
-    for size in sizes:
-        pycs.append(body[at : at + size])
-        at += size
-    return str(reply["tail"]), pycs
-
-
 def main() -> None:
+    """Read a precompile request on stdin, write the reply on stdout."""
+    from sandbox.wire import WireError, precompile_reply, read_precompile_request
+
     stdin = sys.stdin.buffer
-    header = json.loads(stdin.readline(1024 * 1024))
-    sizes = [int(size) for size in header["sizes"]]
-    if sum(sizes) > MAX_INPUT:
-        raise SystemExit("too much to compile")
+    try:
+        sizes = read_precompile_request(stdin.readline(1024 * 1024))
+    except WireError as exc:
+        raise SystemExit(str(exc)) from None
     tail, pycs = compile_tests([stdin.read(size) for size in sizes])
-    out = sys.stdout.buffer
-    out.write(json.dumps({"tail": tail, "sizes": [len(pyc) for pyc in pycs]}).encode() + b"\n")
-    for pyc in pycs:
-        out.write(pyc)
-    out.flush()
+    sys.stdout.buffer.write(precompile_reply(tail, pycs))
+    sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":

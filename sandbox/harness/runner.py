@@ -1,49 +1,55 @@
-"""Run one challenge's tests against one solution, in this (fresh) process.
+"""Run one challenge's phase against one solution, in this fresh (forked) process.
 
-The work folder, prepared by the backend, holds::
+The supervisor calls ``run`` in a child it has just forked, with the job as an
+object (``sandbox.wire.Job``) and the job's folder, which holds::
 
-    job.json              the Job (read, then deleted)
     solution/solution.py  the candidate's file, and nothing else of theirs
-    tests/public/...      the challenge's test files for this run
-    tests/hidden/...
+    tests/<phase>/...     the challenge's test files for this phase (and their pycs)
 
 Order matters: limits first, then the output redirection, then pytest, which
-imports every test module before the candidate's solution is imported (from a
-pytest hook: ``ImportAfterCollection``), then the tests. Records go to the
-stream that was stdout at start; from
-the redirection on, fds 1 and 2 (and so anything the candidate prints) go to a
-capture file that only the harness reads back, capped.
+imports every test module (and adds the run's canaries to them) before the
+candidate's solution is imported, from a pytest hook (``Harness``). Right
+before that import the test modules leave ``sys.modules``, the test machinery is
+snapshotted and the audit hooks go in (``sandbox.harness.guard``). Records go to
+the descriptor the supervisor gave; from the redirection on, fds 1 and 2 (and so
+anything the candidate prints) go to a capture file that only the harness reads
+back, capped.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
-import json
+import linecache
 import os
 import sys
+import sysconfig
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sandbox.protocol import MAX_TEXT, RECORD_PREFIX, Job
+from sandbox.harness import fixtures
+from sandbox.harness.guard import Guard
+from sandbox.harness.limits import apply_rlimits, isolate_network
+from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record
 
 OUTPUT_FILE = "output.log"
+Emit = Callable[[Record], None]
 
 
-class Emitter:
-    """Writes protocol records to the harness's private copy of the original stdout."""
+def make_emitter(fd: int, nonce: str) -> Emit:
+    """A function that writes records to ``fd``. Everything it uses is bound now, so that
+    rebinding module attributes later (candidate code can) does not change what it writes."""
+    write, encode = os.write, encode_record
 
-    def __init__(self, fd: int, nonce: str) -> None:
-        self.fd = fd
-        self.prefix = f"{RECORD_PREFIX}{nonce} ".encode()
-
-    def emit(self, **record: Any) -> None:
-        line = self.prefix + json.dumps(record, ensure_ascii=True).encode() + b"\n"
-        view = memoryview(line)
+    def emit(record: Record) -> None:
+        view = memoryview(encode(record, nonce))
         while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
+            view = view[write(fd, view) :]
+
+    return emit
 
 
 def read_capped(path: Path, limit: int = MAX_TEXT, *, start: int = 0) -> str:
@@ -58,18 +64,11 @@ def read_capped(path: Path, limit: int = MAX_TEXT, *, start: int = 0) -> str:
     return text + ("\n[... output truncated]" if len(data) > limit else "")
 
 
-def main(argv: list[str]) -> None:
-    job_path = Path(argv[0]).resolve()
-    work = job_path.parent
-    job = Job.from_json(job_path.read_text(encoding="utf-8"))
-    job_path.unlink()
-
-    from sandbox.harness.limits import apply_rlimits, isolate_network
-
-    apply_rlimits(job.rlimits)
+def run(job: Job, work: Path, record_fd: int) -> None:
+    """Run ``job``'s tests in ``work``, writing records to ``record_fd``; ends the process."""
+    apply_rlimits(dict(job.rlimits))
     network_isolated = isolate_network() if job.isolate_network else False
-
-    emitter = Emitter(os.dup(1), job.nonce)
+    emit = make_emitter(record_fd, job.nonce)
     capture = os.open(work / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -77,33 +76,11 @@ def main(argv: list[str]) -> None:
     os.dup2(capture, 2)
     os.close(capture)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    emitter.emit(kind="ready", network_isolated=network_isolated)
-    run_pytest(work, job, emitter)
-    emitter.emit(kind="done")
+    emit(Ready(network_isolated))
+    run_pytest(work, job, emit)
+    emit(Done())
     # Leave without running the candidate's atexit handlers or finalizers.
     os._exit(0)
-
-
-def import_and_report(work: Path, job: Job, emitter: Emitter) -> types.ModuleType | None:
-    """Import the candidate's solution and emit the ``import`` record; the module when the
-    tests can run against it."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    output = work / OUTPUT_FILE
-    start = output.stat().st_size
-    module, problem = import_solution(work / "solution" / "solution.py", job.requires)
-    runnable = module is not None and (problem is None or not problem.fatal)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    emitter.emit(
-        kind="import",
-        ok=runnable,
-        message=problem.message if problem else "",
-        missing=problem.missing if problem else [],
-        line=problem.line if problem else None,
-        output=read_capped(output, start=start),
-    )
-    return module if runnable else None
 
 
 class ImportProblem:
@@ -113,12 +90,12 @@ class ImportProblem:
         self,
         message: str,
         *,
-        missing: list[str] | None = None,
+        missing: tuple[str, ...] = (),
         line: int | None = None,
         fatal: bool = True,
     ) -> None:
         self.message = message
-        self.missing = missing or []
+        self.missing = missing
         self.line = line
         self.fatal = fatal
 
@@ -135,19 +112,25 @@ def import_solution(
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
-        return None, ImportProblem(
-            f"solution.py has a syntax error at line {exc.lineno}: {exc.msg}", line=exc.lineno
-        )
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        return None, ImportProblem(f"solution.py has a syntax error{where}: {exc.msg}", line=exc.lineno)
+    except ValueError as exc:
+        if "null bytes" in str(exc):
+            return None, ImportProblem("solution.py contains NUL bytes; save it as plain UTF-8 text")
+        return None, _raised(exc, path)
     except SystemExit as exc:
         return None, ImportProblem(f"solution.py called exit({exc.code!r}) while being imported")
     except BaseException as exc:
-        line = _line_in(exc, path)
-        where = f" at line {line}" if line else ""
-        return None, ImportProblem(
-            f"solution.py raised {type(exc).__name__}{where} while being imported: {exc}"[:MAX_TEXT],
-            line=line,
-        )
+        return None, _raised(exc, path)
     return module, check_names(module, requires)
+
+
+def _raised(exc: BaseException, path: Path) -> ImportProblem:
+    line = _line_in(exc, path)
+    where = f" at line {line}" if line else ""
+    return ImportProblem(
+        f"solution.py raised {type(exc).__name__}{where} while being imported: {exc}"[:MAX_TEXT], line=line
+    )
 
 
 def check_names(module: types.ModuleType, requires: tuple[str, ...]) -> ImportProblem | None:
@@ -157,7 +140,7 @@ def check_names(module: types.ModuleType, requires: tuple[str, ...]) -> ImportPr
 
     db = getattr(module, "db", None)
     if not isinstance(db, SQLAlchemy):
-        return ImportProblem("solution.py must define db = SQLAlchemy() at module level", missing=["db"])
+        return ImportProblem("solution.py must define db = SQLAlchemy() at module level", missing=("db",))
     apps = [n for n, v in vars(module).items() if isinstance(v, Flask)]
     if apps or getattr(db, "_app_engines", None):
         return ImportProblem(
@@ -165,7 +148,7 @@ def check_names(module: types.ModuleType, requires: tuple[str, ...]) -> ImportPr
             + (f" ({', '.join(apps)})" if apps else "")
             + "; the grader builds the app: define db = SQLAlchemy() unbound and remove the app"
         )
-    missing = [name for name in requires if not hasattr(module, name)]
+    missing = tuple(name for name in requires if not hasattr(module, name))
     if missing:
         return ImportProblem(
             f"solution.py does not define {', '.join(missing)}", missing=missing, fatal=False
@@ -198,39 +181,129 @@ UNUSED_PLUGINS = (
 )
 
 
-class ImportAfterCollection:
-    """Imports the candidate's solution once pytest has imported every test module.
+def trusted_folders() -> list[str]:
+    """Where code that is not the candidate's lives: the Python installation and the harness."""
+    paths = sysconfig.get_paths()
+    found = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
+    found.add(str(Path(__file__).resolve().parent.parent))  # the sandbox package
+    return sorted(found)
 
-    Code that runs at import can no longer change the tests that run: before, it could
-    rewrite the test files on disk (they belong to the same user) before pytest read
-    them. A solution that cannot be graded leaves no test to run.
-    """
 
-    def __init__(self, work: Path, job: Job, emitter: Emitter) -> None:
+class Harness:
+    """The harness's own pytest plugin for one run: canaries into the test modules as they
+    are collected; then, once every test module is imported, the guard and the candidate's
+    import (a solution that cannot be graded leaves no item to run)."""
+
+    def __init__(self, work: Path, job: Job, emit: Emit) -> None:
         self.work = work
         self.job = job
-        self.emitter = emitter
+        self.emit = emit
+        self.tests = work / "tests"
+        self.canaries: dict[str, list[Canary]] = {}
+        for canary in job.canaries:
+            self.canaries.setdefault(canary.file, []).append(canary)
+        self.modules: list[types.ModuleType] = []
+        self.guard: Guard | None = None
+
+    def pytest_make_collect_report(self, collector: Any) -> None:
+        import pytest
+
+        if isinstance(collector, pytest.Module):
+            try:
+                module = collector.obj  # imports it; an error is pytest's to report, as usual
+            except BaseException:
+                return
+            self.modules.append(module)
+            wanted = self.canaries.pop(Path(str(collector.path)).name, [])
+            if wanted:
+                _add_canaries(module, wanted, str(collector.path), collector.config)
 
     def pytest_collection_finish(self, session: Any) -> None:
         from contextlib import nullcontext
 
-        from sandbox.harness import fixtures
-
+        guard = Guard(
+            solution=str(self.work / "solution" / "solution.py"),
+            tests=str(self.tests),
+            trusted=trusted_folders(),
+            report=lambda event, detail: self.emit(Refused(event, detail)),
+        )
+        guard.snapshot(self.modules)
+        self.guard = guard
+        # The test modules are out of reach by name (the integrity checks watch them anyway).
+        for name, loaded in list(sys.modules.items()):
+            if loaded in self.modules:
+                del sys.modules[name]
         capture = session.config.pluginmanager.getplugin("capturemanager")
         # The candidate's import writes to the run's capture file, not to pytest's.
         with capture.global_and_fixture_disabled() if capture else nullcontext():
-            module = import_and_report(self.work, self.job, self.emitter)
+            guard.install()
+            module = self._import()
         if module is None:
             session.items.clear()
         else:
             fixtures.configure(module, binds=self.job.binds)
 
+    def _import(self) -> types.ModuleType | None:
+        """Import the candidate's solution and emit the ``import`` record; the module when the
+        tests can run against it."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        output = self.work / OUTPUT_FILE
+        start = output.stat().st_size
+        module, problem = import_solution(self.work / "solution" / "solution.py", self.job.requires)
+        runnable = module is not None and (problem is None or not problem.fatal)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.emit(
+            Import(
+                ok=runnable,
+                message=problem.message if problem else "",
+                missing=problem.missing if problem else (),
+                line=problem.line if problem else None,
+                output=read_capped(output, start=start),
+            )
+        )
+        return module if runnable else None
 
-def run_pytest(work: Path, job: Job, emitter: Emitter) -> None:
-    """Run the work folder's tests with our plugins only; results go out through ``emitter``."""
+    def pytest_runtest_call(self, item: Any) -> None:
+        # The test files' source is not in memory while a test (and candidate code) runs:
+        # pytest reads it again where it needs it, after the call.
+        tests = str(self.tests)
+        for filename in [f for f in linecache.cache if f.startswith(tests)]:
+            linecache.cache.pop(filename, None)
+
+
+def _add_canaries(module: types.ModuleType, canaries: list[Canary], path: str, config: Any) -> None:
+    """Define ``canaries`` in ``module``, each placed (in the module's order, which is the order
+    pytest collects) before the test it names, and compiled like the module's own tests."""
+    from _pytest.assertion.rewrite import rewrite_asserts
+
+    namespace = vars(module)
+    made: dict[str, Any] = {}
+    for canary in canaries:
+        tree = ast.parse(canary.source)
+        ast.increment_lineno(tree, canary.line - 1)
+        rewrite_asserts(tree, canary.source.encode(), path, config)
+        exec(compile(tree, path, "exec", dont_inherit=True), namespace)
+        made[canary.name] = namespace.pop(canary.name)
+    before: dict[str, list[str]] = {}
+    for canary in canaries:
+        target = canary.before if canary.before in namespace else ""
+        before.setdefault(target, []).append(canary.name)
+    entries = list(namespace.items())
+    namespace.clear()
+    for key, value in entries:
+        for name in before.get(key, []):
+            namespace[name] = made[name]
+        namespace[key] = value
+    for name in before.get("", []):
+        namespace[name] = made[name]
+
+
+def run_pytest(work: Path, job: Job, emit: Emit) -> None:
+    """Run the work folder's tests with our plugins only; results go out through ``emit``."""
     import pytest
 
-    from sandbox.harness import fixtures
     from sandbox.harness.plugin import Reporter
 
     solution_path = work / "solution" / "solution.py"
@@ -263,7 +336,8 @@ def run_pytest(work: Path, job: Job, emitter: Emitter) -> None:
         "-o",
         "python_functions=test*",
     ]
-    reporter = Reporter(emitter, tests, solution_path, job.test_timeout)
+    harness = Harness(work, job, emit)
+    reporter = Reporter(emit, solution_path, job.test_timeout, lambda: harness.guard)
     # Plugins as objects, not "-p NAME": pytest looks a named plugin up among every
     # installed package's entry points first, 10 ms in each run.
-    pytest.main(args, plugins=[fixtures, reporter, ImportAfterCollection(work, job, emitter)])
+    pytest.main(args, plugins=[fixtures, reporter, harness])

@@ -5,14 +5,10 @@ plain process group), it reads one *session* from stdin, imports Flask,
 SQLAlchemy and pytest once, and runs each job of the session in a forked
 child: fresh module state for the candidate's code, its own process group,
 limits and time limit, monkeypatching contained. It writes nothing to stdout
-but *frames*, one per job, in the order jobs finish::
-
-    @@frame:<session nonce> {"index": int, "ended": str, "duration": float,
-                             "exit_code": int|null, "size": int}\\n
-    <size bytes: what the child wrote on its record stream>
-
-The host validates each frame header and parses the payload as protocol
-records (``sandbox.protocol``); nothing here is trusted more than that.
+but *frames*, one per job, in the order jobs finish (``sandbox.wire``): a
+``FrameHeader`` and what the child wrote on its record stream. The host
+validates each frame header and reads the payload as records; nothing here is
+trusted more than that.
 
 Secrecy of hidden tests. Candidate code may read whatever this user can read,
 so hidden test files exist on disk only while hidden jobs run, and every job
@@ -21,31 +17,23 @@ contents are kept in ``bytearray`` buffers that each child zeroes, except its
 own, right after the fork and before any candidate code runs; this process is
 made non-dumpable so that children cannot read its memory.
 
-Session (stdin)::
-
-    {"nonce": str, "parallel": int, "clean_all": bool, "work": str,
-     "jobs": [{"index": int, "phase": "public"|"hidden", "time_limit": float,
-               "record_cap": int, "job": {...Job...}, "files": [[relpath, size], ...]}]}\\n
-    <the files' bytes, in order>
+The session arrives on stdin: a ``SessionHeader`` line, then the files' bytes.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import json
 import os
 import selectors
 import shutil
 import signal
 import time
 from pathlib import Path
-from typing import Any
 
 from sandbox.harness.limits import processes
-from sandbox.protocol import FRAME_PREFIX
+from sandbox.wire import MAX_SESSION_HEADER, Ended, FrameHeader, JobSpec, SessionHeader
 
-MAX_HEADER = 1024 * 1024
 _PR_SET_DUMPABLE = 4
 
 
@@ -83,18 +71,19 @@ def _warm() -> None:
 
 
 class _Job:
-    def __init__(self, spec: dict[str, Any], buffers: list[tuple[str, bytearray]]) -> None:
-        self.index = int(spec["index"])
-        self.phase = str(spec["phase"])
-        self.time_limit = float(spec["time_limit"])
-        self.record_cap = int(spec["record_cap"])
-        self.job = spec["job"]
+    def __init__(self, spec: JobSpec, buffers: list[tuple[str, bytearray]]) -> None:
+        self.spec = spec
+        self.index = spec.index
+        self.phase = spec.phase
+        self.challenge_id = spec.job.challenge_id
+        self.time_limit = spec.time_limit
+        self.record_cap = spec.record_cap
         self.files = buffers
         self.pid = 0
         self.fd = -1
         self.data = bytearray()
         self.started = 0.0
-        self.ended = "completed"
+        self.ended = Ended.COMPLETED
         self.status: int | None = None
         self.oom_before = 0
         self.eof = False  # its record stream ended (it may still be running)
@@ -124,12 +113,11 @@ def _read_line(fd: int, limit: int) -> bytes:
     return bytes(line)
 
 
-def read_session(fd: int) -> tuple[dict[str, Any], list[_Job]]:
-    session = json.loads(_read_line(fd, MAX_HEADER))
+def read_session(fd: int) -> tuple[SessionHeader, list[_Job]]:
+    session = SessionHeader.decode(_read_line(fd, MAX_SESSION_HEADER))
     jobs = []
-    for spec in session["jobs"]:
-        buffers = [(str(rel), _read_exact(fd, int(size))) for rel, size in spec["files"]]
-        jobs.append(_Job(spec, buffers))
+    for spec in session.jobs:
+        jobs.append(_Job(spec, [(f.path, _read_exact(fd, f.size)) for f in spec.files]))
     return session, jobs
 
 
@@ -148,18 +136,18 @@ def _oom_kills() -> int:
 
 
 class Supervisor:
-    def __init__(self, session: dict[str, Any], jobs: list[_Job], out_fd: int) -> None:
-        self.nonce = str(session["nonce"])
-        self.parallel = max(1, int(session.get("parallel", 1)))
-        self.clean_all = bool(session.get("clean_all", False))
-        self.work = Path(session["work"])
+    def __init__(self, session: SessionHeader, jobs: list[_Job], out_fd: int) -> None:
+        self.nonce = session.nonce
+        self.parallel = session.parallel
+        self.clean_all = session.clean_all
+        self.work = Path(session.work)
         self.jobs = jobs
         self.out_fd = out_fd
         self.selector = selectors.DefaultSelector()
         self.active: dict[int, _Job] = {}
         # Challenges whose public phase ran out of time, memory or output: their hidden
         # phase would only do the same (the same import runs first), so it is not run.
-        self.gave_up: dict[str, str] = {}
+        self.gave_up: dict[str, Ended] = {}
 
     # -- the child ---------------------------------------------------------
 
@@ -187,15 +175,18 @@ class Supervisor:
                 buf[:] = b"\0" * len(buf)
             job.files = []
             (folder / "tmp").mkdir(exist_ok=True)
-            (folder / "job.json").write_text(json.dumps(job.job), encoding="utf-8")
             os.environ.clear()
             os.environ.update(LC_ALL="C.UTF-8", HOME=str(folder), TMPDIR=str(folder / "tmp"))
-            os.dup2(write_fd, 1)  # the record stream; fd 2 stays the session's stderr until the
-            os.closerange(3, 65536)  # runner points both at its capture file
+            # The record stream on a descriptor of its own; fd 2 stays the session's stderr
+            # until the runner points 1 and 2 at its capture file.
+            record_fd = 3
+            if write_fd != record_fd:
+                os.dup2(write_fd, record_fd, inheritable=False)
+            os.closerange(record_fd + 1, 65536)
             os.chdir(folder)
-            from sandbox.harness.runner import main
+            from sandbox.harness.runner import run
 
-            main([str(folder / "job.json")])
+            run(job.spec.job, folder, record_fd)
         except BaseException:
             pass
         os._exit(70)
@@ -234,7 +225,7 @@ class Supervisor:
             room = job.record_cap - len(job.data)
             job.data += chunk[: max(room, 0)]
             if len(chunk) > room:
-                job.ended = "output_limit"
+                job.ended = Ended.OUTPUT_LIMIT
                 _killpg(job.pid)
                 return False
 
@@ -253,22 +244,15 @@ class Supervisor:
         exit_code: int | None = None
         if status is not None:
             exit_code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        if job.ended == "completed" and exit_code == -signal.SIGKILL and _oom_kills() > job.oom_before:
-            job.ended = "oom"
-        if job.phase == "public" and job.ended in ("timeout", "oom", "output_limit"):
-            self.gave_up[str(job.job["challenge_id"])] = job.ended
+        if job.ended is Ended.COMPLETED and exit_code == -signal.SIGKILL and _oom_kills() > job.oom_before:
+            job.ended = Ended.OOM
+        if job.phase == "public" and job.ended in (Ended.TIMEOUT, Ended.OOM, Ended.OUTPUT_LIMIT):
+            self.gave_up[job.challenge_id] = job.ended
         self._frame(job, round(time.monotonic() - job.started, 4), exit_code, leftover)
 
     def _frame(self, job: _Job, duration: float, exit_code: int | None, leftover: int) -> None:
-        header = {
-            "index": job.index,
-            "ended": job.ended,
-            "duration": duration,
-            "exit_code": exit_code,
-            "size": len(job.data),
-            "leftover": leftover,
-        }
-        frame = f"{FRAME_PREFIX}{self.nonce} {json.dumps(header)}\n".encode() + bytes(job.data)
+        header = FrameHeader(job.index, job.ended, duration, exit_code, len(job.data), leftover)
+        frame = header.encode(self.nonce) + bytes(job.data)
         view = memoryview(frame)
         while view:
             view = view[os.write(self.out_fd, view) :]
@@ -327,19 +311,25 @@ class Supervisor:
         return len(killed)
 
     def _scrub_tmp(self) -> None:
-        """Remove what jobs wrote in /tmp outside the work folder (only where this
-        supervisor owns the sandbox: in a container, /tmp is ours alone)."""
+        """Remove what jobs left in /tmp outside the work folder, in /dev/shm and in /dev/mqueue
+        (only where this supervisor owns the sandbox: in a container or under bwrap, those
+        are ours alone), so that no job finds what an earlier one wrote."""
         mounts = _mount_points()
-        for entry in Path("/tmp").iterdir():
-            if entry == self.work or any(m == str(entry) or m.startswith(f"{entry}/") for m in mounts):
-                continue  # the work folder, or where a sandbox bound something read-only
+        for folder in ("/tmp", "/dev/shm", "/dev/mqueue"):
             try:
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink()
+                entries = list(Path(folder).iterdir())
             except OSError:
-                pass
+                continue  # not there (Docker's ipc none has no /dev/shm), or not ours
+            for entry in entries:
+                if entry == self.work or any(m == str(entry) or m.startswith(f"{entry}/") for m in mounts):
+                    continue  # the work folder, or where a sandbox bound something read-only
+                try:
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink()
+                except OSError:
+                    pass
 
     def _reap(self) -> None:
         while True:
@@ -359,7 +349,7 @@ class Supervisor:
             while pending or self.active:
                 while pending and len(self.active) < self.parallel:
                     job = pending.pop(0)
-                    given_up = self.gave_up.get(str(job.job["challenge_id"]))
+                    given_up = self.gave_up.get(job.challenge_id)
                     if given_up:
                         job.ended = given_up
                         self._frame(job, 0.0, None, 0)
@@ -378,10 +368,10 @@ class Supervisor:
                 now = time.monotonic()
                 for job in list(self.active.values()):
                     if job.status is None and now >= job.started + job.time_limit:
-                        job.ended = "timeout"
+                        job.ended = Ended.TIMEOUT
                         _killpg(job.pid)
                         self._wait_for(job)
-                    if job.status is not None or job.ended == "output_limit":
+                    if job.status is not None or job.ended is Ended.OUTPUT_LIMIT:
                         if job.status is None:
                             self._wait_for(job)
                         self._finish(job)
@@ -420,7 +410,7 @@ def main() -> None:
     _warm()  # first: the host is still sending the session meanwhile
     session, jobs = read_session(0)
     os.dup2(devnull, 0)
-    Path(session["work"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(session.work).mkdir(mode=0o700, parents=True, exist_ok=True)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     Supervisor(session, jobs, out_fd).run()
     os._exit(0)

@@ -1,0 +1,312 @@
+"""The trust issue's attacks, on both sandboxes (Docker, and local in bubblewrap).
+
+Each attack is a hostile ``solution.py`` graded beside an honest challenge of
+the same submission (``tests.helpers.hostile_pair``: the honest one keeps full
+marks). A forger must never score: what it tries is refused, or found, and the
+challenge is void (``error``, 0 points, a reason a reviewer reads). Text made
+while hidden tests ran never reaches the candidate's view, in any encoding.
+Each sandbox's ceilings hold.
+
+Without Docker or bwrap the matching cases skip, unless ``GRADER_REQUIRE_DOCKER=1``
+or ``GRADER_REQUIRE_BWRAP=1`` (CI sets both), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.audience import for_audience
+from grader.grading import grade
+from grader.reports import FORMATS, render
+from grader.results import ChallengeStatus
+from sandbox.backend import Backend
+from sandbox.limits import SandboxLimits
+from tests.helpers import (
+    CRUD_OK,
+    HEADER,
+    MODEL_BASICS_OK,
+    bwrap_backend,
+    docker_backend,
+    docker_client,
+    hostile_pair,
+    leftover_containers,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=["bwrap", pytest.param("docker", marks=pytest.mark.docker)])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "bwrap":
+        with bwrap_backend() as made:
+            yield made
+        return
+    client = docker_client()
+    with docker_backend(client) as made:
+        yield made
+    assert leftover_containers(client, made) == [], "a sandbox container was left behind"
+
+
+# -- forging: every way in is refused or found, and voids the challenge --------------
+
+MODEL = "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+FORGERS = {
+    # The issue's forger: a module __getattr__ that finds the reporter through the collector.
+    "gc-walk-from-module-getattr": (
+        "import gc\n"
+        "def _forge():\n"
+        "    for obj in gc.get_objects():\n"
+        "        if type(obj).__name__ == 'Reporter':\n"
+        "            obj.timed_out = set(); obj._finish = lambda nodeid, state: None\n"
+        "def __getattr__(name):\n    _forge()\n    raise AttributeError(name)\n"
+        "_forge()\n"
+    ),
+    "frames-from-getframe": (
+        "import sys\n"
+        "f = sys._getframe()\n"
+        "while f:\n"
+        "    s = f.f_locals.get('self')\n"
+        "    if type(s).__name__ == 'Reporter': s.items.clear()\n"
+        "    f = f.f_back\n"
+    ),
+    "frames-from-a-traceback": (
+        "try:\n    raise ValueError\nexcept ValueError as e:\n    f = e.__traceback__.tb_frame\n"
+        "while f:\n    f = f.f_back\n"
+    ),
+    "frames-from-inspect": "import inspect\nFRAMES = inspect.stack()\n",
+    "frames-from-a-generator": "def g():\n    yield\nF = g().gi_frame\n",
+    "trace-function": "import sys\nsys.settrace(lambda *a: None)\n",
+    "profile-function-on-a-thread": (
+        "import threading\nthreading.setprofile(lambda *a: None)\n"
+        "threading.Thread(target=len, args=((),)).start()\n"
+    ),
+    "ctypes-memory": "import ctypes\nctypes.string_at(id(object()), 8)\n",
+    "gc-walk-on-a-thread": (
+        "import gc, threading\nfound = []\n"
+        "t = threading.Thread(target=lambda: found.append(len(gc.get_objects())))\nt.start(); t.join()\n"
+        "assert found, 'refused'\n"
+    ),
+    "gc-walk-in-exec": "exec('import gc\\nOBJECTS = gc.get_objects()')\n",
+    "patch-pytest-runner": (
+        "import _pytest.runner as r\n_orig = r.call_and_report\n"
+        "def call_and_report(item, when, log=True, **kw):\n"
+        "    rep = _orig(item, when, log=False, **kw)\n    rep.outcome = 'passed'; rep.longrepr = None\n"
+        "    if log:\n        item.ihook.pytest_runtest_logreport(report=rep)\n    return rep\n"
+        "r.call_and_report = call_and_report\n"
+    ),
+    "patch-pytest-runner-and-restore-around-the-checks": (
+        "import _pytest.runner as r\n_orig = r.call_and_report\n"
+        "def call_and_report(item, when, log=True, **kw):\n"
+        "    r.call_and_report = _orig\n"
+        "    try:\n"
+        "        rep = _orig(item, when, log=False, **kw)\n"
+        "        rep.outcome = 'passed'; rep.longrepr = None\n"
+        "        if log:\n            item.ihook.pytest_runtest_logreport(report=rep)\n        return rep\n"
+        "    finally:\n        r.call_and_report = call_and_report\n"
+        "r.call_and_report = call_and_report\n"
+    ),
+    "patch-a-pytest-class": (
+        "from _pytest.reports import TestReport\nTestReport.passed = property(lambda self: True)\n"
+    ),
+    "patch-the-harness-class": (
+        "import sandbox.harness.plugin as p\np.Reporter._finish = lambda self, nodeid, state: None\n"
+    ),
+    "patch-a-harness-module": (
+        "import sandbox.wire as w\n_orig = w.encode_record\n"
+        "def encode_record(record, nonce):\n"
+        "    if getattr(record, 'kind', '') == 'test':\n"
+        "        record = type(record)(record.name, record.case, 'passed')\n"
+        "    return _orig(record, nonce)\n"
+        "w.encode_record = encode_record\n"
+    ),
+    "patch-builtins": "import builtins\n_len = len\nbuiltins.len = lambda x: _len(x)\n",
+    "replace-a-module-the-tests-use": (
+        "import sys, types\nfake = types.ModuleType('sqlalchemy.exc')\nfake.IntegrityError = Exception\n"
+        "sys.modules['sqlalchemy.exc'] = fake\n"
+    ),
+    "forge-records-on-the-record-stream": (
+        "import os\nfor fd in range(3, 8):\n    try:\n"
+        '        os.write(fd, b\'@@grader:0000 {"kind": "done"}\\n\')\n    except OSError:\n        pass\n'
+    ),
+    "signal-handler-for-frames": (
+        "import os, signal\nFRAMES = []\nsignal.signal(signal.SIGUSR1, lambda n, f: FRAMES.append(f))\n"
+        "os.kill(os.getpid(), signal.SIGUSR1)\n"
+    ),
+    "compile-under-a-harness-file-name": (
+        "code = compile('import gc', '/usr/lib/python3/dist-packages/harness.py', 'exec')\n"
+    ),
+    "new-code-object": "CODE = (lambda: 1).__code__.replace(co_filename='/usr/lib/x.py')\n",
+    "read-the-test-files": "import glob\nSOURCES = [open(p).read() for p in glob.glob('tests/*/*.py')]\n",
+    "link-the-test-files": (
+        "import glob, os\nfor i, p in enumerate(glob.glob('tests/*/*.py')):\n"
+        "    os.link(p, f'/tmp/copy{i}.py')\n"
+    ),
+    "process-memory": "MEM = open('/proc/self/mem', 'rb')\n",
+    "audit-hook-of-its-own": "import sys\nsys.addaudithook(lambda event, args: None)\n",
+}
+
+
+@pytest.mark.parametrize("forger", sorted(FORGERS))
+def test_a_forger_never_scores(tmp_path: Path, fast_pack: dict, backend: Backend, forger: str) -> None:
+    source = HEADER + FORGERS[forger] + MODEL
+    result, _elapsed = hostile_pair(tmp_path, fast_pack, backend, source)
+    assert result.score == 0, (forger, result.message)
+    assert result.status is ChallengeStatus.ERROR, (forger, result.message)
+    assert any(word in result.message for word in ("refuses", "tampered", "does not allow")), result.message
+
+
+FORGING_FILE = HEADER + FORGERS["gc-walk-from-module-getattr"]
+
+
+def test_one_forging_file_in_every_challenge_scores_at_most_a_fifth(
+    tmp_path: Path, pack: dict, backend: Backend
+) -> None:
+    """The issue's forger scored 255/255 on the whole pack."""
+    sub = tmp_path / "sub"
+    for cid in pack:
+        (sub / cid).mkdir(parents=True)
+        (sub / cid / "solution.py").write_text(FORGING_FILE)
+    result = grade(str(sub), list(pack.values()), backend)
+    assert result.percent <= 20, result.percent
+    assert all(c.status is not ChallengeStatus.PASSED for c in result.challenges)
+
+
+# -- hidden-phase text never reaches the candidate's view ---------------------------
+
+HIDDEN_PHASE_LEAK = """
+import base64, os, zlib
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+TOKEN = "{token}"
+if os.path.isdir("tests/hidden"):
+    secret = TOKEN + repr(sorted(os.listdir("tests/hidden")))
+    packed = base64.b85encode(zlib.compress(secret.encode())).decode()
+    print(packed)
+    raise ImportError(packed + " " + TOKEN)
+"""
+
+
+def test_hidden_phase_text_never_reaches_the_candidate(
+    tmp_path: Path, fast_pack: dict, backend: Backend
+) -> None:
+    token = secrets.token_hex(8)
+    source = HIDDEN_PHASE_LEAK.replace("{token}", token) + MODEL_BASICS_OK.split("db = SQLAlchemy()", 1)[1]
+    sub = tmp_path / "sub"
+    for cid, text in (("model-basics", source), ("crud", CRUD_OK)):
+        (sub / cid).mkdir(parents=True)
+        (sub / cid / "solution.py").write_text(text)
+    challenges = [fast_pack["model-basics"], fast_pack["crud"]]
+    result = grade(str(sub), challenges, backend)
+    reviewer = json.dumps(result.as_json())
+    assert token in reviewer, "the reviewer sees what happened"
+    view = for_audience(result, "candidate", challenges)
+    packed = base64.b85encode(zlib.compress((token + "['").encode())).decode()[:12]
+    for fmt in FORMATS:
+        text = render(fmt, view)
+        assert token not in text and packed not in text, fmt
+        assert "test_hidden.py" not in text, fmt
+
+
+# -- the sandboxes' ceilings ---------------------------------------------------------
+
+CEILINGS = """
+import os, resource, time
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+facts = {"as": resource.getrlimit(resource.RLIMIT_AS)[0]}
+try:
+    open("/grader-root-write", "w").close()
+    facts["root_writable"] = True
+except OSError:
+    facts["root_writable"] = False
+written = 0
+try:
+    with open(os.path.join(os.environ["TMPDIR"], "fill"), "wb") as f:
+        for _ in range(4096):
+            f.write(b"x" * 2**20)
+            written += 1
+except OSError:
+    pass
+facts["tmp_mib"] = written
+children = 0
+try:
+    for _ in range(400):
+        if os.fork() == 0:
+            time.sleep(1)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+facts["children"] = children
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+raise RuntimeError("FACTS=" + repr(facts))
+"""
+
+
+def _facts(result: Any) -> dict[str, Any]:
+    import ast
+
+    return dict(ast.literal_eval(result.message.split("FACTS=", 1)[1].split("\n")[0]))
+
+
+def test_the_sandbox_has_ceilings_and_both_backends_the_same_memory_limit(
+    tmp_path: Path, fast_pack: dict, backend: Backend
+) -> None:
+    result, _ = hostile_pair(tmp_path, fast_pack, backend, CEILINGS)
+    facts = _facts(result)
+    limits = SandboxLimits()
+    assert facts["as"] == limits.memory_mb * 1024 * 1024, "both backends apply one memory limit"
+    assert facts["root_writable"] is False
+    assert facts["tmp_mib"] <= limits.file_size_mb, "a file past RLIMIT_FSIZE, or a /tmp with no size"
+    if backend.name == "local" and backend.details.get("cgroup") == "yes":
+        assert facts["children"] < limits.processes, "the cgroup's process cap holds, for root too"
+
+
+# All public phases end before the first hidden one starts: the writer writes in its public
+# phase, the readers read in their hidden phase, so nothing runs at the same time.
+SHARED_MEMORY_WRITE = HEADER + (
+    "import os\nwritten = []\n"
+    "for folder in ('/dev/shm', '/dev/mqueue', '/tmp') if os.path.isdir('tests/public') else ():\n"
+    "    try:\n        open(os.path.join(folder, 'left-by-one-challenge'), 'w').close()\n"
+    "        written.append(folder)\n    except OSError:\n        pass\n"
+    "raise RuntimeError(f'WROTE={written}')\n"
+)
+SHARED_MEMORY_READ = HEADER + (
+    "import os\nfound = []\n"
+    "for folder in ('/dev/shm', '/dev/mqueue', '/tmp') if os.path.isdir('tests/hidden') else ():\n"
+    "    try:\n        found += [f'{folder}/{n}' for n in os.listdir(folder) if n.startswith('left-by')]\n"
+    "    except OSError:\n        pass\n"
+    "raise RuntimeError(f'FOUND={found}')\n"
+)
+
+
+def test_no_challenge_finds_what_another_left_in_shared_memory(
+    tmp_path: Path, pack: dict, backend: Backend
+) -> None:
+    sub = tmp_path / "sub"
+    order = ["crud", "model-basics", "one-to-many"]
+    for cid, text in zip(order, (SHARED_MEMORY_WRITE, SHARED_MEMORY_READ, SHARED_MEMORY_READ), strict=True):
+        (sub / cid).mkdir(parents=True)
+        (sub / cid / "solution.py").write_text(text)
+    result = grade(str(sub), [pack[c] for c in order], backend)
+    by_id = {c.id: c for c in result.challenges}
+    assert "WROTE=" in by_id["crud"].message and "/tmp" in by_id["crud"].message
+    for reader in ("model-basics", "one-to-many"):
+        hidden = [t.message for t in by_id[reader].tests if t.visibility == "hidden"]
+        assert hidden and all("FOUND=[]" in m for m in hidden), hidden
