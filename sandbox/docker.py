@@ -4,8 +4,11 @@ Every limit is set on the container by the host, not by code inside it:
 
 - ``network_mode=none``: no interface but loopback;
 - a read-only root file system; ``/tmp`` a tmpfs with a size and an inode cap,
-  mounted ``nosuid,nodev,noexec``;
-- memory limit equal to memory+swap (no swap to hide in), a pids limit, one CPU;
+  mounted ``nosuid,nodev,noexec``; no ``/dev/shm`` (IPC mode ``none``), and
+  ``/dev/mqueue`` emptied between challenges;
+- a memory limit equal to memory+swap (no swap to hide in), sized for the
+  challenges that run at once (each test process also has its own address
+  space limit), a pids limit, the CPUs of ``SandboxLimits``;
 - ``nofile`` and ``fsize`` ulimits;
 - every capability dropped, ``no-new-privileges``, a non-root uid;
 - an empty environment, no host path mounted at all (the session arrives on
@@ -26,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -34,25 +37,19 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sandbox.backend import (
-    Backend,
-    ChallengeRun,
-    Ended,
-    FrameReader,
-    Session,
-    SessionResult,
-    harness_files,
-)
-from sandbox.harness.precompile import parse_reply, request
-from sandbox.pycs import PycStore
+from sandbox.backend import Backend, Feed, Session, SessionResult, harness_files
+from sandbox.limits import SandboxLimits
+from sandbox.pycs import PycStore, cache_root
+from sandbox.wire import Ended, WireError, precompile_request, read_precompile_reply
 
 DEFAULT_BASE_IMAGE = "python:3.12-slim"
 IMAGE_REPOSITORY = "grader-sandbox"
 SESSION_LABEL = "io.grader.session"
+RUN_LABEL = "io.grader.run"  # which backend (one per grader process and command) made it
 DEADLINE_LABEL = "io.grader.deadline"
 IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
@@ -65,11 +62,6 @@ IMAGE_DIR = Path(__file__).resolve().parent / "image"
 
 class DockerUnavailable(Exception):
     """No engine can be reached, or the image cannot be had; the message says what to do."""
-
-
-def base_image(explicit: str | None = None) -> str:
-    """The base image to build FROM: ``explicit``, else ``$GRADER_BASE_IMAGE``, else the default."""
-    return explicit or os.environ.get("GRADER_BASE_IMAGE") or DEFAULT_BASE_IMAGE
 
 
 def connect(timeout: int = 10) -> Any:
@@ -130,9 +122,11 @@ def _probe_base(client: Any, base: str) -> tuple[str, str]:
     return version, machine
 
 
-def _download_wheels(version: str, machine: str, progress: Callable[[str], None]) -> Path:
+def _download_wheels(
+    version: str, machine: str, progress: Callable[[str], None], cache: Path | None = None
+) -> Path:
     """The pinned wheels for that Python and machine, fetched on the host once and cached."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "grader" / "wheels"
+    cache = (cache or cache_root()) / "wheels"
     requirements = (IMAGE_DIR / "requirements.txt").read_bytes()
     key = hashlib.sha256(requirements).hexdigest()[:12]
     dest = cache / f"cp{version.replace('.', '')}-{machine}-{key}"
@@ -173,7 +167,9 @@ def _download_wheels(version: str, machine: str, progress: Callable[[str], None]
     return dest
 
 
-def build_image(client: Any, base: str, progress: Callable[[str], None], *, force: bool = False) -> str:
+def build_image(
+    client: Any, base: str, progress: Callable[[str], None], *, force: bool = False, cache: Path | None = None
+) -> str:
     """Build (or reuse) the sandbox image FROM ``base``; its tag."""
     from docker.errors import BuildError, ContainerError, ImageNotFound
 
@@ -189,7 +185,7 @@ def build_image(client: Any, base: str, progress: Callable[[str], None], *, forc
         version, machine = _probe_base(client, base)
     except (ContainerError, ImageNotFound, ValueError) as exc:
         raise DockerUnavailable(f"the base image {base} has no working python3 ({exc})") from None
-    wheels = _download_wheels(version, machine, progress)
+    wheels = _download_wheels(version, machine, progress, cache)
     progress(f"building {tag} from {base} (network off)")
     with tempfile.TemporaryDirectory(prefix="grader-image-") as ctx:
         shutil.copy(IMAGE_DIR / "Dockerfile", ctx)
@@ -266,16 +262,13 @@ class DockerBackend(Backend):
         client: Any = None,
         base: str | None = None,
         runtime: str | None = None,
-        memory_mb: int = 512,
-        pids: int = 64,
-        cpus: float = 1.0,
-        tmpfs_mb: int = 64,
-        open_files: int = 256,
-        file_size_mb: int = 64,
+        limits: SandboxLimits | None = None,
         progress: Callable[[str], None] | None = None,
         spares: int = 0,
+        cache: Path | None = None,
     ) -> None:
-        super().__init__(jobs if jobs is not None else max(1, math.floor(cpus)))
+        limits = limits or SandboxLimits()
+        super().__init__(jobs if jobs is not None else max(1, math.floor(limits.cpus)), limits)
         # Containers started ahead, each waiting (its stack imported) for one session: a
         # batch takes a warm one instead of paying for a start. None is ever given a
         # second session; what is left is removed by close().
@@ -285,18 +278,13 @@ class DockerBackend(Backend):
         self._starting = 0
         self._closed = False
         self.client = client or connect()
-        self.base = base_image(base)
+        self.base = base or DEFAULT_BASE_IMAGE
         self.runtime = runtime
-        self.memory_mb = memory_mb
-        self.pids = pids
-        self.cpus = cpus
-        self.tmpfs_mb = tmpfs_mb
-        self.open_files = open_files
-        self.file_size_mb = file_size_mb
+        self.run_id = secrets.token_hex(8)
         sweep(self.client)
-        self.image = build_image(self.client, self.base, progress or (lambda _line: None))  # or reuse
+        self.image = build_image(self.client, self.base, progress or (lambda _line: None), cache=cache)
         self.image_id = _image_id(self.client, self.image) or ""
-        self.pycs = PycStore(f"docker {self.image_id}", self._precompile)
+        self.pycs = PycStore(f"docker {self.image_id}", self._precompile, cache=cache)
 
     @property
     def isolation(self) -> str:
@@ -315,17 +303,20 @@ class DockerBackend(Backend):
         session, a spare's (its session is not known yet, so its deadline is generous)."""
         from docker.types import LogConfig, Ulimit
 
-        file_size = self.file_size_mb * 1024 * 1024
+        limits = self.limits
+        file_size = limits.file_size_mb * 1024 * 1024
+        memory = f"{limits.sandbox_memory_mb(self.jobs)}m"
+        tmp = f"rw,nosuid,nodev,noexec,size={limits.sandbox_tmp_mb(self.jobs)}m,nr_inodes=4096,mode=1777"
         options: dict[str, Any] = {
             "network_mode": "none",
             "read_only": True,
-            "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={self.tmpfs_mb}m,nr_inodes=4096,mode=1777"},
-            "mem_limit": f"{self.memory_mb}m",
-            "memswap_limit": f"{self.memory_mb}m",
-            "pids_limit": self.pids,
-            "nano_cpus": int(self.cpus * 1e9),
+            "tmpfs": {"/tmp": tmp},
+            "mem_limit": memory,
+            "memswap_limit": memory,
+            "pids_limit": limits.processes,
+            "nano_cpus": int(limits.cpus * 1e9),
             "ulimits": [
-                Ulimit(name="nofile", soft=self.open_files, hard=self.open_files),
+                Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
                 Ulimit(name="fsize", soft=file_size, hard=file_size),
             ],
             "cap_drop": ["ALL"],
@@ -334,32 +325,21 @@ class DockerBackend(Backend):
             "environment": {},
             "labels": {
                 SESSION_LABEL: session.nonce if session else "spare",
+                RUN_LABEL: self.run_id,
                 DEADLINE_LABEL: str(int(time.time() + (session.wall_limit if session else SPARE_WAIT) + 60)),
             },
             "stdin_open": True,
             "log_config": LogConfig(type=LogConfig.types.NONE),
             "hostname": "sandbox",
-            "ipc_mode": "private",
+            "ipc_mode": "none",  # a private IPC namespace with no /dev/shm at all
             "init": False,  # the supervisor is pid 1: candidate code cannot signal it
         }
         if self.runtime:
             options["runtime"] = self.runtime
         return options
 
-    def run_session(
-        self,
-        runs: Sequence[ChallengeRun],
-        on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
-    ) -> tuple[Session, SessionResult]:
-        session = Session.build(
-            runs,
-            work="/tmp/work",
-            parallel=self.jobs,
-            clean_all=True,
-            job_options=lambda run: {"rlimits": {"cpu": math.ceil(run.time_limit) + 1}},
-        )
-        reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
-        return session, self._supervise(session, reader)
+    def run_session(self, session: Session, feed: Feed) -> SessionResult:
+        return self._supervise(session, feed)
 
     def _start(self, session: Session | None) -> _Started:
         """Create and start a container for ``session`` (None: a spare)."""
@@ -380,7 +360,9 @@ class DockerBackend(Backend):
         watchdog = threading.Timer(PRECOMPILE_LIMIT, started.discard)
         try:
             watchdog.start()
-            threading.Thread(target=_send, args=(started.sock._sock, request(sources)), daemon=True).start()
+            threading.Thread(
+                target=_send, args=(started.sock._sock, precompile_request(sources)), daemon=True
+            ).start()
             cap = 32 * sum(len(s) for s in sources) + 1024 * 1024  # a pyc is about 8x its source
             out = bytearray()
             for stream, data in _frames(started.sock):
@@ -391,7 +373,10 @@ class DockerBackend(Backend):
         finally:
             watchdog.cancel()
             started.discard()
-        return parse_reply(bytes(out), len(sources))
+        try:
+            return read_precompile_reply(bytes(out), len(sources))
+        except WireError as exc:
+            raise RuntimeError(str(exc)) from None
 
     def _take_spare(self) -> _Started | None:
         """A warm container for one session, if one is ready; starts its replacement."""
@@ -441,7 +426,7 @@ class DockerBackend(Backend):
         for started in left:
             started.discard()
 
-    def _supervise(self, session: Session, reader: FrameReader) -> SessionResult:
+    def _supervise(self, session: Session, feed: Feed) -> SessionResult:
         from docker.errors import APIError
 
         started = self._take_spare() if self.spares else None
@@ -449,7 +434,7 @@ class DockerBackend(Backend):
             try:
                 started = self._start(session)
             except APIError as exc:
-                return SessionResult("failed_to_start", stderr=f"cannot start the container: {exc}")
+                return SessionResult(Ended.FAILED_TO_START, stderr=f"cannot start the container: {exc}")
         container, sock = started.container, started.sock
         killed = threading.Event()
         overflow = False
@@ -478,22 +463,22 @@ class DockerBackend(Backend):
                     overflow = True
                     kill()
                     break
-                reader.feed(data)
+                feed(data)
             state = _final_state(container)
         except APIError as exc:
-            return SessionResult("failed_to_start", stderr=f"cannot start the container: {exc}")
+            return SessionResult(Ended.FAILED_TO_START, stderr=f"cannot start the container: {exc}")
         finally:
             watchdog.cancel()
             started.discard()
-        ended: Ended = "completed"
+        ended = Ended.COMPLETED
         if state.get("OOMKilled"):
-            ended = "oom"
+            ended = Ended.OOM
         elif killed.is_set() and not overflow:
-            ended = "timeout"
+            ended = Ended.TIMEOUT
         elif overflow:
-            ended = "output_limit"
+            ended = Ended.OUTPUT_LIMIT
         elif state.get("ExitCode", 0) != 0:
-            ended = "crashed"
+            ended = Ended.CRASHED
         return SessionResult(ended, stderr=stderr.decode("utf-8", errors="replace"))
 
 

@@ -7,11 +7,13 @@ supervisor runs inside bubblewrap with every namespace unshared (user, pid,
 network, ipc, uts, cgroup), so the network is loopback only and ``/proc``
 shows only the sandbox's processes; only what the interpreter needs is bound,
 read-only (``/usr``, the libraries, the Python prefixes, a private copy of the
-harness), with any installed ``grader`` package (which carries the hidden
-tests) masked; ``/tmp`` and the working folder are a private tmpfs; no home
-folder, no host ``/etc`` beyond the loader cache; ``--die-with-parent``,
-``--new-session``, all capabilities dropped. Killing bwrap ends every process
-of the sandbox, detached or not.
+harness), with any installed ``grader`` package masked; the root and ``/dev``
+are read-only, and ``/tmp`` (the working folder) and ``/dev/shm`` are private
+tmpfs mounts with a size; no home folder, no host ``/etc`` beyond the loader
+cache; ``--die-with-parent``, ``--new-session``, all capabilities dropped.
+Killing bwrap ends every process of the sandbox, detached or not. Where the
+host lets the grader make a cgroup (``sandbox.cgroup``), the whole sandbox is
+in one: a memory ceiling and a process cap that holds for root too.
 
 ``rlimits`` (no bwrap): the process runs as the user who runs the grader and
 can read and change what that user can. Both tiers give:
@@ -21,7 +23,8 @@ can read and change what that user can. Both tiers give:
   with SIGKILL at the challenge's time limit); the host kills every process of
   that session at the submission's wall-clock limit and when it ends;
 - rlimits set before any candidate code runs: address space, CPU seconds,
-  file size, open files, processes (``nproc`` is not enforced for root);
+  file size, open files, and processes where no cgroup caps them (``nproc``
+  is not enforced for root);
 - an environment with nothing from the host (only ``LC_ALL``, and ``HOME``
   and ``TMPDIR`` inside the private folder), a private 0700 working folder
   holding a copy of ``solution.py`` and nothing else of the submission;
@@ -31,7 +34,6 @@ can read and change what that user can. Both tiers give:
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import signal
@@ -42,21 +44,23 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Literal
 
 from sandbox.backend import (
     Backend,
     ChallengeRun,
-    Ended,
-    FrameReader,
+    Feed,
     Session,
     SessionResult,
     harness_files,
     harness_root,
     python_executable,
 )
+from sandbox.cgroup import Cgroup
 from sandbox.harness.limits import processes
+from sandbox.limits import SandboxLimits
 from sandbox.pycs import PycStore
+from sandbox.wire import Ended
 
 STDERR_CAP = 16 * 1024
 _BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from sandbox.harness.supervisor import main; main()"
@@ -97,12 +101,14 @@ def _prefixes() -> list[str]:
     return found
 
 
-def bwrap_command(bwrap: str, harness_copy: str) -> list[str]:
+def bwrap_command(bwrap: str, harness_copy: str, tmp_mb: int = 64) -> list[str]:
     """bubblewrap's arguments for a supervisor that sees only what Python needs."""
+    size = str(tmp_mb * 1024 * 1024)
     cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
            "--clearenv", "--setenv", "LC_ALL", "C.UTF-8", "--setenv", "HOME", "/tmp",
-           "--setenv", "TMPDIR", "/tmp", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-           "--ro-bind", "/usr", "/usr"]  # fmt: skip
+           "--setenv", "TMPDIR", "/tmp", "--proc", "/proc", "--dev", "/dev",
+           "--size", size, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+           "--size", size, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]  # fmt: skip
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -116,8 +122,8 @@ def bwrap_command(bwrap: str, harness_copy: str) -> list[str]:
             if (site / "grader").is_dir():
                 masks.append(str(site / "grader"))  # the installed pack: hidden tests
     for mask in masks:
-        cmd += ["--tmpfs", mask]
-    cmd += ["--ro-bind", harness_copy, BWRAP_HARNESS, "--chdir", "/tmp", "--"]
+        cmd += ["--size", "4096", "--tmpfs", mask, "--remount-ro", mask]
+    cmd += ["--ro-bind", harness_copy, BWRAP_HARNESS, "--remount-ro", "/", "--chdir", "/tmp", "--"]
     return [*cmd, python_executable(), "-I", "-c", _BOOT, BWRAP_HARNESS]
 
 
@@ -189,25 +195,20 @@ class LocalBackend(Backend):
         self,
         jobs: int | None = None,
         *,
-        memory_mb: int = 2048,
-        max_processes: int = 32,
-        file_size_mb: int = 64,
-        open_files: int = 256,
+        limits: SandboxLimits | None = None,
         isolate_network: bool = True,
         tier: Tier = "auto",
+        cache: Path | None = None,
     ) -> None:
-        super().__init__(jobs if jobs is not None else min(4, os.cpu_count() or 1))
-        self.memory_mb = memory_mb
-        self.max_processes = max_processes
-        self.file_size_mb = file_size_mb
-        self.open_files = open_files
+        super().__init__(jobs if jobs is not None else min(4, os.cpu_count() or 1), limits)
         self.isolate_network = isolate_network
         self.bwrap = find_bwrap() if tier != "rlimits" else None
         if tier == "bwrap" and self.bwrap is None:
             raise RuntimeError("no working bwrap on PATH (install the distribution's bubblewrap)")
-        self._ready: tuple[subprocess.Popen[bytes], str] | None = None
+        self._ready: _Started | None = None
         self._ready_lock = threading.Lock()
-        self.pycs = PycStore(_local_namespace, _compile_here)  # the namespace when first used
+        self.pycs = PycStore(_local_namespace, _compile_here, cache=cache)  # namespace: when first used
+        self._cgroup_probe: str | None = None  # why no cgroup can be had, once known
 
     @property
     def isolation(self) -> str:
@@ -217,23 +218,37 @@ class LocalBackend(Backend):
     def network_cut_off(self) -> bool:
         return self.bwrap is not None
 
-    def _job_options(self, run: ChallengeRun) -> dict[str, Any]:
-        limits = {
-            "as": self.memory_mb * 1024 * 1024,
-            "cpu": math.ceil(run.time_limit) + 1,
-            "fsize": self.file_size_mb * 1024 * 1024,
-            "nofile": self.open_files,
-        }
+    @property
+    def details(self) -> dict[str, object]:
+        """Which limits hold for the whole sandbox: a cgroup's, or only each process's."""
+        why = self._cgroup_probe
+        return {"cgroup": "yes" if why == "" else f"no ({why})" if why else "unknown"}
+
+    def build_session(self, runs: Sequence[ChallengeRun]) -> Session:
+        # Under bwrap, /tmp is the sandbox's own; else a private folder, removed afterwards.
+        work = "/tmp/work" if self.bwrap else os.path.join(tempfile.mkdtemp(prefix="grader-work-"), "work")
+        return Session.build(
+            runs,
+            work=work,
+            parallel=self.jobs,
+            clean_all=bool(self.bwrap),  # bwrap: the supervisor's pid namespace and /tmp are its own
+            job_options=self._job_options,
+            startup=self.limits.startup_s,
+        )
+
+    def _job_options(self, run: ChallengeRun) -> dict[str, object]:
+        limits = list(self.limits.rlimits(run.time_limit))
         if os.getuid() != 0:  # root ignores RLIMIT_NPROC; for others it counts every process
-            limits["nproc"] = _user_process_count() + self.max_processes
+            limits.append(("nproc", _user_process_count() + self.limits.processes))
         # Under bwrap the network namespace is already empty (and a nested one is refused).
-        return {"isolate_network": self.isolate_network and not self.bwrap, "rlimits": limits}
+        return {"isolate_network": self.isolate_network and not self.bwrap, "rlimits": tuple(limits)}
 
     def command(self, base: str) -> list[str]:
         """The command that starts the supervisor: inside bwrap, or as a plain process."""
         if self.bwrap:
             copy_harness(Path(base) / "harness")
-            return bwrap_command(self.bwrap, str(Path(base) / "harness"))
+            tmp_mb = self.limits.sandbox_tmp_mb(self.jobs)
+            return bwrap_command(self.bwrap, str(Path(base) / "harness"), tmp_mb)
         return [python_executable(), "-I", "-c", _BOOT, str(harness_root())]
 
     def prestart(self) -> None:
@@ -242,80 +257,83 @@ class LocalBackend(Backend):
         with self._ready_lock:
             if self._ready is not None:
                 return
-            base = tempfile.mkdtemp(prefix="grader-")
             try:
-                self._ready = (self._spawn(base), base)
+                self._ready = self._spawn()
             except OSError:  # the session will try again, and say why
-                shutil.rmtree(base, ignore_errors=True)
+                pass
 
     def close(self) -> None:
         """Stop a prestarted supervisor that no session took."""
         with self._ready_lock:
             ready, self._ready = self._ready, None
         if ready is not None:
-            proc, base = ready
-            kill_session(proc.pid)
-            proc.wait()
-            _close_pipes(proc)
-            shutil.rmtree(base, ignore_errors=True)
+            ready.stop()
 
-    def _spawn(self, base: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            self.command(base),
-            cwd=base,
-            env={"LC_ALL": "C.UTF-8", "HOME": base, "TMPDIR": base},
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-
-    def run_session(
-        self,
-        runs: Sequence[ChallengeRun],
-        on_frame: Callable[[Session, int, dict[str, Any], bytes], None],
-    ) -> tuple[Session, SessionResult]:
-        with self._ready_lock:
-            ready, self._ready = self._ready, None
-        proc, base = ready if ready is not None else (None, tempfile.mkdtemp(prefix="grader-"))
-        session = Session.build(
-            runs,
-            work="/tmp/work" if self.bwrap else os.path.join(base, "work"),
-            parallel=self.jobs,
-            clean_all=bool(self.bwrap),  # bwrap: the supervisor's pid namespace and /tmp are its own
-            job_options=self._job_options,
-        )
-        reader = FrameReader(session, lambda i, h, p: on_frame(session, i, h, p))
+    def _spawn(self) -> _Started:
+        base = tempfile.mkdtemp(prefix="grader-")
+        cgroup = self._cgroup()
+        command = self.command(base)
+        if isinstance(cgroup, Cgroup):
+            # Join the cgroup before exec, so that every process of the sandbox is in it.
+            command = ["/bin/sh", "-c", _JOIN, "sh", str(len(cgroup.procs)), *cgroup.procs, *command]
         try:
-            return session, self._supervise(session, reader, base, proc)
-        finally:
+            proc = subprocess.Popen(
+                command,
+                cwd=base,
+                env={"LC_ALL": "C.UTF-8", "HOME": base, "TMPDIR": base},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError:
             shutil.rmtree(base, ignore_errors=True)
+            if isinstance(cgroup, Cgroup):
+                cgroup.remove()
+            raise
+        return _Started(proc, base, cgroup if isinstance(cgroup, Cgroup) else None)
 
-    def _supervise(
-        self, session: Session, reader: FrameReader, base: str, proc: subprocess.Popen[bytes] | None
-    ) -> SessionResult:
-        if proc is None:
-            try:
-                proc = self._spawn(base)
-            except OSError as exc:
-                return SessionResult("failed_to_start", stderr=f"cannot start the sandbox: {exc}")
+    def _cgroup(self) -> Cgroup | str:
+        """A cgroup for the next sandbox (bwrap tier only), or why there is none."""
+        if not self.bwrap or self._cgroup_probe not in (None, ""):
+            return self._cgroup_probe or "the rlimits tier has no cgroup"
+        made = Cgroup.create(self.limits.sandbox_memory_mb(self.jobs) * 1024 * 1024, self.limits.processes)
+        self._cgroup_probe = "" if isinstance(made, Cgroup) else made
+        return made
+
+    def run_session(self, session: Session, feed: Feed) -> SessionResult:
+        with self._ready_lock:
+            started, self._ready = self._ready, None
+        try:
+            started = started or self._spawn()
+        except OSError as exc:
+            return SessionResult(Ended.FAILED_TO_START, stderr=f"cannot start the sandbox: {exc}")
+        try:
+            return self._supervise(session, feed, started)
+        finally:
+            started.stop()
+            if not self.bwrap:
+                shutil.rmtree(os.path.dirname(session.work), ignore_errors=True)
+
+    def _supervise(self, session: Session, feed: Feed, started: _Started) -> SessionResult:
+        proc = started.proc
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         overflow = threading.Event()
-        out = _CappedReader(proc.stdout, session.stream_cap, overflow, reader.feed)
+        out = _CappedReader(proc.stdout, session.stream_cap, overflow, feed)
         err = _CappedReader(proc.stderr, STDERR_CAP, None)
         out.start()
         err.start()
         feeder = threading.Thread(target=_feed, args=(proc.stdin, session.payload), daemon=True)
         feeder.start()
-        ended: Ended = "completed"
+        ended = Ended.COMPLETED
         deadline = time.monotonic() + session.wall_limit
         try:
             while proc.poll() is None:
                 if overflow.is_set():
-                    ended = "output_limit"
+                    ended = Ended.OUTPUT_LIMIT
                     break
                 if time.monotonic() >= deadline:
-                    ended = "timeout"
+                    ended = Ended.TIMEOUT
                     break
                 time.sleep(0.01)
         finally:
@@ -327,9 +345,31 @@ class LocalBackend(Backend):
             err.join(timeout=2)
             feeder.join(timeout=2)
             _close_pipes(proc)
-        if ended == "completed" and proc.returncode != 0:
-            ended = "crashed"
+        if ended is Ended.COMPLETED and proc.returncode != 0:
+            ended = Ended.CRASHED
         return SessionResult(ended, stderr=err.data().decode("utf-8", errors="replace"))
+
+
+# Joins the cgroups named by its arguments, then runs the rest: sh -c JOIN sh N procs... cmd...
+_JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"'
+
+
+class _Started:
+    """A started supervisor: its process, its private folder, its cgroup."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], base: str, cgroup: Cgroup | None) -> None:
+        self.proc = proc
+        self.base = base
+        self.cgroup = cgroup
+
+    def stop(self) -> None:
+        """Kill every process of its session, and remove its folder and cgroup."""
+        kill_session(self.proc.pid)
+        self.proc.wait()
+        _close_pipes(self.proc)
+        shutil.rmtree(self.base, ignore_errors=True)
+        if self.cgroup is not None:
+            self.cgroup.remove()
 
 
 def _local_namespace() -> str:

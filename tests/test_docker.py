@@ -12,16 +12,19 @@ These tests need an engine. Without one they skip, unless
 from __future__ import annotations
 
 import json
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader.results import ChallengeStatus, TestStatus
-from sandbox.docker import SANDBOX_UID, DockerBackend, base_image, current_image, image_tag
+from sandbox.docker import DEFAULT_BASE_IMAGE, SANDBOX_UID, DockerBackend, current_image, image_tag
 from tests.helpers import (
     CRUD_OK,
+    DOCKER_BACKENDS,
     HARNESS_ENV,
     HEADER,
     MODEL_BASICS_OK,
@@ -42,17 +45,25 @@ def client() -> Any:
 
 
 @pytest.fixture(scope="module")
-def backend(client: Any) -> DockerBackend:
+def backend(client: Any) -> Iterator[DockerBackend]:
     """The Docker backend (building the image if this tree's tag is missing)."""
-    return docker_backend(client)
+    with docker_backend(client) as made:
+        yield made
 
 
 @pytest.fixture(autouse=True)
 def no_containers_left(request: pytest.FixtureRequest) -> Any:
+    """No container any backend of this test made is left (other tests' and other graders'
+    containers on this engine are not looked at)."""
+    before = len(DOCKER_BACKENDS)
     yield
     if "client" in request.fixturenames:
         engine = request.getfixturevalue("client")
-        assert leftover_containers(engine) == [], "a sandbox container was left behind"
+        mine = DOCKER_BACKENDS[before:]
+        if "backend" in request.fixturenames:
+            mine.append(request.getfixturevalue("backend"))
+        for made in mine:
+            assert leftover_containers(engine, made) == [], "a sandbox container was left behind"
 
 
 def pair(tmp_path: Path, fast_pack: dict, backend: DockerBackend, hostile: str, **kw: Any):
@@ -65,7 +76,7 @@ def pair(tmp_path: Path, fast_pack: dict, backend: DockerBackend, hostile: str, 
 
 
 def test_the_tag_follows_the_content(client: Any, backend: DockerBackend) -> None:
-    base = base_image()
+    base = os.environ.get("GRADER_BASE_IMAGE") or DEFAULT_BASE_IMAGE
     tag, image_id = current_image(client, base)
     assert tag == backend.image and image_id == backend.image_id
     assert image_tag("another/base:1", None) != tag
@@ -88,7 +99,7 @@ def test_the_image_runs_as_a_non_root_user_and_holds_no_challenges(
     ).decode()
     lines = listing.split()
     assert lines[0] == "10001"
-    assert "harness" in lines and "protocol.py" in lines
+    assert "harness" in lines and "wire.py" in lines
     assert "test_hidden.py" not in listing
 
 
@@ -168,9 +179,8 @@ def test_inside_the_container(tmp_path: Path, fast_pack: dict, backend: DockerBa
 
 
 def test_container_limits_are_set_by_the_host(backend: DockerBackend) -> None:
-    from sandbox.backend import Session
 
-    options = backend.container_options(Session.build([], work="/tmp/w", parallel=1, clean_all=True))
+    options = backend.container_options(backend.build_session([]))
     assert options["network_mode"] == "none" and options["read_only"] is True
     assert options["mem_limit"] == options["memswap_limit"]
     assert options["pids_limit"] > 0 and options["nano_cpus"] == 1_000_000_000
@@ -203,7 +213,7 @@ ATTACKS = {
         "    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()\n",
         ("can't start new thread", "time limit"),
     ),
-    "allocate-8-gib": ("x = b'x' * (8 * 1024 ** 3)\n", ("memory",)),
+    "allocate-8-gib": ("x = b'x' * (8 * 1024 ** 3)\n", ("memory", "MemoryError")),
     "fill-tmp": (
         "import os\nchunk = b'x' * 2**20\ni = 0\nwhile True:\n"
         "    with open(f'/tmp/fill-{i}', 'wb') as f:\n        f.write(chunk)\n    i += 1\n",
@@ -227,7 +237,7 @@ ATTACKS = {
         "import os, sys\nsys.stdout.buffer.write(b'\\xff\\xfe\\x00\\x00bad' * 1000)\nsys.stdout.flush()\n"
         'for fd in range(3, 12):\n    try:\n        os.write(fd, b\'\\xff\\x00{"kind": "done"}\\n\')\n'
         "    except OSError:\n        pass\n",
-        ("does not define",),
+        ("tampered",),
     ),
     "os-exit-at-import": ("import os\nos._exit(0)\n", ("exited",)),
     "sys-exit-at-import": ("import sys\nsys.exit(0)\n", ("exit",)),
@@ -240,7 +250,7 @@ ATTACKS = {
         ("tampered",),
     ),
     "loop-inside-a-function": (LOOP_IN_FUNCTION, ("time limit", "did not pass")),
-    "rewrite-the-test-files-at-import": (REWRITE_TESTS, ("did not pass",)),
+    "rewrite-the-test-files-at-import": (REWRITE_TESTS, ("it reads the test files",)),
     "detached-child-left-running": (
         MODEL_BASICS_OK + "\nimport os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
         "        time.sleep(3600)\n    os._exit(0)\n",
@@ -309,16 +319,16 @@ def test_a_session_past_its_wall_limit_is_killed(
     tmp_path: Path, fast_pack: dict, client: Any, monkeypatch
 ) -> None:
     """The host's watchdog, not the supervisor, ends a session that overruns (here: a 2 s wall)."""
-    import sandbox.backend as backend_module
     from grader.grading import grade
+    from sandbox.limits import SandboxLimits
 
     # Phases of 8 s give a wall of 8 + 8 + 8 s plus the allowance: -22 makes it 2 s.
-    monkeypatch.setattr(backend_module, "STARTUP_ALLOWANCE", -22.0)
     sub = tmp_path / "sub"
     (sub / "model-basics").mkdir(parents=True)
     (sub / "model-basics" / "solution.py").write_text(HEADER + "import time\ntime.sleep(3600)\n")
     started = time.monotonic()
-    result = grade(str(sub), [fast_pack["model-basics"]], docker_backend(client))
+    backend = docker_backend(client, limits=SandboxLimits(startup_s=-22.0))
+    result = grade(str(sub), [fast_pack["model-basics"]], backend)
     assert time.monotonic() - started < 30
     assert result.challenges[0].status is ChallengeStatus.TIMEOUT
 
@@ -360,7 +370,7 @@ def test_a_spare_container_serves_one_session_and_none_outlives_close(
         backend.close()
     assert all("FOUND=[]" in m for m in messages), messages
     assert len(started) == len(set(started)) >= 4, "a container served more than one session"
-    assert leftover_containers(client) == []
+    assert leftover_containers(client, backend) == []
 
 
 def test_test_modules_are_compiled_once_per_image_in_a_container_of_their_own(
