@@ -9,10 +9,12 @@ lists them all with what is missing for each.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader.errors import BackendError
 from sandbox.backend import Backend
+from sandbox.limits import SandboxLimits
 
 Notice = Callable[[str], None]
 
@@ -33,18 +35,37 @@ class Tier:
     detail: str  # what it is, or what is missing and how to get it
 
 
+@dataclass(frozen=True)
+class BackendSettings:
+    """Everything that chooses and configures a backend, resolved once by the CLI."""
+
+    name: str = "auto"  # auto, local or docker
+    jobs: int | None = None
+    runtime: str | None = None
+    base_image: str | None = None  # None: the Docker backend's default
+    limits: SandboxLimits = field(default_factory=SandboxLimits)
+    cache: Path | None = None  # None: sandbox.pycs.cache_root()
+
+
 def make_backend(
-    name: str,
+    settings: BackendSettings | str = "auto",
     jobs: int | None = None,
     *,
-    runtime: str | None = None,
     notice: Notice | None = None,
     spares: int = 0,
 ) -> Backend:
-    """The backend for ``--backend name``; ``auto`` falls back to local with one notice.
+    """The backend ``settings`` ask for (or just its name); ``auto`` falls back to local with
+    one notice. Use it as a context manager: closing it removes what it started.
 
     ``spares``: Docker containers to keep started ahead of the sessions that will use
-    them, one session each (for a batch; the caller closes the backend)."""
+    them, one session each (for a batch)."""
+    if isinstance(settings, str):
+        settings = BackendSettings(settings, jobs)
+    elif jobs is not None:
+        settings = BackendSettings(
+            settings.name, jobs, settings.runtime, settings.base_image, settings.limits, settings.cache
+        )
+    name, runtime = settings.name, settings.runtime
     say = notice or (lambda _line: None)
     if name in ("docker", "auto"):
         from sandbox.docker import DockerBackend, DockerUnavailable, connect
@@ -56,7 +77,16 @@ def make_backend(
                 raise BackendError(str(exc)) from None
         else:
             try:
-                return DockerBackend(jobs, client=client, runtime=runtime, progress=say, spares=spares)
+                return DockerBackend(
+                    settings.jobs,
+                    client=client,
+                    base=settings.base_image,
+                    runtime=runtime,
+                    limits=settings.limits,
+                    progress=say,
+                    spares=spares,
+                    cache=settings.cache,
+                )
             except DockerUnavailable as exc:
                 if name == "docker":
                     raise BackendError(str(exc)) from None
@@ -65,15 +95,15 @@ def make_backend(
         raise BackendError("--runtime applies to the docker backend only")
     from sandbox.local import LocalBackend
 
-    local = LocalBackend(jobs=jobs)
+    local = LocalBackend(jobs=settings.jobs, limits=settings.limits, cache=settings.cache)
     if local.isolation == "rlimits":
         say(RLIMITS_WARNING)
     return local
 
 
-def tiers() -> list[Tier]:
+def tiers(base_image: str | None = None) -> list[Tier]:
     """What this host offers, strongest first."""
-    from sandbox.docker import DockerUnavailable, base_image, connect, current_image
+    from sandbox.docker import DEFAULT_BASE_IMAGE, DockerUnavailable, connect, current_image
 
     found: list[Tier] = []
     try:
@@ -81,7 +111,7 @@ def tiers() -> list[Tier]:
     except DockerUnavailable as exc:
         found.append(Tier("docker", "docker", False, str(exc)))
     else:
-        base = base_image()
+        base = base_image or DEFAULT_BASE_IMAGE
         tag, image_id = current_image(client, base)
         if image_id:
             detail = f"engine reachable; image {tag} is built (from {base})"

@@ -108,11 +108,11 @@ def builtin_pack() -> Path:
 
 
 def pack_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The challenge folder to use: ``explicit``, else ``$GRADER_CHALLENGES``, else the built-in."""
-    chosen = explicit if explicit is not None else os.environ.get("GRADER_CHALLENGES") or None
-    if chosen is None:
+    """The challenge folder to use: ``explicit`` (the CLI resolves ``--challenges`` and
+    ``GRADER_CHALLENGES``), else the built-in pack."""
+    if explicit is None or not str(explicit):
         return builtin_pack()
-    path = Path(chosen).expanduser()
+    path = Path(explicit).expanduser()
     if not path.is_dir():
         raise UsageError(f"challenge folder {path} does not exist or is not a folder")
     return path

@@ -24,7 +24,7 @@ import click
 from grader import __version__, github, outputs
 from grader.assessment import Assessment, load_assessment
 from grader.audience import Audience, default_audience, for_audience
-from grader.backends import make_backend, tiers
+from grader.backends import BackendSettings, make_backend, tiers
 from grader.batch import Batch, find_submissions
 from grader.challenges import Challenge, load_pack, pack_dir, select
 from grader.cohort import Cohort, Row
@@ -39,10 +39,11 @@ from grader.reports.leaderboard import (
     render_leaderboard_markdown,
     render_leaderboard_text,
 )
-from grader.results import ChallengeResult, GradeResult, RunStatus
+from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 from sandbox.backend import Backend
+from sandbox.limits import SandboxLimits
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKENDS = ("auto", "local", "docker")
@@ -173,10 +174,35 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
     click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
 
 
-def backend_option(help_text: str) -> Callable[[F], F]:
+def backend_options(help_text: str) -> Callable[[F], F]:
+    """``--backend``, ``--runtime`` and ``--base-image``: where candidate code runs."""
+
+    def decorate(func: F) -> F:
+        func = base_image_option(func)
+        func = click.option(
+            "--runtime",
+            metavar="NAME",
+            help="Docker runtime for the containers, e.g. runsc where gVisor is installed.",
+        )(func)
+        return click.option(
+            "--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=help_text
+        )(func)
+
+    return decorate
+
+
+def base_image_option(func: F) -> F:
     return click.option(
-        "--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=help_text
-    )
+        "--base-image",
+        metavar="IMAGE",
+        envvar="GRADER_BASE_IMAGE",
+        help="Image the Docker sandbox is built FROM (needs python3; default python:3.12-slim) "
+        "[env: GRADER_BASE_IMAGE].",
+    )(func)
+
+
+def _settings(backend: str, jobs: int | None, runtime: str | None, base_image: str | None) -> BackendSettings:
+    return BackendSettings(backend, jobs, runtime, base_image, SandboxLimits())
 
 
 def assessment_option(func: F) -> F:
@@ -228,12 +254,9 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
-    backend = make_backend("local")
-    backend.prestart()  # the sandbox imports its stack while the rest is read
-    try:
+    with make_backend("local") as backend:
+        backend.prestart()  # the sandbox imports its stack while the rest is read
         result = _check(workspace, ids, challenges_dir, backend)
-    finally:
-        backend.close()
     click.echo(render_check(result), nl=False)
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
@@ -259,19 +282,14 @@ def _check(
     return grade(str(workspace), challenges, backend, visibilities=("public",))
 
 
-@cli.command("grade", cls=outputs.ReportsCommand)
+@cli.command("grade")
 @click.argument("submission", type=click.Path(path_type=Path))
 @challenge_ids_option
-@backend_option(
+@backend_options(
     "Where candidate code runs: docker (one hardened container per submission), "
     "local (processes of this machine: inside bubblewrap where bwrap works, else with "
     "rlimits only), or auto: docker when an engine is reachable (building the image on "
     "first use), else local. `grader sandbox status` shows what this host offers."
-)
-@click.option(
-    "--runtime",
-    metavar="NAME",
-    help="Docker runtime for the containers, e.g. runsc where gVisor is installed.",
 )
 @outputs.report_options
 @click.option(
@@ -283,14 +301,14 @@ def _check(
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
 @assessment_option
 @challenges_option
-@click.pass_context
 def grade_cmd(
-    ctx: click.Context,
     submission: Path,
     ids: tuple[str, ...],
     assessment_spec: str | None,
     backend: str,
     runtime: str | None,
+    base_image: str | None,
+    report_specs: tuple[outputs.Report, ...],
     formats: tuple[str, ...],
     output_paths: tuple[Path, ...],
     audience: Audience | None,
@@ -309,12 +327,12 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
-    reports = outputs.reports_of(ctx, formats, output_paths)
+    reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission)  # bad input fails before any image is built
-    chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
-    result = grade(
-        str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
-    )
+    with make_backend(_settings(backend, jobs, runtime, base_image), notice=_notice) as chosen:
+        result = grade(
+            str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
+        )
     view = for_audience(result, audience or default_audience(), challenges)
     outputs.emit(
         reports,
@@ -330,7 +348,7 @@ def grade_cmd(
 
 
 def _exit_code(result: GradeResult, min_score: float | None) -> int:
-    if result.status is RunStatus.ERROR:
+    if result.outcome is Outcome.FAILED:
         return 3
     if min_score is not None and result.percent < min_score:
         return 1
@@ -405,7 +423,7 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@cli.command("batch", cls=outputs.ReportsCommand)
+@cli.command("batch")
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -423,18 +441,19 @@ def _sigterm_interrupts() -> Iterator[None]:
 )
 @click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
 @challenge_ids_option
-@backend_option("Where candidate code runs (as for grade).")
+@backend_options("Where candidate code runs (as for grade).")
 @outputs.report_options
 @challenges_option
-@click.pass_context
 def batch_cmd(
-    ctx: click.Context,
     submissions: tuple[Path, ...],
     out: Path,
     jobs: int,
     resume: bool,
     ids: tuple[str, ...],
     backend: str,
+    runtime: str | None,
+    base_image: str | None,
+    report_specs: tuple[outputs.Report, ...],
     formats: tuple[str, ...],
     output_paths: tuple[Path, ...],
     audience: Audience | None,
@@ -452,7 +471,7 @@ def batch_cmd(
     """
     pack = _pack(challenges_dir)
     challenges = select(pack, ids)
-    reports = outputs.reports_of(ctx, formats, output_paths)
+    reports = outputs.pair_reports(report_specs, formats, output_paths)
     if any(fmt == "gradescope" for fmt, _ in reports):
         raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
     found, skipped = find_submissions(submissions, pack, exclude=out)
@@ -462,10 +481,10 @@ def batch_cmd(
         names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
-    chosen = make_backend(backend, 1, notice=_notice, spares=jobs)
+    chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
     runner = Batch(out, challenges, chosen, audience or default_audience())
     with ExitStack() as stack, _sigterm_interrupts():
-        stack.callback(chosen.close)
+        stack.enter_context(chosen)
         progress = _BatchProgress(out, stack)
         cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
 
@@ -480,9 +499,7 @@ def batch_cmd(
     click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
     if github.active():
         github.write_summary(render_leaderboard_markdown(cohort))
-    failed = any(
-        not r.saved or (r.result.status is RunStatus.ERROR and not r.result.error) for r in cohort.rows
-    )
+    failed = any(not r.saved or r.result.outcome is Outcome.FAILED for r in cohort.rows)
     sys.exit(3 if failed else 0)
 
 
@@ -500,7 +517,8 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
         if show:
             click.echo(f"  {check.challenge}: {check.file}", err=True)
 
-    checks = validate(challenges, make_backend("local", jobs), progress=progress)
+    with make_backend("local", jobs) as backend:
+        checks = validate(challenges, backend, progress=progress)
     widths = (max(len(c.challenge) for c in checks), max(len(c.file) for c in checks))
     for c in checks:
         got = f"{c.result.status} {c.result.score:g}/{c.result.max_score:g}" if c.result else "-"
@@ -523,23 +541,22 @@ def sandbox() -> None:
 
 
 @sandbox.command("status")
-def sandbox_status() -> None:
+@base_image_option
+def sandbox_status(base_image: str | None) -> None:
     """Say which isolation tiers this host offers and which one --backend auto picks."""
-    found = tiers()
+    found = tiers(base_image)
     chosen = next(t for t in found if t.available)
     for tier in found:
         mark = "yes" if tier.available else "no "
         click.echo(f"{tier.name + ' / ' + tier.isolation:<17} {mark}  {tier.detail}")
     click.echo(f"--backend auto uses: {chosen.name} ({chosen.isolation})")
+    click.echo("limits, on every backend:")
+    for name, value in SandboxLimits().rows():
+        click.echo(f"  {name:<32} {value}")
 
 
 @sandbox.command("build")
-@click.option(
-    "--base-image",
-    metavar="IMAGE",
-    envvar="GRADER_BASE_IMAGE",
-    help="Image to build FROM (needs python3; default python:3.12-slim) [env: GRADER_BASE_IMAGE].",
-)
+@base_image_option
 @click.option("--force", is_flag=True, help="Rebuild even when the current image exists.")
 def sandbox_build(base_image: str | None, force: bool) -> None:
     """Build the sandbox image (pinned wheels fetched on this host; no network inside the build).
@@ -547,12 +564,11 @@ def sandbox_build(base_image: str | None, force: bool) -> None:
     The tag is a hash of the harness, the pins and the base, so an unchanged tree
     reuses its image and any change builds a new one.
     """
-    from sandbox.docker import DockerUnavailable, build_image, connect
-    from sandbox.docker import base_image as pick_base
+    from sandbox.docker import DEFAULT_BASE_IMAGE, DockerUnavailable, build_image, connect
 
     try:
         client = connect()
-        tag = build_image(client, pick_base(base_image), _notice, force=force)
+        tag = build_image(client, base_image or DEFAULT_BASE_IMAGE, _notice, force=force)
     except DockerUnavailable as exc:
         raise BackendError(str(exc)) from None
     click.echo(tag)

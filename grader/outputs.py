@@ -1,8 +1,12 @@
-"""Where reports go: ``--format``/``--output`` pairs, files, standard output, ``--audience``.
+"""Where reports go: ``--report FORMAT[=PATH]``, ``--format``/``--output``, ``--audience``.
 
-Click keeps each option's values apart, so ``ReportsCommand`` records the
-order in which ``--format`` and ``--output`` were given: each ``--output`` is
-for the ``--format`` just before it.
+``--report`` says both at once and repeats (``--report text --report junit=junit.xml``);
+``PATH`` ``-`` is standard output. ``--format`` and ``--output`` also work: one
+format and one output go together; otherwise each output goes with the format
+its extension names (``.json``, ``.xml`` for JUnit, ``.md``, ``.html``, ``.txt``,
+or the format's own name: ``report.junit``), and an output with no ``--format``
+at all takes the format of its extension. At most one report goes to standard
+output. Click parses every option; nothing here reads the command line again.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from grader.reports import FORMATS
 F = TypeVar("F", bound=Callable[..., Any])
 
 MACHINE_FORMATS = {"json", "junit", "html", "gradescope"}  # nothing else may share stdout with these
+# A file's extension names its format; so does the format's own name (report.junit).
+EXTENSIONS = {".json": "json", ".xml": "junit", ".md": "markdown", ".html": "html", ".htm": "html",
+              ".txt": "text"} | {f".{fmt}": fmt for fmt in FORMATS}  # fmt: skip
+Report = tuple[str, Path | None]  # a format, and its file (None: standard output)
 
 
 def report_options(func: F) -> F:
-    """``--format`` and ``--output`` (repeatable: each output is for the format before it), ``--audience``."""
+    """``--report``, ``--format``, ``--output`` (all repeatable) and ``--audience``."""
     func = click.option(
         "--audience",
         type=click.Choice(AUDIENCES),
@@ -40,95 +48,79 @@ def report_options(func: F) -> F:
         multiple=True,
         metavar="PATH",
         type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-        help="Write the --format given before it to PATH (repeatable; - is standard output).",
+        help="Write a report to PATH (repeatable): the --format its extension names "
+        "(.json .xml .md .html .txt), or the only --format given.",
     )(func)
-    return click.option(
+    func = click.option(
         "--format",
         "formats",
         multiple=True,
         type=click.Choice(FORMATS),
-        help="Report format (repeatable, each with its own --output). Default: text.",
+        help="Report format (repeatable). Default: text.",
+    )(func)
+    return click.option(
+        "--report",
+        "report_specs",
+        multiple=True,
+        metavar="FORMAT[=PATH]",
+        callback=_parse_reports,
+        help=f"A report and where it goes, repeatable: {', '.join(FORMATS)}; PATH - or none is "
+        "standard output. E.g. --report text --report junit=junit.xml.",
     )(func)
 
 
-def report_tokens(args: Sequence[str]) -> list[tuple[str, str]]:
-    """The ``--format`` and ``--output`` values on a command line, in the order given."""
-    long_names = {"--format": "format", "--output": "output"}
-    found: list[tuple[str, str]] = []
-    i = 0
-    while i < len(args) and args[i] != "--":
-        arg = args[i]
-        name, eq, value = arg.partition("=")
-        if name in long_names and eq:
-            found.append((long_names[name], value))
-        elif arg in long_names or arg == "-o":
-            if i + 1 < len(args):
-                found.append((long_names.get(arg, "output"), args[i + 1]))
-                i += 1
-        elif arg.startswith("-o") and not arg.startswith("--"):
-            found.append(("output", arg[2:]))
-        i += 1
-    return found
+def _parse_reports(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -> tuple[Report, ...]:
+    reports = []
+    for value in values:
+        fmt, eq, path = value.partition("=")
+        if fmt not in FORMATS:
+            raise click.BadParameter(f"{fmt!r} is not a format; choose from {', '.join(FORMATS)}")
+        if eq and not path:
+            raise click.BadParameter(f"{value!r} names no file; give {fmt}=PATH, or just {fmt}")
+        reports.append((fmt, None if not eq or path == "-" else Path(path)))
+    return tuple(reports)
 
 
-class ReportsCommand(click.Command):
-    """Keeps the order of ``--format`` and ``--output`` (click keeps each option's values apart)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["grader.report_tokens"] = report_tokens(args)
-        return super().parse_args(ctx, args)
-
-
-def pair_reports(
-    tokens: Sequence[tuple[str, str]], formats: Sequence[str], outputs: Sequence[Path]
-) -> list[tuple[str, Path | None]]:
-    """Each format with where it goes (``None`` for standard output).
-
-    With one format, one ``--output`` anywhere is its file. With several, each
-    ``--output`` belongs to the ``--format`` just before it; at most one format
-    may go to standard output.
-    """
-    chosen = list(formats) or ["text"]
-    if len(chosen) == 1:
-        if len(outputs) > 1:
-            raise UsageError("one --output per --format: give another --format for each extra --output")
-        target = outputs[0] if outputs else None
-        return [(chosen[0], None if target is None or str(target) == "-" else target)]
-    kinds = [kind for kind, _ in tokens]
-    if (kinds.count("format"), kinds.count("output")) != (len(chosen), len(outputs)):
-        # The order could not be read from the command line: pair them in the order given.
-        if len(outputs) > len(chosen):
-            raise UsageError("one --output per --format: give another --format for each extra --output")
-        tokens = [
-            t for f, o in zip(chosen, outputs, strict=False) for t in (("format", f), ("output", str(o)))
-        ]
-        tokens += [("format", f) for f in chosen[len(outputs) :]]
-    pairs: list[tuple[str, Path | None]] = []
-    fmt_values, out_values = iter(chosen), iter(outputs)
-    for kind, _ in tokens:
-        if kind == "format":
-            pairs.append((next(fmt_values), None))
-        elif not pairs:
-            raise UsageError("--output must follow the --format it is for")
-        elif pairs[-1][1] is not None:
-            raise UsageError(f"two --output for --format {pairs[-1][0]}: give one each")
-        else:
-            target = next(out_values)
-            pairs[-1] = (pairs[-1][0], None if str(target) == "-" else target)
+def pair_reports(reports: Sequence[Report], formats: Sequence[str], outputs: Sequence[Path]) -> list[Report]:
+    """Every report asked for, each with where it goes (``None`` for standard output)."""
+    pairs = list(reports)
+    chosen = list(formats)
+    if len(chosen) == 1 and len(outputs) == 1:
+        pairs.append((chosen[0], outputs[0]))
+    else:
+        left = list(chosen)
+        for target in outputs:
+            if str(target) == "-":
+                continue  # standard output: where the formats left over go anyway
+            fmt = _format_of(target, left, given=bool(chosen))
+            if chosen:
+                left.remove(fmt)
+            pairs.append((fmt, target))
+        pairs += [(fmt, None) for fmt in left]
+    if not pairs:
+        pairs = [("text", None)]
+    pairs = [(fmt, None if target is not None and str(target) == "-" else target) for fmt, target in pairs]
     to_stdout = [fmt for fmt, target in pairs if target is None]
     if len(to_stdout) > 1:
         raise UsageError(
-            f"only one format can go to standard output, not {', '.join(to_stdout)}: "
-            "give the others an --output"
+            f"only one report can go to standard output, not {', '.join(to_stdout)}: "
+            "give the others a file (--report FORMAT=PATH)"
         )
     return pairs
 
 
-def reports_of(
-    ctx: click.Context, formats: Sequence[str], outputs: Sequence[Path]
-) -> list[tuple[str, Path | None]]:
-    """The reports a command was asked for, from its parsed options and their order."""
-    return pair_reports(ctx.meta.get("grader.report_tokens", []), formats, outputs)
+def _format_of(target: Path, formats: Sequence[str], *, given: bool) -> str:
+    """The format an ``--output`` is for: the one its extension names among ``formats``
+    (among all formats when no ``--format`` was given)."""
+    fmt = EXTENSIONS.get(target.suffix.lower())
+    if fmt == "json" and "json" not in formats and "gradescope" in formats:
+        fmt = "gradescope"
+    if fmt is None or (given and fmt not in formats):
+        hint = f"--report FORMAT={target}"
+        if not given:
+            raise UsageError(f"cannot tell the format of {target} from its extension: give {hint}")
+        raise UsageError(f"no --format left for {target} (its extension names {fmt or 'none'}): give {hint}")
+    return fmt
 
 
 def write_report(path: Path, content: str) -> None:
@@ -140,9 +132,7 @@ def write_report(path: Path, content: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def emit(
-    reports: Sequence[tuple[str, Path | None]], render_one: Callable[[str, Path | None], str], summary: str
-) -> None:
+def emit(reports: Sequence[Report], render_one: Callable[[str, Path | None], str], summary: str) -> None:
     """Write each report to its file, or standard output; say on stderr what was written."""
     in_github = github.active()
     written = []

@@ -119,14 +119,19 @@ def test_tests_are_discovered_without_importing(copy_of_model_basics):
     assert [t.name for t in c.tests_of(["hidden"])] == ["test_a", "TestGroup::test_b"]
 
 
-def test_pack_dir_prefers_option_then_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRADER_CHALLENGES", str(tmp_path))
-    assert pack_dir() == tmp_path
-    assert pack_dir(str(builtin_pack())) == builtin_pack()
-    monkeypatch.delenv("GRADER_CHALLENGES")
+def test_pack_dir_takes_the_folder_given_else_the_builtin_pack(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_CHALLENGES", str(tmp_path))  # the CLI's to read, not the library's
     assert pack_dir() == builtin_pack()
+    assert pack_dir(str(tmp_path)) == tmp_path
     with pytest.raises(UsageError, match="does not exist"):
         pack_dir(str(tmp_path / "absent"))
+
+
+def test_the_cli_reads_grader_challenges(runner, tmp_path):
+    from grader.cli import cli
+
+    result = runner.invoke(cli, ["list"], env={"GRADER_CHALLENGES": str(tmp_path / "absent")})
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 def test_select_names_unknown_ids(pack):
