@@ -157,8 +157,8 @@ ATTRIBUTES: dict[str, str] = {
     **_each("__defaults__ __kwdefaults__", "{n} reaches a function's default arguments"),
     "__import__": MEMBERS["builtins.__import__"],
     **_each(
-        "spec_from_file_location spec_from_loader module_from_spec exec_module SourceFileLoader "
-        "SourcelessFileLoader ExtensionFileLoader",
+        "spec_from_file_location spec_from_loader module_from_spec exec_module load_module find_spec "
+        "find_module SourceFileLoader SourcelessFileLoader ExtensionFileLoader",
         "{n} loads a module by hand",
     ),
     "pythonapi": "pythonapi calls the interpreter's C interface (ctypes)",
@@ -236,10 +236,15 @@ DUNDER_REFLECTIVE = {
 }
 IMPORTERS = frozenset({"builtins.__import__", "importlib.import_module", "importlib.__import__"})
 OPENERS = frozenset({"builtins.open", "io.open", "io.FileIO", "io.open_code"})
-# Objects of other modules that a fair answer uses as objects: Flask's context proxies.
-OBJECTS = tuple(
-    f"{m}.{n}" for m in ("flask", "flask.globals") for n in ("g", "request", "session", "current_app")
+# Objects of other modules that a fair answer uses as objects: Flask's context proxies and
+# SQLAlchemy's function generator (``getattr(func, "count")``).
+OBJECTS = (
+    *(f"{m}.{n}" for m in ("flask", "flask.globals") for n in ("g", "request", "session", "current_app")),
+    *(f"sqlalchemy.{m}func" for m in ("", "sql.", "sql.expression.", "sql.functions.")),
 )
+# Modules with nothing a tamperer needs, that fair code reads by a computed name
+# (``getattr(operator, op)`` for a filter); writing to them is still flagged.
+READABLE = frozenset("operator math statistics string decimal datetime".split())
 KNOWN_PACKAGES = frozenset(sys.stdlib_module_names) | frozenset(
     "flask flask_sqlalchemy sqlalchemy werkzeug jinja2 click itsdangerous markupsafe blinker "
     "pytest _pytest pluggy py iniconfig packaging sandbox grader".split()
@@ -298,6 +303,23 @@ def canonical(qualname: str) -> str:
     if name == "importlib.__import__":
         return "builtins.__import__"
     return name
+
+
+# Modules that other modules import and so hand out as attributes (``logging.sys``,
+# ``os.sys``, ``dataclasses.inspect``): reached that way, they are still themselves.
+REEXPORTED = frozenset(
+    "sys os posix gc builtins signal inspect traceback importlib threading subprocess marshal ctypes".split()
+)
+
+
+def through_reexports(qualname: str) -> str:
+    """``qualname`` with a module reached as another module's attribute made the module itself
+    (``logging.sys.modules`` is ``sys.modules``)."""
+    parts = qualname.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] in REEXPORTED and parts[i - 1] != parts[i]:  # signal.signal is a function
+            return canonical(".".join(parts[i:]))
+    return qualname
 
 
 def module_message(module: str) -> str:

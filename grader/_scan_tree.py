@@ -36,6 +36,7 @@ from grader._scan_rules import (
     PATH_FUNCTIONS,
     PATH_PIECES,
     PROC_RE,
+    READABLE,
     REFLECTIVE,
     STORE_THROUGH,
     STRUCTURAL,
@@ -48,6 +49,7 @@ from grader._scan_rules import (
     package_of,
     pure,
     suspicious,
+    through_reexports,
 )
 
 MAX_BRACES = 2_000  # CPython 3.11 parses an f-string's fields in time quadratic in their number
@@ -337,7 +339,7 @@ class Analysis:
             else:
                 qualname = f"{node.module}.{alias.name}"
                 name = alias.asname or alias.name
-            self.imported.setdefault(name, set()).add(canonical(qualname))
+            self.imported.setdefault(name, set()).add(through_reexports(canonical(qualname)))
             self._define(name, scope)
             if name == "__getattr__" and scope == "module":
                 self.add(node, MODULE_GETATTR)
@@ -431,7 +433,7 @@ class Analysis:
         if not bases or not attributes:
             return bases
         suffix = ".".join(reversed(attributes))
-        return frozenset(canonical(f"{b}.{suffix}") for b in bases)
+        return frozenset(through_reexports(canonical(f"{b}.{suffix}")) for b in bases)
 
     def _resolve_base(self, node: ast.AST, depth: int) -> frozenset[str]:
         if depth > 8 or not self.budget.spend():
@@ -823,6 +825,8 @@ class Analysis:
             self.add(call, f"{kind} with a name picked by position from dir() or vars()")
         if owner is not None:
             foreign = self.foreign(owner)
+            if ctx == "load":
+                foreign = frozenset(q for q in foreign if q.partition(".")[0] not in READABLE)
             if foreign:
                 self.add(
                     call, f"{kind} with a computed name on an imported module or class{package_of(foreign)}"

@@ -466,6 +466,11 @@ TAMPERING: list[tuple[str, str, str]] = [
         "def f(o):\n    n = sorted(vars(type(o)))[3]\n    return getattr(o, n)\n",
         "picked by position",
     ),
+    ("sys-modules-through-os", "import os\nm = os.sys.modules\n", "line 2: sys.modules reaches"),
+    ("settrace-through-logging", "import logging\nlogging.sys.settrace(None)\n", "sys.settrace traces"),
+    ("stack-through-dataclasses", "import dataclasses\ndataclasses.inspect.stack()\n", "inspect.stack reads"),
+    ("sys-from-os", "from os import sys as s\ns.modules['x'] = None\n", "line 2: sys.modules reaches"),
+    ("loader-load-module", "m = __loader__.load_module('x')\n", "load_module loads a module by hand"),
     (
         "module-by-hand",
         "import importlib\nimportlib.util.spec_from_file_location('x', 'y')\n",
@@ -617,6 +622,18 @@ FAIR_SNIPPETS = {
     "slugify-join": (
         "import re\ndef slug(s):\n    return '-'.join(w for w in re.split('[^a-z0-9]+', s.lower()) if w)\n"
     ),
+    "blinker-signal": "from blinker import signal\nsaved = signal('saved')\n",
+    "sqlalchemy-inspect": (
+        "from sqlalchemy import inspect\ndef keys(M):\n    return [c.key for c in inspect(M).columns]\n"
+    ),
+    "sqlalchemy-types": (
+        "from sqlalchemy import types\nclass T(types.TypeDecorator):\n    impl = types.String\n"
+    ),
+    "sqlalchemy-func-by-name": (
+        "from sqlalchemy import func\ndef agg(kind, col):\n    return getattr(func, kind)(col)\n"
+    ),
+    "operator-by-name": "import operator\ndef op(name):\n    return getattr(operator, name)\n",
+    "inspect-signature": "import inspect\ndef arity(f):\n    return len(inspect.signature(f).parameters)\n",
     "subscript-of-runtime-list": "NAMES = ['a', 'b']\ndef f(o, i):\n    return getattr(o, NAMES[i])\n",
 }
 
