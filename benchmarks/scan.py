@@ -48,6 +48,7 @@ def hostile_sources() -> dict[str, str]:
 
 
 def pack_sources() -> list[bytes]:
+    """Every solution of the built-in pack (reference, good, bad) and the example submission."""
     files = [
         *sorted(ROOT.glob("challenges/*/solutions/**/*.py")),
         *sorted(ROOT.glob("examples/submission/*/solution.py")),
@@ -83,6 +84,7 @@ def one_hostile(name: str) -> dict[str, float]:
 
 
 def main() -> None:
+    """Print the figures (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is shown)")
     parser.add_argument("--hostile", action="store_true", help="also the 256 KiB inputs built to be slow")

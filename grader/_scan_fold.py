@@ -82,6 +82,7 @@ class Folder:
         self.budget = analysis.budget
 
     def fold(self, node: ast.AST, env: dict[str, _Value], depth: int) -> _Value:
+        """The value of ``node`` with the names in ``env`` bound, or ``NO``; never raises."""
         if depth > 40 or not self.budget.spend():
             return NO
         try:

@@ -297,6 +297,7 @@ TEXT_METHODS = frozenset(
 
 
 def canonical(qualname: str) -> str:
+    """``qualname`` under the module name the tables use (``posix._exit`` is ``os._exit``)."""
     head, dot, rest = qualname.partition(".")
     head = CANONICAL.get(head, head)
     name = head + dot + rest

@@ -62,6 +62,8 @@ PARSE_LOCK = threading.Lock()  # warnings filters are process-wide: one parse at
 
 @dataclass
 class Budget:
+    """What is left of one file's allowance for the work that is not linear in its size."""
+
     steps: int = STEPS
     payload: int = PAYLOAD_BYTES
     payloads: int = PAYLOADS
@@ -77,6 +79,7 @@ class Budget:
         return True
 
     def spend(self, steps: int = 1) -> bool:
+        """Whether ``steps`` more steps may be taken (and take them); once not, ``exhausted`` says so."""
         self.steps -= steps
         if self.steps < 0:
             self.exhausted = True
@@ -93,14 +96,18 @@ class Findings:
         self.seen: dict[str, list[int]] = {}
 
     def add(self, line: int, text: str) -> None:
+        """Record ``text`` as seen on ``line`` (the first thousand lines of each text are kept)."""
         lines = self.seen.setdefault(text, [])
         if len(lines) < 1_000 and line not in lines:
             lines.append(line)
 
     def items(self) -> list[tuple[int, str]]:
+        """Every ``(line, text)`` recorded."""
         return [(line, text) for text, lines in self.seen.items() for line in lines]
 
     def lines(self) -> tuple[str, ...]:
+        """The flags: ``"line N: text"`` once per text at its first line, with how many more lines
+        had it, first line first, at most ``MAX_SHOWN`` of them (the last then counts the rest)."""
         out = []
         for text, lines in self.seen.items():
             first = min(lines)
@@ -119,6 +126,7 @@ class Findings:
 
 
 def parse(text: str) -> ast.Module | None:
+    """``text``'s tree, or ``None`` when it does not parse here or would parse too slowly."""
     if text.count("{") > MAX_BRACES:
         return None
     with PARSE_LOCK, warnings.catch_warnings():
@@ -130,6 +138,7 @@ def parse(text: str) -> ast.Module | None:
 
 
 def line_of(node: ast.AST) -> int:
+    """The line ``node`` starts on (1 for nodes without one)."""
     return int(getattr(node, "lineno", 0) or 0) or 1
 
 
@@ -154,6 +163,7 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 def names_in(target: ast.AST) -> Iterator[str]:
+    """Every name bound by an assignment target such as ``a, (b, *c)``."""
     for node in ast.walk(target):
         if isinstance(node, ast.Name):
             yield node.id
@@ -232,6 +242,7 @@ class Analysis:
             self.node_taint[id(node)] = self._taint_of(node, self.node_taint)
 
     def add(self, node: ast.AST, text: str) -> None:
+        """Flag ``text`` at ``node``'s line."""
         self.found.add(line_of(node), text)
 
     # -- bindings

@@ -35,7 +35,12 @@ search, so that failing to parse here is no way to hide. A file that parses
 nowhere yields no flags: grading reports its syntax error.
 
 Flag text quotes nothing of the candidate's but line numbers and the fixed
-words of the tables below, so it is safe in every report format.
+words of ``grader._scan_rules``, so it is safe in every report format.
+
+This module reads the file (its encoding, what parses, the text search for
+what does not); ``grader._scan_tree`` analyses the tree and applies the rules,
+``grader._scan_fold`` computes the values of built names, and
+``grader._scan_rules`` says what is flagged and in which words.
 """
 
 from __future__ import annotations
