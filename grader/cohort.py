@@ -95,6 +95,7 @@ class Cohort:
             "graded": len(graded),
             "errors": len(self.rows) - len(graded),
             "mean_percent": _mean([r.result.percent for r in graded]),
+            **({"flagged": sum(1 for r in graded if r.result.flags)} if self.audience != "candidate" else {}),
             "challenges": challenges,
             "most_missed_hidden": hidden[:MOST_MISSED],
         }
@@ -127,6 +128,7 @@ class Cohort:
             "attempted": len(attempted),
             "passed": passed,
             "pass_rate": _rate(passed, len(attempted)),
+            **({"flagged": sum(1 for c in attempted if c.flags)} if self.audience != "candidate" else {}),
             "mean_percent": _mean([100.0 * c.score / c.max_score for c in attempted if c.max_score]),
             "tests": list(tests.values()),
         }

@@ -8,6 +8,7 @@ from grader.results import ChallengeResult, GradeResult, TestResult
 
 # Characters XML 1.0 cannot hold at all; candidate output may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+FLAGS_NOTE = "the static scan's findings, for reviewers: a flag never changes a score by itself"
 CANDIDATE_NOTE = (
     "Candidate view: hidden tests show their rubric line and status only; "
     'the statement\'s "What is checked" list is the full specification.'
@@ -54,6 +55,11 @@ def shown_failures(challenge: ChallengeResult) -> list[TestResult]:
         for t in challenge.tests
         if t.status != "passed" and t.ran and (t.message != challenge.message or not t.message)
     ]
+
+
+def flags_of(challenge: ChallengeResult, audience: str) -> tuple[str, ...]:
+    """The challenge's static-scan flags when ``audience`` may see them (reviewers), else none."""
+    return () if audience == "candidate" else challenge.flags
 
 
 def status_counts(result: GradeResult) -> dict[str, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.reports.common import CANDIDATE_NOTE, points
+from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, points
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 
@@ -53,6 +53,21 @@ def render_gradescope(result: GradeResult) -> str:
                     "visibility": _visibility(test, result.audience),
                 }
             )
+    flags = [f"{c.id}: {f}" for c in result.challenges for f in flags_of(c, result.audience)]
+    if flags:  # a test of no points that only instructors see: students never read the flags
+        tests.append(
+            {
+                "name": "static scan: flags",
+                "number": "0",
+                "score": 0.0,
+                "max_score": 0.0,
+                "status": "failed",
+                "output": "\n".join([f"Flags: {FLAGS_NOTE}.", "", *flags]),
+                "output_format": "text",
+                "tags": ["flags"],
+                "visibility": "hidden",
+            }
+        )
     lines = [
         f"{c.id}: {c.status} {points(c.score, c.max_score)}" + (f" ({c.message})" if c.message else "")
         for c in result.challenges
@@ -76,6 +91,7 @@ def render_gradescope(result: GradeResult) -> str:
             "percent": round(result.percent, 2),
             "status": str(result.status),
             "audience": result.audience,
+            "flags": flags,
         },
         "tests": tests,
     }

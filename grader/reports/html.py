@@ -13,7 +13,7 @@ import base64
 import hashlib
 from html import escape
 
-from grader.reports.common import CANDIDATE_NOTE, percent, points, xml_safe
+from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, percent, points, xml_safe
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 _CSS = """
@@ -125,7 +125,7 @@ def _test(challenge: ChallengeResult, test: TestResult) -> str:
     return "\n".join(parts)
 
 
-def _challenge(challenge: ChallengeResult) -> str:
+def _challenge(challenge: ChallengeResult, audience: str = "reviewer") -> str:
     parts = [
         f'<section class="challenge" id="c-{text(challenge.id)}" data-status="{text(str(challenge.status))}"'
         ">",
@@ -138,6 +138,10 @@ def _challenge(challenge: ChallengeResult) -> str:
     ]
     if challenge.message:
         parts.append(f'<p class="message">{text(challenge.message)}</p>')
+    parts.extend(
+        f'<p class="flag"><span class="badge error">flag</span> {text(f)}</p>'
+        for f in flags_of(challenge, audience)
+    )
     parts.extend(f'<p class="muted">note: {text(n)}</p>' for n in challenge.notes)
     parts.append('<ol class="tests">')
     parts.extend(_test(challenge, t) for t in challenge.tests)
@@ -183,10 +187,14 @@ def render_html(result: GradeResult) -> str:
     if result.audience == "candidate":
         parts.append(f'<p class="meta">{text(CANDIDATE_NOTE)}</p>')
     parts.extend(f'<p class="meta">note: {text(n)}</p>' for n in result.notes)
+    flagged = sum(len(flags_of(c, result.audience)) for c in result.challenges)
+    if flagged:
+        label = f"{flagged} flag{'s' if flagged != 1 else ''}"
+        parts.append(f'<p class="message flags"><strong>{label}</strong>: {text(FLAGS_NOTE)}</p>')
     parts.append("</header>")
     if result.challenges:
         parts.append(_summary(result))
     parts.append("<main>")
-    parts.extend(_challenge(c) for c in result.challenges)
+    parts.extend(_challenge(c, result.audience) for c in result.challenges)
     parts.append("</main>\n")
     return page(f"Grading report: {result.submission}", "\n".join(parts))

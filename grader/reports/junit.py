@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from grader.reports.common import points, verdict, xml_safe
+from grader.reports.common import flags_of, points, verdict, xml_safe
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 _ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
@@ -45,8 +45,11 @@ def _testcase(suite_name: str, test: TestResult, shown_file: str) -> ET.Element:
     return case
 
 
-def testsuite(challenge: ChallengeResult, name: str, timestamp: str = "") -> ET.Element:
-    """One challenge as a ``<testsuite>`` called ``name``."""
+def testsuite(
+    challenge: ChallengeResult, name: str, timestamp: str = "", audience: str = "reviewer"
+) -> ET.Element:
+    """One challenge as a ``<testsuite>`` called ``name``; for reviewers, a ``flag`` property per
+    static-scan flag."""
     tests = challenge.tests
     suite = ET.Element(
         "testsuite",
@@ -67,6 +70,8 @@ def testsuite(challenge: ChallengeResult, name: str, timestamp: str = "") -> ET.
         ("message", challenge.message),
     ):
         ET.SubElement(props, "property", name=key, value=xml_safe(value))
+    for flag in flags_of(challenge, audience):
+        ET.SubElement(props, "property", name="flag", value=xml_safe(flag))
     for test in tests:
         suite.append(_testcase(name, test, f"{challenge.id}/solution.py"))
     if not tests and challenge.message:
@@ -91,5 +96,5 @@ def testsuites(suites: Iterable[ET.Element], name: str, duration: float) -> str:
 def render_junit(result: GradeResult) -> str:
     """The grading as a JUnit XML document: a test suite per challenge."""
     stamp = result.started_at.removesuffix("+00:00")
-    suites = [testsuite(c, c.id, stamp) for c in result.challenges]
+    suites = [testsuite(c, c.id, stamp, result.audience) for c in result.challenges]
     return testsuites(suites, f"grader: {result.submission}", result.duration)

@@ -66,6 +66,13 @@ def _rank(cohort: Cohort) -> list[tuple[str, Row]]:
     return [(str(i) if row.graded else "-", row) for i, row in enumerate(ranked, start=1)]
 
 
+def _flag_columns(cohort: Cohort, row: Row | None = None) -> list[str]:
+    """The ``flags`` column (its heading, or the row's count) for reviewers; no column for candidates."""
+    if cohort.audience == "candidate":
+        return []
+    return ["flags"] if row is None else [str(len(row.result.flags))]
+
+
 def _spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
@@ -84,6 +91,7 @@ def render_csv(cohort: Cohort) -> str:
             "percent",
             "score",
             "max_score",
+            *_flag_columns(cohort),
             *ids,
             "reason",
             "report",
@@ -104,6 +112,7 @@ def render_csv(cohort: Cohort) -> str:
                 f"{r.percent:.2f}" if row.graded else "",
                 f"{r.score:g}",
                 f"{r.max_score:g}",
+                *_flag_columns(cohort, row),
                 *cells,
                 _spreadsheet_safe(row.reason),
                 row.report,
@@ -121,6 +130,10 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
         '<th data-type="text"><button type="button">status</button></th>',
         '<th data-type="num" class="num"><button type="button">score</button></th>',
     ]
+    if _flag_columns(cohort):
+        head.append(
+            '<th data-type="num" class="num" title="static scan"><button type="button">flags</button></th>'
+        )
     head.extend(
         f'<th data-type="num" class="num" title="{h.text(c.title)}"><button type="button">'
         f"{h.text(c.id)}</button></th>"
@@ -139,6 +152,9 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
             f'<td class="cell num" data-value="{r.percent if row.graded else -1:.4f}">{score} '
             f'<span class="muted">{points(r.score, r.max_score)}</span></td>',
         ]
+        if _flag_columns(cohort):
+            count, listed = len(r.flags), h.text("\n".join(r.flags))
+            cells.append(f'<td class="cell num" data-value="{count}" title="{listed}">{count}</td>')
         for info in cohort.challenges:
             c = cohort.challenge_of(row, info.id)
             share = 100.0 * c.score / c.max_score if c is not None and c.max_score else -1.0
@@ -169,12 +185,12 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
 def render_leaderboard_text(cohort: Cohort) -> str:
     """The leaderboard for a terminal: one line per submission."""
     ids = [c.id for c in cohort.challenges]
-    table = [["#", "candidate", "status", "score", *ids, "reason"]]
+    table = [["#", "candidate", "status", "score", *_flag_columns(cohort), *ids, "reason"]]
     for rank, row in _rank(cohort):
         r = row.result
         score = f"{r.percent:.1f}%" if row.graded else "-"
         table.append(
-            [rank, row.name, str(r.status), score]
+            [rank, row.name, str(r.status), score, *_flag_columns(cohort, row)]
             + [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
             + [row.reason]
         )
@@ -189,11 +205,15 @@ def render_leaderboard_text(cohort: Cohort) -> str:
 def render_leaderboard_markdown(cohort: Cohort) -> str:
     """The leaderboard as Markdown (a step summary), with the hidden checks most candidates miss."""
     ids = [c.id for c in cohort.challenges]
+    flag_head = [f"{c.capitalize()} |" for c in _flag_columns(cohort)]
     out = [
         f"## Leaderboard: {len(cohort.rows)} submission(s)",
         "",
-        "| # | Candidate | Status | Score | " + " | ".join(f"`{md.inline(i)}`" for i in ids) + " | Reason |",
-        "|---|---|---|---:|" + "---:|" * len(ids) + "---|",
+        "| # | Candidate | Status | Score | "
+        + "".join(f"{c} " for c in flag_head)
+        + " | ".join(f"`{md.inline(i)}`" for i in ids)
+        + " | Reason |",
+        "|---|---|---|---:|" + "---:|" * (len(flag_head) + len(ids)) + "---|",
     ]
     for rank, row in _rank(cohort):
         r = row.result
@@ -201,6 +221,7 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
         cells = [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
         out.append(
             f"| {rank} | {md.inline(row.name)} | {md.icon(str(r.status))} {r.status} | {score} | "
+            + "".join(f"{c} | " for c in _flag_columns(cohort, row))
             + " | ".join(cells)
             + f" | {md.inline(row.reason)} |"
         )
@@ -221,7 +242,8 @@ def render_batch_junit(cohort: Cohort) -> str:
     suites = []
     for row in cohort.rows:
         for challenge in row.result.challenges:
-            suites.append(junit_suite(challenge, f"{row.name}/{challenge.id}", row.result.started_at[:19]))
+            name = f"{row.name}/{challenge.id}"
+            suites.append(junit_suite(challenge, name, row.result.started_at[:19], cohort.audience))
         if not row.graded:
             failed = ChallengeResult(
                 "grading", "grading", ChallengeStatus.ERROR, 0.0, 0.0, message=row.reason
@@ -246,6 +268,7 @@ def batch_json(cohort: Cohort) -> dict[str, Any]:
                 "max_score": r.max_score,
                 "percent": round(r.percent, 2),
                 "reason": row.reason,
+                **({"flags": len(r.flags)} if _flag_columns(cohort) else {}),
                 "report": row.report,
                 "results": f"submissions/{row.name}.json" if row.saved else None,
                 "challenges": {

@@ -12,7 +12,16 @@ from __future__ import annotations
 import html
 import re
 
-from grader.reports.common import CANDIDATE_NOTE, percent, points, shown_failures, verdict, xml_safe
+from grader.reports.common import (
+    CANDIDATE_NOTE,
+    FLAGS_NOTE,
+    flags_of,
+    percent,
+    points,
+    shown_failures,
+    verdict,
+    xml_safe,
+)
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 MAX_CHARS = 60_000
@@ -82,6 +91,24 @@ def _failures(challenge: ChallengeResult) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _flags(result: GradeResult, per_challenge: int = 10) -> list[str]:
+    """The static scan's flags for reviewers, in code spans (no Markdown inside them takes effect)."""
+    lines: list[str] = []
+    for c in result.challenges:
+        flags = flags_of(c, result.audience)
+        lines.extend(f"- `{inline(c.id)}` `{_literal(f)}`" for f in flags[:per_challenge])
+        if len(flags) > per_challenge:
+            lines.append(
+                f"- `{inline(c.id)}` and {len(flags) - per_challenge} more: the JSON report lists them all"
+            )
+    return ["### Flags", "", f"_Flags are {FLAGS_NOTE}._", "", *lines, ""] if lines else []
+
+
+def _literal(text: str) -> str:
+    """``text`` as the inside of a code span: one line, no backtick to end the span early."""
+    return " ".join(xml_safe(text).split()).replace("`", "'")
+
+
 def render_markdown(result: GradeResult) -> str:
     """The grading as Markdown: the score, a table of challenges, then what did not pass."""
     out = [
@@ -99,6 +126,7 @@ def render_markdown(result: GradeResult) -> str:
                 f"{points(c.score, c.max_score)} | {bar(c.score, c.max_score)} | {inline(c.message)} |"
             )
         out.append("")
+    out.extend(_flags(result))
     details: list[str] = []
     budget = MAX_CHARS - sum(len(line) + 1 for line in out) - 2_000
     for c in result.challenges:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from grader.reports.common import CANDIDATE_NOTE, shown_failures
+from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, shown_failures
 from grader.reports.common import points as _points
 from grader.results import ChallengeResult, GradeResult, TestResult
 
@@ -54,6 +54,8 @@ def render_grade(result: GradeResult) -> str:
             f"  {_status(str(challenge.status))} {challenge.id.ljust(width)}  "
             f"{_points(challenge.score, challenge.max_score).rjust(7)}  {challenge.message}".rstrip()
         )
+        flag = click.style("flag:", fg="yellow", bold=True)
+        out.extend(f"      {flag} {f}" for f in flags_of(challenge, result.audience))
         out.extend(_challenge_details(challenge, candidate=False))
     out.append("")
     out.append(
@@ -61,6 +63,8 @@ def render_grade(result: GradeResult) -> str:
         + f"  status {_status(str(result.status)).strip()}  in {result.duration:.1f} s"
     )
     out.extend(f"note: {n}" for n in result.notes)
+    if any(flags_of(c, result.audience) for c in result.challenges):
+        out.append(f"flags: {FLAGS_NOTE}")
     if result.audience == "candidate":
         out.append(CANDIDATE_NOTE)
     return "\n".join(out) + "\n"
