@@ -15,6 +15,7 @@ from grader import __version__, canaries
 from grader.assessment import Assessment
 from grader.challenges import Challenge
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, Outcome, RunStatus
+from grader.scan import scan
 from grader.scoring import score_outcome, unrun_result
 from grader.submission import opened_submission
 from sandbox.backend import Backend, ChallengeOutcome, ChallengeRun, PhaseRun
@@ -88,6 +89,8 @@ def grade(
         outcomes.append(outcome)
         challenge = by_id[outcome.challenge_id]
         result = score_outcome(challenge, outcome, visibilities, entries[challenge.id].notes)
+        if "hidden" in visibilities:  # never for `grader check`: the scan is no oracle for evasions
+            result = replace(result, flags=scan(entries[challenge.id].solution or b""))
         results[challenge.id] = result
         if progress:
             progress(result)
