@@ -13,7 +13,7 @@ import base64
 import hashlib
 from html import escape
 
-from grader.reports.common import CANDIDATE_NOTE, percent, points, xml_safe
+from grader.reports.common import CANDIDATE_NOTE, from_clean_text, percent, points, xml_safe
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 _CSS = """
@@ -163,6 +163,7 @@ def _summary(result: GradeResult) -> str:
     )
 
 
+@from_clean_text
 def render_html(result: GradeResult) -> str:
     """The grading as one self-contained HTML page."""
     parts = [
