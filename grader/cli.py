@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -40,6 +41,7 @@ from grader.reports.leaderboard import (
     render_leaderboard_text,
 )
 from grader.results import ChallengeResult, GradeResult, RunStatus
+from grader.sanitize import exception_line, file_name, one_line
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 from sandbox.backend import Backend
@@ -104,14 +106,25 @@ def _progress(total: int) -> Callable[[ChallengeResult], None] | None:
 
 
 class _Group(click.Group):
-    """Turns the grader's own errors into one line on stderr and their exit code."""
+    """Turns the grader's own errors into one line on stderr and their exit code, and any other
+    crash into one line and exit 3: never 1, which says "below --min-score"."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GraderError as exc:
-            click.echo(f"grader: error: {exc.message}", err=True)
+            click.echo(f"grader: error: {one_line(exc.message, 2_000)}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # the outermost boundary: a bug must not read as a verdict
+            if os.environ.get("GRADER_DEBUG"):
+                traceback.print_exc()
+            why = exception_line(exc)
+            click.echo(
+                f"grader: internal error: {why} (a bug in grader; GRADER_DEBUG=1 shows where)", err=True
+            )
+            ctx.exit(3)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -378,7 +391,7 @@ class _BatchProgress:
         elapsed = time.monotonic() - self.started
         eta = elapsed / done * (total - done)
         r = row.result
-        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {row.reason}"
+        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {one_line(row.reason)}"
         click.echo(f"[{done}/{total}] {row.name}: {verdict} (ETA {_clock(eta)})", err=True)
 
 
@@ -459,7 +472,7 @@ def batch_cmd(
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
-        names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(backend, 1, notice=_notice, spares=jobs)
