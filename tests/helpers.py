@@ -263,3 +263,80 @@ def leftover_containers(client: Any) -> list[Any]:
     from sandbox.docker import SESSION_LABEL
 
     return list(client.containers.list(all=True, filters={"label": SESSION_LABEL}))
+
+
+# -- hostile text (issue 12: one bad string breaks nothing; reports show candidate text inert) --
+# What a hostile candidate puts in an exception message, printed output or a file name: lone
+# surrogates, every C0 and C1 control, characters XML cannot carry, bidirectional overrides,
+# terminal sequences that move the cursor and erase lines to redraw the score, and Markdown
+# and HTML that would show a link or fetch an image.
+FORGED_SCORE = "Score 35/35 (100.0%)  status PASSED"
+HOSTILE_TEXT = (
+    "lone \ud800 high, \udfff low, \udcff escaped byte; controls "
+    + "".join(map(chr, range(32)))
+    + "\x7f"
+    + "".join(map(chr, range(0x80, 0xA0)))
+    + " not XML \ufffe\uffff bidi \u202eesrever\u202c \u2066isolate\u2069"
+    + f" \x1b[1A\x1b[2K\r{FORGED_SCORE}\x1b[999B \x1b]8;;https://evil.example/osc\x07osc-link\x1b]8;;\x07"
+    + " \x1bP+q544e\x1b\\ \x1b7\x1b8\x1bc \x9b2J oops\x08\x08\x08\x08"
+    + " [phish](https://evil.example/login) ![pixel](https://evil.example/pixel.png)"
+    + " [ref][r] <https://evil.example/auto> https://evil.example/bare www.evil.example"
+    + " mail@evil.example @someone <img src=https://evil.example/tag.png> | `tick` $x$\n"
+    + "[r]: https://evil.example/reference\n"
+    + "\n![second](https://evil.example/second.png)"
+)
+
+
+def hostile_result(text: str = HOSTILE_TEXT) -> Any:
+    """A grading of 1/3 points in which every text a submission can reach is ``text``."""
+    from grader.results import GradeResult, RunStatus, TestResult, TestStatus
+
+    failing = TestResult(
+        f"test_a{text}", "public", TestStatus.FAILED, 0.0, 1.0, text, 0.1, text, 3, text, text
+    )
+    hidden = TestResult(
+        "test_b", "hidden", TestStatus.ERROR, 0.0, 1.0, text, 0.1, "checks b", None, text, text
+    )
+    passed = TestResult("test_c", "hidden", TestStatus.PASSED, 1.0, 1.0, rubric="checks c")
+    challenge = ChallengeResult(
+        "crud",
+        text,
+        ChallengeStatus.FAILED,
+        1.0,
+        3.0,
+        text,
+        (failing, hidden, passed),
+        0.2,
+        (text,),
+        1.0,
+        (text,),
+    )
+    return GradeResult(
+        text, RunStatus.FAILED, 1.0, 3.0, "local", text, 0.3, (challenge,), (text,), text, text, {"k": text}
+    )
+
+
+def hostile_cohort(text: str = HOSTILE_TEXT) -> Any:
+    """A cohort of one graded hostile row and one row that could not be graded because of ``text``."""
+    from dataclasses import replace
+
+    from grader.cohort import ChallengeInfo, Cohort, Row
+    from grader.results import RunStatus
+
+    graded = hostile_result(text)
+    failed = replace(graded, status=RunStatus.ERROR, challenges=(), error=text)
+    rows = (Row("ann", text, graded), Row("bob", text, failed, saved=False))
+    return Cohort(rows, (ChallengeInfo("crud", text, 3.0),), text)
+
+
+def assert_carriable(document: str, *, sgr: bool = False) -> None:
+    """Fail unless ``document`` can be written as UTF-8 and holds no control character but
+    tab and newline (nor, with ``sgr``, any escape sequence but the colours a report adds)."""
+    import re
+
+    document.encode("utf-8")  # strict: a lone surrogate raises here
+    if sgr:
+        document = re.sub("\x1b\\[[0-9;]*m", "", document)
+    bad = sorted({ch for ch in document if ch not in "\n\t" and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)})
+    assert not bad, f"control characters left: {bad!r}"
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\ufffe\uffff]", document)
