@@ -27,7 +27,7 @@ from grader.assessment import Assessment, load_assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import make_backend, tiers
 from grader.batch import Batch, find_submissions
-from grader.challenges import Challenge, load_pack, pack_dir, select
+from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, select
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
@@ -157,7 +157,7 @@ def list_cmd(fmt: str, challenges_dir: Path | None) -> None:
                 "time_limit": c.time_limit,
                 "tests": {
                     "public": len(c.tests_of(["public"])),
-                    "hidden": len(c.tests_of(["hidden"])),
+                    "hidden": c.hidden_count,
                 },
             }
             for c in pack.values()
@@ -179,7 +179,7 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
     click.echo(f"{c.summary}")
     click.echo(
         f"difficulty {c.difficulty} · tags {', '.join(c.tags) or '-'} · "
-        f"{len(c.tests_of(['public']))} public and {len(c.tests_of(['hidden']))} hidden tests · "
+        f"{len(c.tests_of(['public']))} public and {c.hidden_count} hidden tests · "
         f"{c.max_score():g} points · time limit {c.time_limit:g} s"
     )
     click.echo("")
@@ -322,6 +322,7 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    require_hidden(challenges)
     reports = outputs.reports_of(ctx, formats, output_paths)
     check_submission_path(submission)  # bad input fails before any image is built
     chosen = make_backend(backend, jobs, runtime=runtime, notice=_notice)
@@ -465,6 +466,7 @@ def batch_cmd(
     """
     pack = _pack(challenges_dir)
     challenges = select(pack, ids)
+    require_hidden(challenges)
     reports = outputs.reports_of(ctx, formats, output_paths)
     if any(fmt == "gradescope" for fmt, _ in reports):
         raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
@@ -507,6 +509,7 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
     """Prove each challenge's tests: the reference and known-good solutions score full
     marks, the starter and known-bad solutions do not. Exit 1 on any surprise."""
     challenges = select(_pack(challenges_dir), ids)
+    require_hidden(challenges)
     show = sys.stderr.isatty()
 
     def progress(check: Check) -> None:
