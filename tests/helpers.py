@@ -15,7 +15,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -41,7 +41,7 @@ def assert_valid_junit(document: str) -> None:
 # A solution that is wrong on purpose and hostile: it prints during every test and, when the
 # public test builds User(username="ada"), raises with the hidden tests' source read from disk.
 HOSTILE_MODEL_BASICS = """\
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask_sqlalchemy import SQLAlchemy
 
@@ -340,3 +340,47 @@ def assert_carriable(document: str, *, sgr: bool = False) -> None:
     bad = sorted({ch for ch in document if ch not in "\n\t" and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)})
     assert not bad, f"control characters left: {bad!r}"
     assert not re.search("[\u202a-\u202e\u2066-\u2069\ufffe\uffff]", document)
+
+
+# -- the public part of a pack (issue 12: no hidden material in the wheel or sdist) ----------
+
+
+def public_copy(source: Path, dest: Path) -> Path:
+    """The public part of the pack at ``source`` written to ``dest``, file by file as grader's
+    build keeps it (``grader.public_pack``): what a wheel's built-in pack holds."""
+    from grader.challenges import discover_test_names
+    from grader.public_pack import is_public, public_metadata
+
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if not path.is_file() or not is_public(PurePosixPath(rel.as_posix())):
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.name == "challenge.toml":
+            hidden = [
+                n
+                for f in sorted((path.parent / "tests" / "hidden").glob("test_*.py"))
+                for n in discover_test_names(f)
+            ]
+            target.write_text(public_metadata(path.read_text(), hidden))
+        else:
+            target.write_bytes(path.read_bytes())
+    return dest
+
+
+def hidden_material(pack: dict[str, Challenge]) -> list[str]:
+    """Text no public distribution may hold: every hidden test's name and rubric line (but those
+    its challenge's public files also hold), and the whole text of every hidden test file and
+    every solution."""
+    found: list[str] = []
+    for c in pack.values():
+        public = "\n".join(p.read_text() for p in [*c.test_files("public"), c.statement_path, c.starter_path])
+        public += "\n".join(t.rubric for t in c.tests_of(["public"]))
+        hidden = c.tests_of(["hidden"])
+        found += [
+            m for m in [t.name for t in hidden] + [t.rubric for t in hidden if t.rubric] if m not in public
+        ]
+        files = [*c.test_files("hidden"), c.reference_path, *c.good_solutions(), *c.bad_solutions()]
+        found += [p.read_text().strip() for p in files]
+    return found
