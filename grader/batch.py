@@ -39,7 +39,7 @@ from grader.grading import grade
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
-from grader.sanitize import exception_line
+from grader.sanitize import clean, exception_line
 from sandbox.backend import Backend
 
 OnRow = Callable[[Row, int, int], None]
@@ -157,7 +157,8 @@ class Batch:
             result = GradeResult.from_json(data) if isinstance(data, dict) else None
         except (OSError, ValueError, RecursionError):  # a file --out holds is not trusted to parse
             return None
-        if result is None or result.submission != str(path) or result.audience != self.audience:
+        # Saved as every report writes it: with the path's odd characters cleaned.
+        if result is None or result.submission != clean(str(path)) or result.audience != self.audience:
             return None
         if result.status is RunStatus.ERROR and not result.error:
             return None  # grading itself failed: try again

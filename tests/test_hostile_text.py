@@ -279,6 +279,21 @@ def test_a_batch_with_text_that_broke_every_writer_grades_everyone(tmp_path, pac
     assert all(r.reused for r in resumed.rows) and (out / "submissions" / "eve.html").exists()
 
 
+def test_a_submission_named_with_odd_bytes_is_graded_saved_and_reused(tmp_path, pack):
+    root = tmp_path / "cohort"
+    write_sub(root, "ann")
+    odd = Path(os.fsdecode(bytes(root) + b"/eve\xff\x1b[2J\xed\xa0\x80"))  # the last three: a surrogate
+    os.rename(write_sub(tmp_path / "elsewhere", "eve"), odd)
+    subs = sorted(root.iterdir())
+    out = tmp_path / "out"
+    cohort = Batch(out, [pack["model-basics"]], FakeBackend(lambda run: all_passing(run, pack))).run(subs)
+    assert all(r.graded and r.saved for r in cohort.rows)
+    assert_carriable((out / "leaderboard.csv").read_text(encoding="utf-8"))
+    backend = FakeBackend(lambda run: all_passing(run, pack))
+    resumed = Batch(out, [pack["model-basics"]], backend).run(subs, resume=True)
+    assert all(r.reused for r in resumed.rows) and backend.runs == []
+
+
 def test_a_submission_that_cannot_be_saved_is_its_own_error_row(tmp_path, pack):
     root = tmp_path / "cohort"
     for name in ("ann", "bob", "cat"):
