@@ -88,21 +88,23 @@ def file_name(name: str) -> str:
 def cleaned(value: _T) -> _T:
     """``value`` with ``clean`` applied to every string in it: frozen dataclasses, tuples,
     lists and dicts are rebuilt, enums and other values kept as they are."""
-    return cast(_T, _walk(value))
+    return cast(_T, _walk(value, {}))
 
 
-def _walk(value: Any) -> Any:
+def _walk(value: Any, seen: dict[str, str]) -> Any:
     if isinstance(value, Enum):  # a StrEnum is a str: keep the member
         return value
     if isinstance(value, str):
-        return clean(value)
+        if value not in seen:  # the same message often stands in several places: clean it once
+            seen[value] = clean(value)
+        return seen[value]
     if is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _walk(getattr(value, f.name)) for f in fields(value) if f.init}
+        changes = {f.name: _walk(getattr(value, f.name), seen) for f in fields(value) if f.init}
         return replace(value, **changes)
     if type(value) is tuple:
-        return tuple(_walk(v) for v in value)
+        return tuple(_walk(v, seen) for v in value)
     if type(value) is list:
-        return [_walk(v) for v in value]
+        return [_walk(v, seen) for v in value]
     if type(value) is dict:
-        return {_walk(k): _walk(v) for k, v in value.items()}
+        return {_walk(k, seen): _walk(v, seen) for k, v in value.items()}
     return value

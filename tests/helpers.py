@@ -337,7 +337,7 @@ def assert_carriable(document: str, *, sgr: bool = False) -> None:
     document.encode("utf-8")  # strict: a lone surrogate raises here
     if sgr:
         document = re.sub("\x1b\\[[0-9;]*m", "", document)
-    bad = sorted({ch for ch in document if ch not in "\n\t" and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)})
+    bad = sorted(set(re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", document)))
     assert not bad, f"control characters left: {bad!r}"
     assert not re.search("[\u202a-\u202e\u2066-\u2069\ufffe\uffff]", document)
 
