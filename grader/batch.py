@@ -13,8 +13,9 @@ its submission is graded, so an interrupted batch loses at most the
 submissions that were running, and ``--resume`` reuses every file that holds
 a finished grading of the same submission for the same audience and
 challenges. A submission that cannot be read is a row with status ``error``
-and the reason; one whose grading itself failed is a row too, and is graded
-again on resume.
+and the reason; one whose grading, reports or saving failed is a row too,
+with nothing of it saved, and is graded again on resume: whatever goes wrong
+with one submission, every other one is graded and the leaderboard written.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from grader.grading import grade
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
+from grader.sanitize import clean, exception_line
 from sandbox.backend import Backend
 
 OnRow = Callable[[Row, int, int], None]
@@ -153,9 +155,10 @@ class Batch:
         try:
             data = json.loads(self.json_path(name).read_text(encoding="utf-8"))
             result = GradeResult.from_json(data) if isinstance(data, dict) else None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a file --out holds is not trusted to parse
             return None
-        if result is None or result.submission != str(path) or result.audience != self.audience:
+        # Saved as every report writes it: with the path's odd characters cleaned.
+        if result is None or result.submission != clean(str(path)) or result.audience != self.audience:
             return None
         if result.status is RunStatus.ERROR and not result.error:
             return None  # grading itself failed: try again
@@ -180,24 +183,44 @@ class Batch:
         )
 
     def grade_one(self, name: str, path: Path) -> Row:
-        """Grade one submission and save its JSON and HTML report; never raises for the submission."""
+        """Grade one submission and save its JSON and HTML report; never raises for the submission:
+        a failure to grade, render or save it is its row (status ``error``, saved nothing)."""
         try:
             result = for_audience(
                 grade(str(path), self.challenges, self.backend), self.audience, self.challenges
             )
         except BackendError as exc:
-            return Row(name, str(path), self._unreadable(path, f"grading failed: {exc.message}"), saved=False)
+            return self._failed(name, path, f"grading failed: {exc.message}")
         except GraderError as exc:
             result = self._unreadable(path, exc.message)
         except Exception as exc:  # one submission's crash must never lose the others
-            reason = f"the grader crashed on this submission ({type(exc).__name__}: {exc})"
-            return Row(name, str(path), self._unreadable(path, reason), saved=False)
-        self.save(name, result)
+            return self._failed(name, path, f"the grader crashed on this submission ({exception_line(exc)})")
+        try:
+            self.save(name, result)
+        except Exception as exc:  # nor can one submission's reports: they are its row's problem
+            self.discard(name)
+            return self._failed(
+                name, path, f"the grader could not save this submission's results ({exception_line(exc)})"
+            )
         return Row(name, str(path), result)
 
+    def _failed(self, name: str, path: Path, reason: str) -> Row:
+        return Row(name, str(path), self._unreadable(path, reason), saved=False)
+
     def save(self, name: str, result: GradeResult) -> None:
-        write_atomically(self.json_path(name), render_json(result))
-        write_atomically(self.folder / f"{name}.html", render_html(result))
+        """Write the submission's HTML report, then its JSON (which ``--resume`` trusts): both are
+        rendered before either is written, so a failure leaves no result to reuse."""
+        page, data = render_html(result), render_json(result)
+        write_atomically(self.folder / f"{name}.html", page)
+        write_atomically(self.json_path(name), data)
+
+    def discard(self, name: str) -> None:
+        """Remove whatever an earlier or failed save left for ``name``."""
+        for path in (self.json_path(name), self.folder / f"{name}.html"):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # e.g. a folder in the way: the next save says so in the row
+                pass
 
     def run(
         self,
@@ -219,10 +242,8 @@ class Batch:
         todo: list[tuple[str, Path]] = []
         for name, path in zip(names, submissions, strict=True):
             saved = self.saved(name, path) if resume else None
-            if saved is not None:
+            if saved is not None and self._has_report(name, saved):
                 rows[name] = Row(name, str(path), saved, reused=True)
-                if not (self.folder / f"{name}.html").exists():
-                    write_atomically(self.folder / f"{name}.html", render_html(saved))
             else:
                 todo.append((name, path))
         if on_start:
@@ -237,6 +258,18 @@ class Batch:
         write_atomically(self.out / "leaderboard.html", render_leaderboard_html(cohort))
         write_atomically(self.out / "cohort.json", render_cohort_json(cohort))
         return cohort
+
+    def _has_report(self, name: str, saved: GradeResult) -> bool:
+        """Whether the saved result's HTML report is there, writing it again when missing;
+        False (grade it again) when that fails."""
+        page = self.folder / f"{name}.html"
+        if page.is_file():
+            return True
+        try:
+            write_atomically(page, render_html(saved))
+        except Exception:  # a saved result that cannot be shown is graded again, not reused
+            return False
+        return True
 
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None

@@ -13,11 +13,15 @@ A challenge is a folder ``<pack>/<id>/`` holding::
 
 Test functions are found by reading the test files (never importing them), so
 the set of expected tests is known on the host before any candidate code runs.
+
+A *public-only* challenge is the part of one that ships in grader's wheel (see
+``grader.public_pack``): no hidden tests, no solutions, and a ``[hidden_tests]``
+table with their number and points. It serves ``check``, ``kit``, ``list`` and
+``show``; grading needs the full pack (``require_hidden``).
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.errors import ChallengeFormatError, UsageError
+from grader.public_pack import MARKER, test_names
 
 Visibility = Literal["public", "hidden"]
 DIFFICULTIES = ("junior", "mid", "senior")
@@ -47,8 +52,16 @@ class TestSpec:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """What a public-only challenge knows of the hidden tests left out of it."""
+
+    count: int
+    points: float
+
+
+@dataclass(frozen=True)
 class Challenge:
-    """A loaded, checked challenge folder."""
+    """A loaded, checked challenge folder (``withheld`` is set when it is public-only)."""
 
     id: str
     title: str
@@ -63,6 +76,17 @@ class Challenge:
     points: float
     tests: tuple[TestSpec, ...]
     binds: tuple[str, ...] = field(default=())
+    withheld: Withheld | None = None
+
+    @property
+    def public_only(self) -> bool:
+        """Whether this is the public part of a challenge, without hidden tests or solutions."""
+        return self.withheld is not None
+
+    @property
+    def hidden_count(self) -> int:
+        """How many hidden tests the challenge has (here, or in the pack it was built from)."""
+        return self.withheld.count if self.withheld else len(self.tests_of(["hidden"]))
 
     @property
     def statement_path(self) -> Path:
@@ -85,6 +109,9 @@ class Challenge:
         return sorted((self.path / "solutions" / "bad").glob("*.py"))
 
     def test_files(self, visibility: Visibility) -> list[Path]:
+        """The test files of ``visibility``; a usage error for hidden ones of a public-only challenge."""
+        if visibility == "hidden":
+            require_hidden([self])
         return sorted((self.path / "tests" / visibility).glob("test_*.py"))
 
     def tests_of(self, visibilities: Iterable[Visibility]) -> tuple[TestSpec, ...]:
@@ -93,10 +120,12 @@ class Challenge:
 
     def max_score(self, visibilities: Iterable[Visibility] = ("public", "hidden")) -> float:
         """The most this challenge can score when the given tests run."""
-        tests = self.tests_of(visibilities)
+        wanted = set(visibilities)
+        tests = self.tests_of(wanted)
+        withheld = self.withheld if self.withheld and "hidden" in wanted else Withheld(0, 0.0)
         if self.scoring == "challenge":
-            return self.points if tests else 0.0
-        return sum(t.points for t in tests)
+            return self.points if tests or withheld.count else 0.0
+        return sum(t.points for t in tests) + withheld.points
 
 
 def builtin_pack() -> Path:
@@ -129,6 +158,17 @@ def load_pack(path: Path | None = None) -> dict[str, Challenge]:
     if not found:
         raise UsageError(f"{root} holds no challenge folder (a folder with a challenge.toml)")
     return found
+
+
+def require_hidden(challenges: Iterable[Challenge]) -> None:
+    """A usage error, saying what to do, when any of ``challenges`` is public-only."""
+    public = [c for c in challenges if c.public_only]
+    if public:
+        raise UsageError(
+            f"the challenge pack {public[0].path.parent} holds no hidden tests (it is the public part "
+            "that ships with grader, for candidates): to grade, give the pack folder that has them "
+            "with --challenges DIR or GRADER_CHALLENGES=DIR"
+        )
 
 
 def select(pack: dict[str, Challenge], ids: Sequence[str]) -> list[Challenge]:
@@ -176,11 +216,15 @@ def load_challenge(folder: Path) -> Challenge:
     if "db" not in requires:
         requires = ("db", *requires)
 
-    for needed in ("statement.md", "starter/solution.py", "solutions/reference.py"):
-        if not (folder / needed).is_file():
-            raise ChallengeFormatError(folder / needed, "is missing")
+    withheld = _withheld(m)
+    needed = ["statement.md", "starter/solution.py"]
+    if withheld is None:
+        needed.append("solutions/reference.py")
+    for rel in needed:
+        if not (folder / rel).is_file():
+            raise ChallengeFormatError(folder / rel, "is missing")
 
-    tests = _discover_tests(folder, m.table("tests"), float(points), meta_path)
+    tests = _discover_tests(folder, m.table("tests"), float(points), meta_path, withheld is not None)
     time_limit = m.number("time_limit", 60)
     test_timeout = m.number("test_timeout", min(10.0, time_limit))
     return Challenge(
@@ -197,7 +241,20 @@ def load_challenge(folder: Path) -> Challenge:
         points=float(points),
         tests=tests,
         binds=m.strings("binds"),
+        withheld=withheld,
     )
+
+
+def _withheld(m: _Meta) -> Withheld | None:
+    if MARKER not in m.data:
+        return None
+    table = m.table(MARKER)
+    count, points = table.get("count"), table.get("points")
+    whole = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+    number = isinstance(points, int | float) and not isinstance(points, bool) and points >= 0
+    if not (whole and number):
+        raise ChallengeFormatError(m.path, f"[{MARKER}]: count is a whole number >= 0, points a number >= 0")
+    return Withheld(int(count), float(points))  # type: ignore[arg-type]  # both checked just above
 
 
 class _Meta:
@@ -233,7 +290,7 @@ class _Meta:
 
 
 def _discover_tests(
-    folder: Path, overrides: dict[str, Any], default_points: float, meta_path: Path
+    folder: Path, overrides: dict[str, Any], default_points: float, meta_path: Path, public_only: bool
 ) -> tuple[TestSpec, ...]:
     tests: list[TestSpec] = []
     seen: dict[str, Path] = {}
@@ -254,7 +311,10 @@ def _discover_tests(
                         meta_path, f"[tests.{name}]: rubric is a string, points a number >= 0"
                     )
                 tests.append(TestSpec(name, visibility, path.name, float(pts), rubric))
-    if not any(t.visibility == "hidden" for t in tests):
+    hidden = any(t.visibility == "hidden" for t in tests)
+    if public_only and hidden:
+        raise ChallengeFormatError(meta_path, f"has a [{MARKER}] table, so it must hold no hidden tests")
+    if not public_only and not hidden:
         raise ChallengeFormatError(folder / "tests" / "hidden", "holds no test function")
     unknown = sorted(set(overrides) - set(seen))
     if unknown:
@@ -265,15 +325,6 @@ def _discover_tests(
 def discover_test_names(path: Path) -> list[str]:
     """The test functions of a test file, as the harness names them (``test_x``, ``TestC::test_y``)."""
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        return test_names(path.read_bytes(), str(path))
     except SyntaxError as exc:
         raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
-            names.append(node.name)
-        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name.startswith("test"):
-                    names.append(f"{node.name}::{item.name}")
-    return names

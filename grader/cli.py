@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from grader.assessment import Assessment, load_assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import BackendSettings, make_backend, tiers
 from grader.batch import Batch, find_submissions
-from grader.challenges import Challenge, load_pack, pack_dir, select
+from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, select
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
@@ -40,6 +41,7 @@ from grader.reports.leaderboard import (
     render_leaderboard_text,
 )
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
+from grader.sanitize import exception_line, file_name, one_line
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 from sandbox.backend import Backend
@@ -105,14 +107,25 @@ def _progress(total: int) -> Callable[[ChallengeResult], None] | None:
 
 
 class _Group(click.Group):
-    """Turns the grader's own errors into one line on stderr and their exit code."""
+    """Turns the grader's own errors into one line on stderr and their exit code, and any other
+    crash into one line and exit 3: never 1, which says "below --min-score"."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GraderError as exc:
-            click.echo(f"grader: error: {exc.message}", err=True)
+            click.echo(f"grader: error: {one_line(exc.message, 2_000)}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # the outermost boundary: a bug must not read as a verdict
+            if os.environ.get("GRADER_DEBUG"):
+                traceback.print_exc()
+            why = exception_line(exc)
+            click.echo(
+                f"grader: internal error: {why} (a bug in grader; GRADER_DEBUG=1 shows where)", err=True
+            )
+            ctx.exit(3)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,7 +158,7 @@ def list_cmd(fmt: str, challenges_dir: Path | None) -> None:
                 "time_limit": c.time_limit,
                 "tests": {
                     "public": len(c.tests_of(["public"])),
-                    "hidden": len(c.tests_of(["hidden"])),
+                    "hidden": c.hidden_count,
                 },
             }
             for c in pack.values()
@@ -167,7 +180,7 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
     click.echo(f"{c.summary}")
     click.echo(
         f"difficulty {c.difficulty} · tags {', '.join(c.tags) or '-'} · "
-        f"{len(c.tests_of(['public']))} public and {len(c.tests_of(['hidden']))} hidden tests · "
+        f"{len(c.tests_of(['public']))} public and {c.hidden_count} hidden tests · "
         f"{c.max_score():g} points · time limit {c.time_limit:g} s"
     )
     click.echo("")
@@ -327,6 +340,7 @@ def grade_cmd(
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
     challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission)  # bad input fails before any image is built
     with make_backend(_settings(backend, jobs, runtime, base_image), notice=_notice) as chosen:
@@ -396,7 +410,7 @@ class _BatchProgress:
         elapsed = time.monotonic() - self.started
         eta = elapsed / done * (total - done)
         r = row.result
-        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {row.reason}"
+        verdict = f"{r.status} {r.percent:.1f}%" if row.graded else f"error: {one_line(row.reason)}"
         click.echo(f"[{done}/{total}] {row.name}: {verdict} (ETA {_clock(eta)})", err=True)
 
 
@@ -471,6 +485,7 @@ def batch_cmd(
     """
     pack = _pack(challenges_dir)
     challenges = select(pack, ids)
+    require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     if any(fmt == "gradescope" for fmt, _ in reports):
         raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
@@ -478,7 +493,7 @@ def batch_cmd(
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
-        names = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
@@ -511,6 +526,7 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
     """Prove each challenge's tests: the reference and known-good solutions score full
     marks, the starter and known-bad solutions do not. Exit 1 on any surprise."""
     challenges = select(_pack(challenges_dir), ids)
+    require_hidden(challenges)
     show = sys.stderr.isatty()
 
     def progress(check: Check) -> None:

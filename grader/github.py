@@ -19,6 +19,7 @@ import click
 
 from grader.errors import UsageError
 from grader.results import GradeResult
+from grader.sanitize import clean
 
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
 
@@ -55,12 +56,12 @@ def error_commands(result: GradeResult, environ: Mapping[str, str] = os.environ)
     """
     commands: list[str] = []
     for challenge in result.challenges:
-        file = _repo_path(Path(result.submission) / challenge.id / "solution.py", environ)
+        file = clean(_repo_path(Path(result.submission) / challenge.id / "solution.py", environ))
         for test in challenge.tests:
             if test.visibility != "public" or test.status == "passed" or test.line is None:
                 continue
-            title = f"{challenge.id}: {test.name} {test.status}"
-            message = test.message.strip() or f"the test {test.status}"
+            title = clean(f"{challenge.id}: {test.name} {test.status}")
+            message = clean(test.message).strip() or f"the test {test.status}"
             commands.append(
                 f"::error file={_property(file)},line={test.line},title={_property(title)}::{_data(message)}"
             )

@@ -19,6 +19,7 @@ import click
 
 from grader import github
 from grader.audience import AUDIENCES
+from grader.batch import write_atomically
 from grader.errors import UsageError
 from grader.reports import FORMATS
 
@@ -127,9 +128,9 @@ def write_report(path: Path, content: str) -> None:
     """Write ``content`` without terminal colours to ``path``, making its folder; a usage error if not."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(click.unstyle(content), encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    write_atomically(path, click.unstyle(content))  # never an empty or half-written report
 
 
 def emit(reports: Sequence[Report], render_one: Callable[[str, Path | None], str], summary: str) -> None:

@@ -7,6 +7,7 @@ documented in the README ("Results") and checked by ``tests/test_results.py``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -271,7 +272,10 @@ def _number(data: Mapping[str, Any], key: str) -> float:
     value = data.get(key)
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise ValueError(f"{key} must be a number")
-    return float(value)
+    number = float(value) if abs(value) < 1e300 else math.inf  # float() of a huge int overflows
+    if not math.isfinite(number):  # JSON readers accept NaN and Infinity; no score is either
+        raise ValueError(f"{key} must be a finite number")
+    return number
 
 
 def _texts(data: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader.archive import ARCHIVE_SUFFIXES, extract, is_archive
 from grader.errors import SubmissionError
+from grader.sanitize import file_name
 
 MAX_SOLUTION_BYTES = 256 * 1024
 _CONFIG_FILES = {"pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", ".pytest.ini"}
@@ -138,7 +139,9 @@ def suspicious_files(folder: Path, shown: str) -> list[str]:
     except OSError:
         return notes
     for name in names:
-        where = f"{shown}{name}"
+        # The name is the candidate's: bytes that are not UTF-8 (surrogate escapes here) and
+        # control characters are shown escaped, so the note is safe in any report.
+        where = f"{shown}{file_name(name)}"
         stem = name[:-3] if name.endswith(".py") else name
         if name == "conftest.py":
             notes.append(f"ignored {where}: the grader uses its own test configuration")

@@ -85,17 +85,48 @@ class WireError(ValueError):
 
 # -- text ------------------------------------------------------------------------
 
-# C0 and C1 controls but tab and newline, DEL, and the bidirectional overrides that can
-# make text read differently from what it is.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Anything ``clean_text`` changes; most text holds none of it and is returned as it is.
+_NEEDS_WORK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+# Whole terminal sequences (ECMA-48), so that no "[2K" is left behind when ESC goes:
+# CSI (cursor movement, erase, colour) up to its final byte; OSC, DCS, SOS, PM and APC
+# strings up to their terminator (BEL or ST), or the end of the line when unterminated;
+# every other escape (ESC 7, ESC c, ESC ( B, ...); and the same introduced by C1 bytes.
+# Neighbouring character classes do not overlap, so matching stays linear on any input.
+_CSI = "[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+_STRING = "[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\\\|\x9c)?"
+_TERMINAL = re.compile(
+    f"\x1b(?:\\[{_CSI}|[\\]PX^_]{_STRING}|[\x20-\x2f]*[\x30-\x7e]?)|\x9b{_CSI}|[\x90\x98\x9d-\x9f]{_STRING}"
+)
+# Control characters but tab and newline, C1 controls, and the bidirectional marks,
+# embeddings, overrides and isolates ("Trojan source" reordering).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_CHARACTERS = re.compile("[\ufffe\uffff]")  # XML 1.0 cannot carry these two
 
 
-def clean_text(value: str, limit: int = MAX_TEXT) -> str:
-    """``value`` safe for any report: lone surrogates replaced by U+FFFD, control characters
-    (but ``\\n`` and ``\\t``) removed, cut to ``limit`` characters."""
-    value = _UNSAFE.sub("", _SURROGATE.sub("\ufffd", value))
-    return value if len(value) <= limit else value[: limit - 16] + "\n[... truncated]"
+def clean_text(value: str, limit: int | None = MAX_TEXT) -> str:
+    """``value`` as any report can carry it and any terminal shows it as written, cut to
+    ``limit`` characters: lone surrogates become U+FFFD (a valid pair its character),
+    terminal escape sequences and bidirectional controls are removed, a carriage return
+    becomes a line break, every other control character but tab and newline is removed."""
+    if _NEEDS_WORK.search(value):
+        if _SURROGATE.search(value):
+            value = _PAIR.sub(_joined, value)
+            value = _SURROGATE.sub("\ufffd", value)
+        value = _TERMINAL.sub("", value)
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = _UNSAFE.sub("", value)
+        value = _NOT_CHARACTERS.sub("\ufffd", value)
+    if limit is None or len(value) <= limit:
+        return value
+    return value[: limit - 16] + "\n[... truncated]"
+
+
+def _joined(pair: re.Match[str]) -> str:
+    return pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 def _text(data: dict[str, Any], key: str, limit: int = MAX_TEXT) -> str:

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -44,7 +44,7 @@ def assert_valid_junit(document: str) -> None:
 # A solution that is wrong on purpose and hostile: it prints during every test and, when the
 # public test builds User(username="ada"), raises with the hidden tests' source read from disk.
 HOSTILE_MODEL_BASICS = """\
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask_sqlalchemy import SQLAlchemy
 
@@ -90,6 +90,23 @@ def failing_last(job: FakeJob) -> FakeAnswer:
     """An honest harness whose hidden phase fails the last real test."""
     real = [e.name for e in job.expected if e.canary is None]
     return honest(job, {real[-1]: "failed"} if job.phase == "hidden" and real else {})
+
+
+def failing_last_with(message: str, output: str = "", *, when: bytes = b"") -> Respond:
+    """An honest harness whose hidden phase fails the last real test with ``message`` and
+    ``output`` (only for solutions holding ``when``, when given)."""
+
+    def respond(job: FakeJob) -> FakeAnswer:
+        if when and when not in job.solution:
+            return honest(job)
+        answer = failing_last(job)
+        records = [
+            replace(r, message=message, output=output) if isinstance(r, Test) and r.status == "failed" else r
+            for r in answer.records
+        ]
+        return FakeAnswer(records)
+
+    return respond
 
 
 def varied(job: FakeJob) -> FakeAnswer:
@@ -321,3 +338,124 @@ def leftover_containers(client: Any, backend: Any) -> list[Any]:
     from sandbox.docker import RUN_LABEL
 
     return list(client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={backend.run_id}"}))
+
+
+# -- hostile text (issue 12: one bad string breaks nothing; reports show candidate text inert) --
+# What a hostile candidate puts in an exception message, printed output or a file name: lone
+# surrogates, every C0 and C1 control, characters XML cannot carry, bidirectional overrides,
+# terminal sequences that move the cursor and erase lines to redraw the score, and Markdown
+# and HTML that would show a link or fetch an image.
+FORGED_SCORE = "Score 35/35 (100.0%)  status PASSED"
+HOSTILE_TEXT = (
+    "lone \ud800 high, \udfff low, \udcff escaped byte; controls "
+    + "".join(map(chr, range(32)))
+    + "\x7f"
+    + "".join(map(chr, range(0x80, 0xA0)))
+    + " not XML \ufffe\uffff bidi \u202eesrever\u202c \u2066isolate\u2069"
+    + f" \x1b[1A\x1b[2K\r{FORGED_SCORE}\x1b[999B \x1b]8;;https://evil.example/osc\x07osc-link\x1b]8;;\x07"
+    + " \x1bP+q544e\x1b\\ \x1b7\x1b8\x1bc \x9b2J oops\x08\x08\x08\x08"
+    + " [phish](https://evil.example/login) ![pixel](https://evil.example/pixel.png)"
+    + " [ref][r] <https://evil.example/auto> https://evil.example/bare www.evil.example"
+    + " mail@evil.example @someone <img src=https://evil.example/tag.png> | `tick` $x$\n"
+    + "[r]: https://evil.example/reference\n"
+    + "\n![second](https://evil.example/second.png)"
+)
+
+
+def hostile_result(text: str = HOSTILE_TEXT) -> Any:
+    """A grading of 1/3 points in which every text a submission can reach is ``text``."""
+    from grader.results import GradeResult, RunStatus, TestResult, TestStatus
+
+    failing = TestResult(
+        f"test_a{text}", "public", TestStatus.FAILED, 0.0, 1.0, text, 0.1, text, 3, text, text
+    )
+    hidden = TestResult(
+        "test_b", "hidden", TestStatus.ERROR, 0.0, 1.0, text, 0.1, "checks b", None, text, text
+    )
+    passed = TestResult("test_c", "hidden", TestStatus.PASSED, 1.0, 1.0, rubric="checks c")
+    challenge = ChallengeResult(
+        "crud",
+        text,
+        ChallengeStatus.FAILED,
+        1.0,
+        3.0,
+        text,
+        (failing, hidden, passed),
+        0.2,
+        (text,),
+        1.0,
+        (text,),
+    )
+    return GradeResult(
+        text, RunStatus.FAILED, 1.0, 3.0, "local", text, 0.3, (challenge,), (text,), text, text, {"k": text}
+    )
+
+
+def hostile_cohort(text: str = HOSTILE_TEXT) -> Any:
+    """A cohort of one graded hostile row and one row that could not be graded because of ``text``."""
+    from dataclasses import replace
+
+    from grader.cohort import ChallengeInfo, Cohort, Row
+    from grader.results import RunStatus
+
+    graded = hostile_result(text)
+    failed = replace(graded, status=RunStatus.ERROR, challenges=(), error=text)
+    rows = (Row("ann", text, graded), Row("bob", text, failed, saved=False))
+    return Cohort(rows, (ChallengeInfo("crud", text, 3.0),), text)
+
+
+def assert_carriable(document: str, *, sgr: bool = False) -> None:
+    """Fail unless ``document`` can be written as UTF-8 and holds no control character but
+    tab and newline (nor, with ``sgr``, any escape sequence but the colours a report adds)."""
+    import re
+
+    document.encode("utf-8")  # strict: a lone surrogate raises here
+    if sgr:
+        document = re.sub("\x1b\\[[0-9;]*m", "", document)
+    bad = sorted(set(re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", document)))
+    assert not bad, f"control characters left: {bad!r}"
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\ufffe\uffff]", document)
+
+
+# -- the public part of a pack (issue 12: no hidden material in the wheel or sdist) ----------
+
+
+def public_copy(source: Path, dest: Path) -> Path:
+    """The public part of the pack at ``source`` written to ``dest``, file by file as grader's
+    build keeps it (``grader.public_pack``): what a wheel's built-in pack holds."""
+    from grader.challenges import discover_test_names
+    from grader.public_pack import is_public, public_metadata
+
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if not path.is_file() or not is_public(PurePosixPath(rel.as_posix())):
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.name == "challenge.toml":
+            hidden = [
+                n
+                for f in sorted((path.parent / "tests" / "hidden").glob("test_*.py"))
+                for n in discover_test_names(f)
+            ]
+            target.write_text(public_metadata(path.read_text(), hidden))
+        else:
+            target.write_bytes(path.read_bytes())
+    return dest
+
+
+def hidden_material(pack: dict[str, Challenge]) -> list[str]:
+    """Text no public distribution may hold: every hidden test's name and rubric line (but those
+    its challenge's public files also hold), and the whole text of every hidden test file and
+    every solution."""
+    found: list[str] = []
+    for c in pack.values():
+        public = "\n".join(p.read_text() for p in [*c.test_files("public"), c.statement_path, c.starter_path])
+        public += "\n".join(t.rubric for t in c.tests_of(["public"]))
+        hidden = c.tests_of(["hidden"])
+        found += [
+            m for m in [t.name for t in hidden] + [t.rubric for t in hidden if t.rubric] if m not in public
+        ]
+        files = [*c.test_files("hidden"), c.reference_path, *c.good_solutions(), *c.bad_solutions()]
+        found += [p.read_text().strip() for p in files]
+    return found

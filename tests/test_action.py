@@ -30,6 +30,7 @@ def step_env(found: dict, inputs: dict[str, str], outputs: dict[str, str] | None
     values = {k: str(v.get("default", "")) for k, v in ACTION["inputs"].items()} | inputs
 
     def fill(text: str) -> str:
+        text = re.sub(r"\$\{\{\s*github\.action_path\s*\}\}", lambda m: str(ROOT), text)
         text = re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: values[m.group(1)], text)
         return re.sub(
             r"\$\{\{\s*steps\.grade\.outputs\.([\w-]+)\s*\}\}", lambda m: (outputs or {})[m.group(1)], text

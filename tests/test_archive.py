@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import os
 import stat
+import subprocess
+import sys
 import tarfile
 import tempfile
 import zipfile
@@ -12,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.archive import MAX_DEPTH, MAX_MEMBERS, extract
+from grader import archive as archive_module
+from grader.archive import MAX_DEPTH, MAX_HEADER_BYTES, MAX_MEMBERS, extract
 from grader.cli import cli
 from grader.errors import SubmissionError
 from tests.helpers import MODEL_BASICS_OK
@@ -141,3 +146,137 @@ def test_a_broken_archive_says_so(tmp_path, runner):
     archive.write_bytes(b"PK\x03\x04 not really a zip")
     result = runner.invoke(cli, ["grade", str(archive), "--backend", "local"])
     assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+# -- headers that tarfile would read whole (issue 12, item 5) -------------------------------
+
+
+def extended_header_tgz(path: Path, kind: bytes, size: int, *, chained: int = 1) -> Path:
+    """A .tar.gz whose first member is preceded by ``chained`` extended headers of type
+    ``kind`` (pax ``x`` or GNU long name ``L``), each declaring ``size`` bytes, streamed so the
+    test never holds them: ``size`` bytes of a single repeated byte compress to almost nothing."""
+    good = tar_member("model-basics/solution.py")
+    good.size = len(MODEL_BASICS_OK)
+    with gzip.open(path, "wb", compresslevel=6) as out:
+        for _ in range(chained):
+            header = tarfile.TarInfo(
+                "././@LongLink" if kind == tarfile.GNUTYPE_LONGNAME else "././@PaxHeader"
+            )
+            header.type, header.size = kind, size
+            out.write(header.tobuf(tarfile.USTAR_FORMAT))
+            chunk, left = b"7" * (1024 * 1024), size
+            while left:
+                out.write(chunk[: min(left, len(chunk))])
+                left -= min(left, len(chunk))
+            out.write(b"\0" * (-size % tarfile.BLOCKSIZE))
+        out.write(good.tobuf(tarfile.USTAR_FORMAT) + MODEL_BASICS_OK.encode())
+        out.write(b"\0" * (-len(MODEL_BASICS_OK) % tarfile.BLOCKSIZE) + b"\0" * (2 * tarfile.BLOCKSIZE))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "size", "chained", "reason"),
+    [
+        (tarfile.XHDTYPE, MAX_HEADER_BYTES + 1, 1, "pax or long-name header is larger than 64 KiB"),
+        (tarfile.GNUTYPE_LONGNAME, MAX_HEADER_BYTES + 1, 1, "pax or long-name header is larger than 64 KiB"),
+        (tarfile.XGLTYPE, 512, 50, "more than 4 extended headers"),
+    ],
+    ids=["pax", "gnu-long-name", "chained"],
+)
+def test_oversized_or_chained_tar_headers_are_refused(tmp_path, kind, size, chained, reason):
+    archive = extended_header_tgz(tmp_path / "evil.tgz", kind, size, chained=chained)
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SubmissionError, match=reason):
+        extract(archive, dest)
+
+
+def test_every_byte_of_the_tar_stream_counts_headers_included(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive_module, "MAX_STREAM_BYTES", 8 * 1024)
+    archive = extended_header_tgz(tmp_path / "padded.tgz", tarfile.XHDTYPE, 4 * 1024, chained=3)
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SubmissionError, match="headers included"):
+        extract(archive, dest)
+
+
+def test_long_names_and_pax_headers_of_honest_tools_still_unpack(tmp_path):
+    long = "model-basics/" + "d" * 150 + "/" + "n" * 150 + ".txt"
+    for fmt in (tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+        archive = make_tar(
+            tmp_path / f"ok{fmt}.tgz",
+            [tar_member("model-basics/solution.py"), tar_member(long)],
+            {"model-basics/solution.py": MODEL_BASICS_OK.encode(), long: b"notes"},
+            format=fmt,
+        )
+        dest = tmp_path / f"dest{fmt}"
+        dest.mkdir()
+        root = extract(archive, dest)
+        assert (root / "model-basics" / "solution.py").read_text() == MODEL_BASICS_OK
+        assert (root / long).read_bytes() == b"notes"
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x1b[2J.py", "b\n.py", "c\x85.py", "d\x7f.py"], ids=["esc", "lf", "c1", "del"]
+)
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_member_names_with_control_characters_are_refused(tmp_path, name, kind):
+    path = tmp_path / f"evil.{'zip' if kind == 'zip' else 'tgz'}"
+    if kind == "zip":
+        make_zip(path, {f"model-basics/{name}": b"x"})
+    else:
+        make_tar(path, [tar_member(f"model-basics/{name}")], format=tarfile.PAX_FORMAT)
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SubmissionError, match="control character") as refused:
+        extract(path, dest)
+    assert str(refused.value).isprintable()
+
+
+def _grade_archive_rss(archive: Path) -> tuple[int, str, int]:
+    """Exit code, standard error and peak RSS (KiB) of ``grader grade ARCHIVE`` run as a process."""
+    grader = str(Path(sys.executable).parent / "grader")
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GRADER_CHALLENGES", "GITHUB_ACTIONS")}
+    args = [grader, "grade", str(archive), "-c", "model-basics", "--backend", "local"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    stderr = proc.stderr.read().decode()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, stderr, usage.ru_maxrss
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME], ids=["pax", "gnu-long-name"])
+def test_a_huge_tar_header_is_refused_in_one_line_with_bounded_memory(tmp_path, kind):
+    """256 MiB of header in a .tar.gz of under 1 MiB: tarfile alone would read it all at once."""
+    size = 256 * 1024 * 1024
+    archive = extended_header_tgz(tmp_path / "evil.tgz", kind, size)
+    assert archive.stat().st_size < 1024 * 1024
+    baseline = make_tar(
+        tmp_path / "control.tgz", [tar_member("model-basics/x\x1b.py")], format=tarfile.PAX_FORMAT
+    )
+    code, stderr, base_rss = _grade_archive_rss(baseline)
+    assert (code, stderr.count("\n")) == (2, 1) and "control character" in stderr, stderr
+    code, stderr, rss = _grade_archive_rss(archive)
+    assert code == 2, stderr
+    why = "a member's pax or long-name header is larger than 64 KiB"
+    assert stderr == f"grader: error: archive evil.tgz refused: {why}\n"
+    print(f"peak RSS {rss >> 10} MiB refusing a {size >> 20} MiB header; {base_rss >> 10} MiB for a tiny one")
+    assert rss < base_rss + 32 * 1024, (rss, base_rss)
+
+
+def test_a_zip_central_directory_too_large_to_hold_is_refused_before_it_is_read(tmp_path):
+    """zipfile holds the whole central directory before a member is counted: its end record
+    is read first, and a directory of more than 4 MiB (here 80 entries with 60 KiB comments)
+    is refused."""
+    path = tmp_path / "wide.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(80):
+            info = zipfile.ZipInfo(f"model-basics/f{i}")
+            info.comment = b"c" * (60 * 1024)
+            archive.writestr(info, b"")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SubmissionError, match="central directory is larger than 4 MiB"):
+        extract(path, dest)

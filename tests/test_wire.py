@@ -107,8 +107,8 @@ def test_text_is_cleaned_cut_and_long_records_refused():
     dirty = {**TEST, "status": "failed", "message": "a\ud800b\x1b[2J\x00c\rd\te\nf\u202eg" + "x" * MAX_TEXT}
     record = decode_record(line(dirty).rstrip(b"\n"), NONCE)
     assert isinstance(record, Test)
-    assert record.message.startswith("a\ufffdb[2Jcd\te\nfg") and len(record.message) == MAX_TEXT
-    assert clean_text("\ud800\udfff") == "\ufffd\ufffd"
+    assert record.message.startswith("a\ufffdbc\nd\te\nfg") and len(record.message) == MAX_TEXT
+    assert clean_text("\udfff\ud800") == "\ufffd\ufffd" and clean_text("\ud83d\ude00") == "\U0001f600"
     with pytest.raises(WireError):
         decode_record(line({**TEST, "output": "y" * MAX_RECORD}).rstrip(b"\n"), NONCE)
 

@@ -1,10 +1,17 @@
-"""Small pieces every report writer shares: points, first lines, what to say of a test."""
+"""Small pieces every report writer shares: clean input, points, first lines, what to say of a test."""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 from grader.results import ChallengeResult, GradeResult, TestResult
+from grader.sanitize import cleaned
+
+_In = TypeVar("_In")
+_P = ParamSpec("_P")
 
 # Characters XML 1.0 cannot hold at all; candidate output may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -13,6 +20,17 @@ CANDIDATE_NOTE = (
     "Candidate view: hidden tests show their rubric line and status only; "
     'the statement\'s "What is checked" list is the full specification.'
 )
+
+
+def from_clean_text(render: Callable[Concatenate[_In, _P], str]) -> Callable[Concatenate[_In, _P], str]:
+    """``render`` fed its first argument (a result, a cohort) with every text in it cleaned
+    (``grader.sanitize.clean``): whatever a submission wrote, the report can be written."""
+
+    @functools.wraps(render)
+    def render_clean(value: _In, /, *args: _P.args, **kwargs: _P.kwargs) -> str:
+        return render(cleaned(value), *args, **kwargs)
+
+    return render_clean
 
 
 def points(score: float, max_score: float) -> str:

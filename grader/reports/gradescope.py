@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, points
+from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, from_clean_text, points
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 
@@ -35,6 +35,7 @@ def _visibility(test: TestResult, audience: str) -> str:
     return "hidden" if test.visibility == "hidden" and audience != "candidate" else "visible"
 
 
+@from_clean_text
 def render_gradescope(result: GradeResult) -> str:
     """The grading as Gradescope's ``results.json``."""
     tests: list[dict[str, Any]] = []

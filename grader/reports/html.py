@@ -13,7 +13,15 @@ import base64
 import hashlib
 from html import escape
 
-from grader.reports.common import CANDIDATE_NOTE, FLAGS_NOTE, flags_of, percent, points, xml_safe
+from grader.reports.common import (
+    CANDIDATE_NOTE,
+    FLAGS_NOTE,
+    flags_of,
+    from_clean_text,
+    percent,
+    points,
+    xml_safe,
+)
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 _CSS = """
@@ -167,6 +175,7 @@ def _summary(result: GradeResult) -> str:
     )
 
 
+@from_clean_text
 def render_html(result: GradeResult) -> str:
     """The grading as one self-contained HTML page."""
     parts = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from grader.reports.common import flags_of, points, verdict, xml_safe
+from grader.reports.common import flags_of, from_clean_text, points, verdict, xml_safe
 from grader.results import ChallengeResult, GradeResult, TestResult
 
 _ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
@@ -93,6 +93,7 @@ def testsuites(suites: Iterable[ET.Element], name: str, duration: float) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+@from_clean_text
 def render_junit(result: GradeResult) -> str:
     """The grading as a JUnit XML document: a test suite per challenge."""
     stamp = result.started_at.removesuffix("+00:00")

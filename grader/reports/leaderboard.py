@@ -14,10 +14,11 @@ from typing import Any
 from grader.cohort import Cohort, Row
 from grader.reports import html as h
 from grader.reports import markdown as md
-from grader.reports.common import points
+from grader.reports.common import from_clean_text, points
 from grader.reports.junit import testsuite as junit_suite
 from grader.reports.junit import testsuites
 from grader.results import ChallengeResult, ChallengeStatus
+from grader.sanitize import one_line
 
 # A spreadsheet runs a cell that starts with one of these as a formula: names come from candidates.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -77,6 +78,7 @@ def _spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+@from_clean_text
 def render_csv(cohort: Cohort) -> str:
     """``leaderboard.csv``: rank, candidate, status, points, then a column per challenge."""
     buffer = io.StringIO()
@@ -121,6 +123,7 @@ def render_csv(cohort: Cohort) -> str:
     return buffer.getvalue()
 
 
+@from_clean_text
 def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
     """``leaderboard.html``: sortable by any column, each candidate linking to their HTML report
     (``link_prefix`` leads from where the page is to the batch folder)."""
@@ -182,6 +185,7 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
     return h.page("Leaderboard", page, _SORT_SCRIPT)
 
 
+@from_clean_text
 def render_leaderboard_text(cohort: Cohort) -> str:
     """The leaderboard for a terminal: one line per submission."""
     ids = [c.id for c in cohort.challenges]
@@ -190,9 +194,9 @@ def render_leaderboard_text(cohort: Cohort) -> str:
         r = row.result
         score = f"{r.percent:.1f}%" if row.graded else "-"
         table.append(
-            [rank, row.name, str(r.status), score, *_flag_columns(cohort, row)]
+            [rank, one_line(row.name, 80), str(r.status), score, *_flag_columns(cohort, row)]
             + [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
-            + [row.reason]
+            + [one_line(row.reason)]
         )
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     lines = [
@@ -202,6 +206,7 @@ def render_leaderboard_text(cohort: Cohort) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+@from_clean_text
 def render_leaderboard_markdown(cohort: Cohort) -> str:
     """The leaderboard as Markdown (a step summary), with the hidden checks most candidates miss."""
     ids = [c.id for c in cohort.challenges]
@@ -211,7 +216,7 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
         "",
         "| # | Candidate | Status | Score | "
         + "".join(f"{c} " for c in flag_head)
-        + " | ".join(f"`{md.inline(i)}`" for i in ids)
+        + " | ".join(md.code(i, table=True) for i in ids)
         + " | Reason |",
         "|---|---|---|---:|" + "---:|" * (len(flag_head) + len(ids)) + "---|",
     ]
@@ -230,13 +235,12 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
         out.extend(["", "### Hidden checks most candidates miss", "", "| Pass rate | Challenge | Check |"])
         out.append("|---:|---|---|")
         for t in missed:
-            check = t["rubric"] or t["name"]
-            out.append(
-                f"| {100 * t['pass_rate']:.0f}% | `{md.inline(t['challenge'])}` | {md.inline(check)} |"
-            )
+            where = md.code(t["challenge"], table=True)
+            out.append(f"| {100 * t['pass_rate']:.0f}% | {where} | {md.inline(t['rubric'] or t['name'])} |")
     return "\n".join(out) + "\n"
 
 
+@from_clean_text
 def render_batch_junit(cohort: Cohort) -> str:
     """Every submission as JUnit XML: a test suite per submission and challenge."""
     suites = []
@@ -280,10 +284,12 @@ def batch_json(cohort: Cohort) -> dict[str, Any]:
     return {"leaderboard": rows, "cohort": cohort.stats()}
 
 
+@from_clean_text
 def render_batch_json(cohort: Cohort) -> str:
     return json.dumps(batch_json(cohort), indent=2, ensure_ascii=False) + "\n"
 
 
+@from_clean_text
 def render_cohort_json(cohort: Cohort) -> str:
     """``cohort.json``: pass rates per challenge and per test."""
     return json.dumps(cohort.stats(), indent=2, ensure_ascii=False) + "\n"
