@@ -7,12 +7,15 @@ another lives here, so that no test module imports another.
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
+import re
 import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -263,3 +266,84 @@ def leftover_containers(client: Any) -> list[Any]:
     from sandbox.docker import SESSION_LABEL
 
     return list(client.containers.list(all=True, filters={"label": SESSION_LABEL}))
+
+
+# -- the review service ---------------------------------------------------------------
+
+SERVICE_PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of the first form on ``page``."""
+    found = CSRF_FIELD.search(page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def sign_in(client: Any, email: str, password: str = SERVICE_PASSWORD) -> Any:
+    token = csrf_of(client.get("/signin").get_data(as_text=True))
+    return client.post("/signin", data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_form(client: Any, url: str, data: dict[str, Any], page: str = "/assessments") -> Any:
+    """POST ``data`` to ``url`` with a CSRF token read from ``page`` (as a browser would)."""
+    token = csrf_of(client.get(page).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def zip_of(solutions: dict[str, str], top: str = "answer", extra: dict[str, bytes] | None = None) -> bytes:
+    """A submission archive: ``{challenge id: solution source}`` under one top folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for cid, source in solutions.items():
+            archive.writestr(f"{top}/{cid}/solution.py", source)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+HIDDEN_SECRET = "SECRET-HIDDEN-MESSAGE"
+
+
+def fake_grading(pack: dict[str, Challenge]) -> Any:
+    """A backend factory for the service's queue: no process; in every challenge the first
+    public test and the first hidden test fail (the hidden one with ``HIDDEN_SECRET``)."""
+    from sandbox.fake import FakeBackend
+
+    def respond(run: ChallengeRun) -> RunOutcome:
+        specs = pack[run.challenge_id].tests
+        first = {v: next(s.name for s in specs if s.visibility == v) for v in ("public", "hidden")}
+        records = []
+        for s in specs:
+            failed = s.name == first[s.visibility]
+            message = f"{HIDDEN_SECRET} in {s.name}" if s.visibility == "hidden" else "public check failed"
+            records.append(
+                TestRecord(
+                    s.name, s.visibility, "", "failed" if failed else "passed", message if failed else "",
+                    "Traceback: test code" if failed else "", 0.01, 3 if failed else None, "",
+                )
+            )  # fmt: skip
+        return RunOutcome(
+            run.challenge_id, "completed", 0.1, imported=True, import_ok=True, tests=tuple(records)
+        )
+
+    return lambda: FakeBackend(respond)
+
+
+def wait_for(
+    app: Any, submission_id: int, timeout: float = 60.0, states: tuple[str, ...] = ("graded", "error")
+) -> Any:
+    """The submission once its status is one of ``states`` (fails after ``timeout`` seconds)."""
+    from grader.service.models import Submission, db
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            sub = db.session.get(Submission, submission_id)
+            if sub is not None and sub.status in states:
+                db.session.expunge(sub)
+                return sub
+            db.session.remove()
+        time.sleep(0.05)
+    raise AssertionError(f"submission {submission_id} not {'/'.join(states)} after {timeout} s")

@@ -71,12 +71,16 @@ class Dispatcher:
         """Something was queued: look now rather than at the next tick."""
         self._wake.set()
 
-    def stop(self) -> None:
+    def stop(self, release: bool = True) -> None:
+        """Stop handing out and grading; ``release`` the queue for another process at once
+        (else it waits for the lease to expire, as after a crash)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
         self.queue.close()
+        if not release:
+            return
         with self.app.app_context():
             db.session.execute(
                 update(Lease).where(Lease.name == LEASE, Lease.holder == self.holder).values(expires_at=now())
@@ -111,13 +115,15 @@ class Dispatcher:
                 .where(Submission.status == "queued", Submission.dispatched_by != self.holder)
                 .order_by(Submission.id)
             ).all()
-            handed: set[str] = set()
-            for sub in waiting:
-                if sub.job_id not in handed:
-                    self.queue.submit(store.job_of(sub))
-                    handed.add(sub.job_id)
+            jobs = {}
+            for sub in waiting:  # one job per job id: the same work is graded once
+                if sub.job_id not in jobs:
+                    jobs[sub.job_id] = store.job_of(sub)
                 sub.dispatched_by = self.holder
-            db.session.commit()
+            db.session.commit()  # marked before any worker can start (and report) them
+            for job in jobs.values():
+                self.queue.submit(job)
+            handed = jobs
             return len(handed)
         finally:
             db.session.remove()
