@@ -64,7 +64,7 @@ def bars(items: Sequence[Bar], width: int = 560, row: int = 18, label_width: int
     for i, item in enumerate(items):
         y = 3 + i * row
         w = max(0.0, min(1.0, item.value)) * span
-        label = item.label if len(item.label) <= 40 else item.label[:39] + "…"
+        label = item.label if len(item.label) <= 36 else item.label[:35] + "…"
         parts.append(
             f"<g><title>{escape(item.title or item.label)}</title>"
             f'<text x="{label_width - 6}" y="{y + row - 6}" class="label end">{escape(label)}</text>'

@@ -3,6 +3,7 @@
 #
 #   bash tests/components/postgres.sh start DIR   # prints the server's URL on its last line
 #   bash tests/components/postgres.sh stop DIR    # stops it and removes its data
+#   bash tests/components/postgres.sh install     # only make sure the server package is there
 #
 # Uses Debian's `postgresql` package (installed with apt-get when missing and this is
 # root). The cluster gets its own data folder, a free port on 127.0.0.1 only, a random
@@ -13,6 +14,9 @@ set -euo pipefail
 
 action=${1:-}
 dir=${2:-}
+if [[ $action == install ]]; then
+  dir=-
+fi
 if [[ -z $action || -z $dir ]]; then
   echo "usage: $0 start|stop DIR" >&2
   exit 2
@@ -46,6 +50,13 @@ as_server_user() {
 }
 
 case $action in
+install)
+  bin=$(find_bin || true)
+  [[ -n $bin ]] || install_server
+  bin=$(find_bin || true)
+  [[ -n $bin ]] || { say "postgresql installed but no pg_ctl found"; exit 3; }
+  "$bin/postgres" --version
+  ;;
 start)
   bin=$(find_bin || true)
   if [[ -z $bin ]]; then
@@ -84,7 +95,7 @@ stop)
   rm -rf "$data" "$dir/postgres.env"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR, or $0 install" >&2
   exit 2
   ;;
 esac
