@@ -207,10 +207,12 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     assert browser.find_elements(By.CSS_SELECTOR, ".highlight")  # the candidate's code, highlighted
     failing = browser.find_element(By.CSS_SELECTOR, "#c-crud li.test[data-status=failed]")
     test_name = failing.find_element(By.TAG_NAME, "code").text
-    failing.find_element(By.CSS_SELECTOR, "details.override > summary").click()
-    failing.find_element(By.NAME, "score").send_keys("1")
-    failing.find_element(By.NAME, "reason").send_keys("Starter left in place, but the intent is clear")
-    failing.find_element(By.CSS_SELECTOR, "details.override button[type=submit]").click()
+    section = browser.find_element(By.ID, "c-crud")
+    section.find_element(By.CSS_SELECTOR, "details.override > summary").click()
+    Select(section.find_element(By.NAME, "test")).select_by_value(test_name)
+    section.find_element(By.NAME, "score").send_keys("1")
+    section.find_element(By.NAME, "reason").send_keys("Starter left in place, but the intent is clear")
+    section.find_element(By.CSS_SELECTOR, "details.override button[type=submit]").click()
     assert "Override saved" in browser.page_source
     browser.find_element(By.NAME, "body").send_keys("Solid model; CRUD not attempted. Ask about it.")
     browser.find_element(By.CSS_SELECTOR, "#comments button[type=submit]").click()

@@ -15,12 +15,25 @@ from pygments.lexers import PythonLexer
 _LEXER = PythonLexer()
 
 
-def highlighted(source: str, marked: Iterable[int] = ()) -> Markup:
-    """``source`` as HTML with line numbers; ``marked`` lines (where tests failed) stand out."""
-    formatter = HtmlFormatter(
-        linenos="table", cssclass="highlight", hl_lines=sorted(set(marked)), lineanchors="", wrapcode=True
-    )
-    return Markup(highlight(source, _LEXER, formatter))
+def highlight_lines(source: str) -> list[str]:
+    """``source`` highlighted, as one HTML fragment per line (Pygments closes its spans at
+    each line's end). Made once per file and kept: lexing is the slow part."""
+    html: str = highlight(source, _LEXER, HtmlFormatter(nowrap=True))
+    lines = html.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def highlighted(lines: list[str], marked: Iterable[int] = ()) -> Markup:
+    """Highlighted ``lines`` (from ``highlight_lines``) with line numbers; ``marked`` lines
+    (where tests failed) stand out."""
+    hot = set(marked)
+    out = [
+        f'<span class="line{" hll" if n in hot else ""}"><span class="ln">{n}</span>{line}</span>'
+        for n, line in enumerate(lines, start=1)
+    ]
+    return Markup('<div class="highlight"><pre class="code">' + "".join(out) + "</pre></div>")
 
 
 def diff(starter: str, source: str, name: str = "solution.py") -> Markup:

@@ -160,9 +160,7 @@ class Submission(Base):
     source: Mapped[str] = mapped_column(String(16))  # candidate | api
     label: Mapped[str] = mapped_column(String(200))  # who or what it is, as handed in
     filename: Mapped[str] = mapped_column(String(255))
-    archive: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     archive_digest: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the archive
-    solutions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, deferred=True)  # id -> solution.py
     weights: Mapped[dict[str, float]] = mapped_column(JSON)  # the challenge set it is graded on
     job_id: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
@@ -180,6 +178,11 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The large columns last, so that a database reading the others never pages through them.
+    archive: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    solutions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, deferred=True)  # id -> solution.py
+    # Each solution.py highlighted (code.highlight_lines), made once: id -> HTML lines.
+    highlighted: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict, deferred=True)
 
     assessment: Mapped[Assessment | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
@@ -208,11 +211,11 @@ class Grading(Base):
     worker: Mapped[str] = mapped_column(String(120), default="")
     flags: Mapped[int] = mapped_column(Integer, default=0)
     reused_from_id: Mapped[int | None] = mapped_column(Integer)  # the same job graded before
-    result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # results v1, reviewer audience
     # Each challenge's test statuses in the result's order, one letter each (p f e t s): what
     # the cohort's item analysis reads without loading whole results.
     outcomes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # results v1, reviewer audience
 
 
 class Override(Base):

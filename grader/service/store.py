@@ -28,6 +28,7 @@ from grader.challenges import Challenge
 from grader.errors import SubmissionError
 from grader.queue.base import Job, JobResult, job_id
 from grader.results import ChallengeResult, ChallengeStatus, GradeResult, RunStatus, TestResult
+from grader.service.code import highlight_lines
 from grader.service.models import (
     Assessment,
     AuditEntry,
@@ -132,6 +133,7 @@ def create_submission(
         archive=data,
         archive_digest=hashlib.sha256(data).hexdigest(),
         solutions=solutions,
+        highlighted={cid: highlight_lines(source) for cid, source in solutions.items()},
         weights=dict(weights),
         job_id=job_id(data, ctx.pack_digest, __version__, weights),
         status="queued",
@@ -357,6 +359,17 @@ def reset_running(holder: str) -> int:
     )
     db.session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def highlighted_solutions(sub: Submission) -> dict[str, list[str]]:
+    """Each solution highlighted, made now (and kept) for rows stored without it."""
+    done = dict(sub.highlighted or {})
+    missing = {cid: src for cid, src in (sub.solutions or {}).items() if cid not in done}
+    if missing:
+        done.update({cid: highlight_lines(src) for cid, src in missing.items()})
+        sub.highlighted = done
+        db.session.commit()
+    return done
 
 
 def display_name(sub: Submission) -> str:

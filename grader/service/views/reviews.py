@@ -9,7 +9,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from grader.assessment import builtin_assessments, load_assessment
 from grader.errors import UsageError
@@ -180,28 +179,93 @@ def _assessment_source(form: Any, pack: dict[str, Any]) -> tuple[str, str, str, 
 
 @dataclass
 class CohortRow:
-    sub: Submission
+    """What the cohort page and the export show of one submission (read as plain columns)."""
+
+    id: int
     name: str
+    status: str
+    percent: float | None
+    score: float | None
+    max_score: float | None
+    overridden: bool
+    decision: str
+    created_at: datetime
     duration: float | None
     flags: int
+    machine_score: float | None
+    grader_version: str | None
+    pack_digest: str | None
+    backend: str | None
 
 
 def cohort_rows(assessment: Assessment) -> list[CohortRow]:
-    subs = db.session.scalars(
-        select(Submission)
+    query = (
+        select(
+            Submission.id,
+            Submission.label,
+            Submission.status,
+            Submission.percent,
+            Submission.score,
+            Submission.max_score,
+            Submission.overridden,
+            Submission.decision,
+            Submission.created_at,
+            Invitation.id,
+            Invitation.candidate_name,
+            Grading.duration,
+            Grading.flags,
+            Grading.score,
+            Grading.grader_version,
+            Grading.pack_digest,
+            Grading.backend,
+        )
+        .outerjoin(Invitation, Invitation.id == Submission.invitation_id)
+        .outerjoin(Grading, Grading.id == Submission.grading_id)
         .where(Submission.assessment_id == assessment.id)
-        .options(joinedload(Submission.invitation), joinedload(Submission.grading))
         .order_by(Submission.id)
-    ).all()
+    )
+    hide = assessment.hides_names
     rows = []
-    for sub in subs:
-        grading = sub.grading
+    for (
+        sid,
+        label,
+        status,
+        percent,
+        score,
+        most,
+        overridden,
+        decision,
+        created,
+        inv_id,
+        inv_name,
+        duration,
+        flags,
+        machine,
+        version,
+        digest,
+        backend,
+    ) in db.session.execute(query):
+        if inv_id is None:
+            name = label
+        else:
+            name = f"Candidate {inv_id:03d}" if hide else inv_name
         rows.append(
             CohortRow(
-                sub,
-                store.display_name(sub),
-                grading.duration if grading else None,
-                grading.flags if grading else 0,
+                sid,
+                name,
+                status,
+                percent,
+                score,
+                most,
+                overridden,
+                decision,
+                created,
+                duration,
+                flags or 0,
+                machine,
+                version,
+                digest,
+                backend,
             )
         )
     return rows
@@ -216,15 +280,15 @@ def _filtered(rows: list[CohortRow], args: Any) -> list[CohortRow]:
         min_score = -1
     out = []
     for r in rows:
-        if status and r.sub.status != status:
+        if status and r.status != status:
             continue
-        if decision and r.sub.decision != decision:
+        if decision and r.decision != decision:
             continue
         if q and q not in r.name.lower():
             continue
         if flagged and not r.flags:
             continue
-        if min_score >= 0 and (r.sub.percent is None or r.sub.percent < min_score):
+        if min_score >= 0 and (r.percent is None or r.percent < min_score):
             continue
         out.append(r)
     return out
@@ -233,34 +297,35 @@ def _filtered(rows: list[CohortRow], args: Any) -> list[CohortRow]:
 def _sorted(rows: list[CohortRow], key: str, descending: bool) -> list[CohortRow]:
     keys: dict[str, Any] = {
         "candidate": lambda r: r.name.lower(),
-        "status": lambda r: r.sub.status,
-        "score": lambda r: -1 if r.sub.percent is None else r.sub.percent,
+        "status": lambda r: r.status,
+        "score": lambda r: -1 if r.percent is None else r.percent,
         "duration": lambda r: -1 if r.duration is None else r.duration,
         "flags": lambda r: r.flags,
-        "decision": lambda r: r.sub.decision,
-        "submitted": lambda r: r.sub.id,
+        "decision": lambda r: r.decision,
+        "submitted": lambda r: r.id,
     }
-    return sorted(rows, key=lambda r: (keys[key](r), r.sub.id), reverse=descending)
+    return sorted(rows, key=lambda r: (keys[key](r), r.id), reverse=descending)
 
 
-def item_analysis(assessment: Assessment, gradings: Sequence[Grading]) -> list[dict[str, Any]]:
+def item_analysis(assessment: Assessment, outcomes: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
     """Per challenge, each test's pass rate among the candidates who attempted it."""
     ctx = store.context()
+    columns: dict[str, list[str]] = {cid: [] for cid in assessment.weights}
+    for o in outcomes:
+        for cid, letters in o.items():
+            if letters and cid in columns:
+                columns[cid].append(letters)
     out = []
     for cid in assessment.weights:
         challenge = ctx.pack.get(cid)
         if challenge is None:
             continue
         specs = challenge.tests
-        passed = [0] * len(specs)
-        attempted = 0
-        for grading in gradings:
-            letters = (grading.outcomes or {}).get(cid, "")
-            if len(letters) != len(specs):
-                continue
-            attempted += 1
-            for i, letter in enumerate(letters):
-                passed[i] += letter == "p"
+        attempts = [letters for letters in columns[cid] if len(letters) == len(specs)]
+        attempted = len(attempts)
+        passed = (
+            [column.count("p") for column in zip(*attempts, strict=True)] if attempts else [0] * len(specs)
+        )
         items = [
             charts.Bar(
                 label=spec.name,
@@ -283,6 +348,46 @@ def item_analysis(assessment: Assessment, gradings: Sequence[Grading]) -> list[d
     return out
 
 
+_STATS: dict[tuple[Any, ...], dict[str, Any]] = {}  # the cohort's plots, by what they are drawn from
+
+
+def cohort_stats(assessment: Assessment) -> dict[str, Any]:
+    """The score histogram, the mean and the item analysis of the graded submissions, drawn
+    again only when a grading or an override changed them (kept per process)."""
+    graded = (Submission.assessment_id == assessment.id, Submission.status == "graded")
+    version = db.session.execute(
+        select(
+            func.count(),
+            func.max(Submission.grading_id),
+            func.sum(Submission.grading_id),
+            func.sum(Submission.percent),
+        ).where(*graded)
+    ).one()
+    key = (current_app.import_name, id(current_app), assessment.id, tuple(assessment.weights), *version)
+    cached = _STATS.get(key)
+    if cached is not None:
+        return cached
+    rows = db.session.execute(
+        select(Submission.percent, Grading.outcomes)
+        .join(Grading, Grading.id == Submission.grading_id)
+        .where(*graded)
+    ).all()
+    percents = [p for p, _o in rows if p is not None]
+    stats = {
+        "histogram": charts.histogram(percents),
+        "mean": sum(percents) / len(percents) if percents else None,
+        "items": item_analysis(assessment, [o for _p, o in rows if o]),
+    }
+    if len(_STATS) > 64:
+        _STATS.clear()
+    _STATS[key] = stats
+    return stats
+
+
+PAGE = 100  # cohort rows (and invitations) per page
+LATEST_INVITATIONS = 10  # on the cohort page; the rest on their own page
+
+
 @bp.route("/assessments/<int:assessment_id>")
 def cohort(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id)
@@ -290,34 +395,37 @@ def cohort(assessment_id: int) -> ResponseReturnValue:
     sort = request.args.get("sort", "score")
     sort = sort if sort in SORTS else "score"
     descending = request.args.get("dir", "desc" if sort in ("score", "submitted") else "asc") == "desc"
-    rows = _sorted(_filtered(everyone, request.args), sort, descending)
-    gradings = [r.sub.grading for r in everyone if r.sub.grading is not None and r.sub.status == "graded"]
-    percents = [r.sub.percent for r in everyone if r.sub.percent is not None and r.sub.status == "graded"]
+    matching = _sorted(_filtered(everyone, request.args), sort, descending)
+    pages = max(1, -(-len(matching) // PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    rows = matching[(page - 1) * PAGE : page * PAGE]
+    stats = cohort_stats(assessment)
     invitations = db.session.scalars(
-        select(Invitation).where(Invitation.assessment_id == assessment.id).order_by(Invitation.id)
+        select(Invitation)
+        .where(Invitation.assessment_id == assessment.id)
+        .order_by(Invitation.id.desc())
+        .limit(LATEST_INVITATIONS)
     ).all()
-    uses = dict(
-        db.session.execute(
-            select(Submission.invitation_id, func.count())
-            .where(Submission.assessment_id == assessment.id)
-            .group_by(Submission.invitation_id)
-        ).all()
+    invitation_count = db.session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.assessment_id == assessment.id)
     )
-    new_link = request.args.get("link_for")
     return render_template(
         "cohort.html",
         assessment=assessment,
         rows=rows,
         total=len(everyone),
+        matching=len(matching),
+        page=page,
+        pages=pages,
+        first=(page - 1) * PAGE,
         sort=sort,
         descending=descending,
         args=request.args,
-        histogram=charts.histogram(percents),
-        items=item_analysis(assessment, gradings),
-        mean=sum(percents) / len(percents) if percents else None,
+        histogram=stats["histogram"],
+        items=stats["items"],
+        mean=stats["mean"],
         invitations=invitations,
-        uses=uses,
-        new_link=new_link,
+        invitation_count=invitation_count,
         views=VIEW_LABELS,
         decisions=DECISIONS,
         now=now(),
@@ -325,28 +433,53 @@ def cohort(assessment_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.route("/assessments/<int:assessment_id>/invitations")
+def invitations(assessment_id: int) -> ResponseReturnValue:
+    assessment = _assessment(assessment_id)
+    count = db.session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.assessment_id == assessment.id)
+    )
+    pages = max(1, -(-(count or 0) // PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    rows = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.assessment_id == assessment.id)
+        .order_by(Invitation.id.desc())
+        .offset((page - 1) * PAGE)
+        .limit(PAGE)
+    ).all()
+    return render_template(
+        "invitations.html",
+        assessment=assessment,
+        invitations=rows,
+        invitation_count=count,
+        page=page,
+        pages=pages,
+        now=now(),
+    )
+
+
 def export_rows(assessment: Assessment) -> list[dict[str, Any]]:
     out = []
     for r in cohort_rows(assessment):
-        sub, grading = r.sub, r.sub.grading
         out.append(
             {
-                "submission": sub.id,
+                "submission": r.id,
                 "candidate": r.name,
-                "status": sub.status,
-                "score": sub.score,
-                "max_score": sub.max_score,
-                "percent": sub.percent,
-                "machine_score": grading.score if grading else None,
-                "overridden": sub.overridden,
-                "decision": sub.decision,
-                "duration": round(grading.duration, 3) if grading else None,
+                "status": r.status,
+                "score": r.score,
+                "max_score": r.max_score,
+                "percent": r.percent,
+                "machine_score": r.machine_score,
+                "overridden": r.overridden,
+                "decision": r.decision,
+                "duration": round(r.duration, 3) if r.duration is not None else None,
                 "flags": r.flags,
-                "grader_version": grading.grader_version if grading else None,
-                "pack_digest": grading.pack_digest if grading else None,
-                "backend": grading.backend if grading else None,
-                "submitted_at": sub.created_at.isoformat(timespec="seconds"),
-                "url": url_for("reviews.submission", submission_id=sub.id, _external=True),
+                "grader_version": r.grader_version,
+                "pack_digest": r.pack_digest,
+                "backend": r.backend,
+                "submitted_at": r.created_at.isoformat(timespec="seconds"),
+                "url": url_for("reviews.submission", submission_id=r.id, _external=True),
             }
         )
     return out
@@ -492,6 +625,7 @@ def submission(submission_id: int) -> ResponseReturnValue:
     test_overrides = {(o.challenge_id, o.test): o for o in overrides if o.test}
     challenge_overrides = {o.challenge_id: o for o in overrides if not o.test}
     solutions = sub.solutions or {}
+    lines = store.highlighted_solutions(sub)
     views = []
     for c in result.challenges if result else ():
         challenge = ctx.pack.get(c.id)
@@ -502,7 +636,7 @@ def submission(submission_id: int) -> ResponseReturnValue:
             {
                 "result": c,
                 "original": next(x for x in original.challenges if x.id == c.id) if original else None,
-                "code": code.highlighted(source, marked) if source is not None else None,
+                "code": code.highlighted(lines[c.id], marked) if c.id in lines else None,
                 "diff": code.diff(starter, source) if source is not None else None,
             }
         )

@@ -135,9 +135,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("archive", sa.LargeBinary(), nullable=False),
         sa.Column("archive_digest", sa.String(length=64), nullable=False),
-        sa.Column("solutions", sa.JSON(), nullable=False),
         sa.Column("weights", sa.JSON(), nullable=False),
         sa.Column("job_id", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -153,6 +151,9 @@ def upgrade() -> None:
         sa.Column("created_at", grader.service.models.UTCDateTime(), nullable=False),
         sa.Column("started_at", grader.service.models.UTCDateTime(), nullable=True),
         sa.Column("finished_at", grader.service.models.UTCDateTime(), nullable=True),
+        sa.Column("archive", sa.LargeBinary(), nullable=False),
+        sa.Column("solutions", sa.JSON(), nullable=False),
+        sa.Column("highlighted", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assessment_id"], ["assessments.id"], name=op.f("fk_submissions_assessment_id_assessments")
         ),
@@ -205,9 +206,9 @@ def upgrade() -> None:
         sa.Column("worker", sa.String(length=120), nullable=False),
         sa.Column("flags", sa.Integer(), nullable=False),
         sa.Column("reused_from_id", sa.Integer(), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("outcomes", sa.JSON(), nullable=False),
         sa.Column("created_at", grader.service.models.UTCDateTime(), nullable=False),
+        sa.Column("result", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["submission_id"], ["submissions.id"], name=op.f("fk_gradings_submission_id_submissions")
         ),
