@@ -90,6 +90,7 @@ def test_every_route_but_sign_in_static_files_and_the_candidate_link_refuses_an_
         # Nothing of the service's data leaks into what an anonymous request gets.
         assert b"Candidate" not in response.data and b"crud" not in response.data
     assert checked >= 25
+    assert client.head("/signin").status_code == 200 and client.head("/assessments").status_code == 302
 
 
 def test_every_form_post_needs_its_csrf_token(world):

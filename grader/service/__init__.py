@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, g, session
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event, select
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from grader import __version__
@@ -123,10 +123,6 @@ def local_queue(app: Flask, settings: Settings) -> Queue:
 
 def dispatcher_of(app: Flask) -> Any:
     return app.extensions.get("grader.dispatcher")
-
-
-def users_exist() -> bool:
-    return db.session.scalars(select(User.id).limit(1)).first() is not None
 
 
 __all__ = ["create_app", "csrf"]

@@ -128,9 +128,11 @@ def _gunicorn(factory: Callable[[], Flask], host: str, port: int, threads: int) 
                 "graceful_timeout": 10,
                 "accesslog": "-",
                 "forwarded_allow_ips": "127.0.0.1,::1",
+                "control_socket_disable": True,  # gunicorn 24+: no control socket in the home folder
             }
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
 
         def load(self) -> Flask:
             app = factory()

@@ -12,6 +12,7 @@ with the reviewers' overrides applied (the original is kept in the grading).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -121,8 +122,6 @@ def create_submission(
     ctx = context()
     filename = safe_filename(filename)
     solutions = read_solutions(filename, data, list(weights))
-    import hashlib
-
     sub = Submission(
         assessment_id=assessment.id if assessment else None,
         invitation_id=invitation.id if invitation else None,

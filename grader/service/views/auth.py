@@ -25,7 +25,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/signin", methods=["GET", "POST"])
 def signin() -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":
         if g.get("user") is not None:
             return redirect(url_for("reviews.index"))
         return render_template("signin.html", next=request.args.get("next", ""))

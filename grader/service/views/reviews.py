@@ -95,7 +95,7 @@ def assessments() -> ResponseReturnValue:
 @bp.route("/assessments/new", methods=["GET", "POST"])
 def new_assessment() -> ResponseReturnValue:
     ctx = store.context()
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template(
             "assessment_new.html", builtins=builtin_assessments(), pack=ctx.pack, views=VIEW_LABELS
         )
