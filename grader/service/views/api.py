@@ -44,7 +44,7 @@ def _summary(sub: Submission) -> dict[str, Any]:
     return {
         "id": sub.id,
         "status": sub.status,
-        "name": sub.label,
+        "name": store.display_name(sub),  # an alias while an anonymous assessment hides names
         "assessment": sub.assessment_id,
         "score": sub.score,
         "max_score": sub.max_score,
