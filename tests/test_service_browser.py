@@ -1,8 +1,9 @@
 """The review service's whole flow in a real browser, against a real ``grader serve``.
 
 ``grader users add`` makes an admin and a reviewer, ``grader serve`` runs on a free
-loopback port (grading on the local backend, with two fast challenges), and headless
-Chromium (Debian's, through Selenium) goes through what a hiring team and a candidate do:
+loopback port (through gunicorn where it is installed, as in CI; grading on the local
+backend, with two fast challenges), and headless Chromium (Debian's, through Selenium)
+goes through what a hiring team and a candidate do:
 
 1. an admin signs in and creates an assessment and an invitation;
 2. the candidate opens the link, downloads the kit and uploads an answer, then sees the result;
