@@ -328,3 +328,27 @@ def discover_test_names(path: Path) -> list[str]:
         return test_names(path.read_bytes(), str(path))
     except SyntaxError as exc:
         raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
+
+
+def pack_digest(challenges: Iterable[Challenge]) -> str:
+    """A content digest of the challenges' files: the same on every machine for the same pack.
+
+    Every file under each challenge folder counts (by its path inside the pack, with ``/``,
+    and its bytes), in a fixed order; bytecode caches do not. Two hosts that agree on this
+    digest grade with the same tests, statements, starters and metadata.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(b"grader-pack-v1\0")
+    for challenge in sorted(challenges, key=lambda c: c.id):
+        files = sorted(
+            p
+            for p in challenge.path.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+        )
+        for path in files:
+            rel = f"{challenge.id}/{path.relative_to(challenge.path).as_posix()}"
+            data = path.read_bytes()
+            digest.update(f"{rel}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()

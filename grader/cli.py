@@ -602,6 +602,121 @@ def sandbox_clean() -> None:
     click.echo(f"removed {removed} container(s)")
 
 
+# -- the review service (grader.service) -------------------------------------------------
+
+
+def service_options(func: F) -> F:
+    func = click.option(
+        "--instance",
+        metavar="DIR",
+        envvar="GRADER_INSTANCE",
+        help="The service's folder: its secret and, by default, its SQLite database "
+        "[default: ./grader-instance; env: GRADER_INSTANCE].",
+    )(func)
+    return click.option(
+        "--database",
+        metavar="URL",
+        envvar="GRADER_DATABASE_URL",
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db [default: SQLite in the "
+        "instance folder; env: GRADER_DATABASE_URL].",
+    )(func)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@service_options
+@challenges_option
+@backend_options("Where the service's workers run candidate code (as for grade).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Gradings at once."
+)
+@click.option(
+    "--server",
+    type=click.Choice(["auto", "gunicorn", "dev"]),
+    default="auto",
+    show_default=True,
+    help="gunicorn (auto: when installed), or Werkzeug's development server (loopback only).",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Requests at once."
+)
+@click.option(
+    "--trust-proxy", is_flag=True, envvar="GRADER_TRUST_PROXY", help="Behind a reverse proxy (TLS)."
+)
+def serve_cmd(
+    host: str,
+    port: int,
+    instance: str | None,
+    database: str | None,
+    challenges_dir: Path | None,
+    backend: str,
+    runtime: str | None,
+    base_image: str | None,
+    workers: int,
+    server: str,
+    threads: int,
+    trust_proxy: bool,
+) -> None:
+    """Run the review service: assessments, invitations, grading, review and the API.
+
+    Upgrades the database first and says so. Sign in with a user from `grader users add`.
+    """
+    from grader.service.config import Settings
+    from grader.service.server import serve
+
+    settings = Settings.make(
+        instance,
+        database,
+        challenges_dir=challenges_dir,
+        backend=backend,
+        runtime=runtime,
+        base_image=base_image,
+        workers=workers,
+        trust_proxy=trust_proxy,
+    )
+    serve(settings, host, port, server, threads, _notice)
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Accounts of the review service."""
+
+
+@users_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "reviewer"]), default="reviewer", show_default=True)
+@click.option("--name", default="", help="Shown beside comments and overrides.")
+@service_options
+def users_add(email: str, role: str, name: str, instance: str | None, database: str | None) -> None:
+    """Add a user; the password is read from stdin when it is not a terminal, else asked twice."""
+    from grader.service.commands import add_user
+    from grader.service.config import Settings
+
+    if sys.stdin.isatty():
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    click.echo(add_user(Settings.make(instance, database), email, password, role, name))
+
+
+@cli.group("tokens")
+def tokens_group() -> None:
+    """API tokens of the review service (for CI)."""
+
+
+@tokens_group.command("add")
+@click.argument("name")
+@service_options
+def tokens_add(name: str, instance: str | None, database: str | None) -> None:
+    """Make an API token and print it once (only its hash is stored)."""
+    from grader.service.commands import add_token
+    from grader.service.config import Settings
+
+    click.echo(add_token(Settings.make(instance, database), name))
+    click.echo("store it now: it is not shown again (use it as Authorization: Bearer TOKEN)", err=True)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="grader")

@@ -7,12 +7,15 @@ another lives here, so that no test module imports another.
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
+import re
 import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -459,3 +462,149 @@ def hidden_material(pack: dict[str, Challenge]) -> list[str]:
         files = [*c.test_files("hidden"), c.reference_path, *c.good_solutions(), *c.bad_solutions()]
         found += [p.read_text().strip() for p in files]
     return found
+
+
+# -- the review service ---------------------------------------------------------------
+
+SERVICE_PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of the first form on ``page``."""
+    found = CSRF_FIELD.search(page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def sign_in(client: Any, email: str, password: str = SERVICE_PASSWORD) -> Any:
+    token = csrf_of(client.get("/signin").get_data(as_text=True))
+    return client.post("/signin", data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_form(client: Any, url: str, data: dict[str, Any], page: str = "/assessments") -> Any:
+    """POST ``data`` to ``url`` with a CSRF token read from ``page`` (as a browser would)."""
+    token = csrf_of(client.get(page).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def zip_of(solutions: dict[str, str], top: str = "answer", extra: dict[str, bytes] | None = None) -> bytes:
+    """A submission archive: ``{challenge id: solution source}`` under one top folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for cid, source in solutions.items():
+            archive.writestr(f"{top}/{cid}/solution.py", source)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+HIDDEN_SECRET = "SECRET-HIDDEN-MESSAGE"
+
+
+def fake_grading(pack: dict[str, Challenge]) -> Any:
+    """A backend factory for the service's queue: no process; in every challenge the first
+    public test and the first hidden test fail (the hidden one with ``HIDDEN_SECRET``)."""
+    from sandbox.fake import FakeBackend
+
+    def respond(job: FakeJob) -> FakeAnswer:
+        first = next(e.name for e in job.expected if e.canary is None)
+        message = f"{HIDDEN_SECRET} in {first}" if job.phase == "hidden" else "public check failed"
+        records = [
+            replace(r, message=message, details="Traceback: test code", line=3)
+            if isinstance(r, Test) and r.name == first
+            else r
+            for r in honest(job, {first: "failed"}).records
+        ]
+        return FakeAnswer(records)
+
+    return lambda: FakeBackend(respond)
+
+
+def wait_for(
+    app: Any, submission_id: int, timeout: float = 60.0, states: tuple[str, ...] = ("graded", "error")
+) -> Any:
+    """The submission once its status is one of ``states`` (fails after ``timeout`` seconds)."""
+    from grader.service.models import Submission, db
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            sub = db.session.get(Submission, submission_id)
+            if sub is not None and sub.status in states:
+                db.session.expunge(sub)
+                return sub
+            db.session.remove()
+        time.sleep(0.05)
+    raise AssertionError(f"submission {submission_id} not {'/'.join(states)} after {timeout} s")
+
+
+# -- a real browser ----------------------------------------------------------------------
+# Debian's Chromium and chromedriver (tests/components/chromium.sh installs them), driven by
+# Selenium (the [browser] extra). Tests skip without them, unless GRADER_REQUIRE_BROWSER=1.
+
+ARTIFACTS = Path(os.environ.get("GRADER_ARTIFACTS", Path(__file__).resolve().parent.parent / "artifacts"))
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+
+
+def _first_executable(paths: tuple[str, ...]) -> str | None:
+    return next((p for p in paths if os.access(p, os.X_OK)), None)
+
+
+def chromium(profile: Path, downloads: Path | None = None) -> Any:
+    """A headless Chromium (fresh profile, no network services) as a Selenium driver; skips
+    when Chromium, chromedriver or Selenium is missing, fails instead under
+    ``GRADER_REQUIRE_BROWSER=1``."""
+    binary, driver_path = _first_executable(BROWSERS), _first_executable(DRIVERS)
+    problem = ""
+    if binary is None or driver_path is None:
+        problem = (
+            "Chromium or chromedriver is not installed (bash tests/components/chromium.sh installs them)"
+        )
+    else:
+        try:
+            import selenium.webdriver  # noqa: F401
+        except ImportError:
+            problem = "Selenium is not installed (pip install -e '.[browser]')"
+    if problem:
+        if os.environ.get("GRADER_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"GRADER_REQUIRE_BROWSER=1 but {problem}")
+        pytest.skip(problem)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not look for a browser online
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        )
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    print(f"\nbrowser: {binary} {driver.capabilities.get('browserVersion')}, driver {driver_path}")
+    return driver
+
+
+def screenshot(driver: Any, name: str) -> Path:
+    """Save what the browser shows to ``$GRADER_ARTIFACTS/name`` and print its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 1000
+    print(f"screenshot: {path}")
+    return path
