@@ -1,0 +1,220 @@
+"""A solution's source as the token stream similarity compares.
+
+Python's own ``tokenize`` reads the source, so formatting (line breaks, spaces,
+quotes, trailing commas) never reaches the stream, and ``ast`` says which names
+the file itself chose. What is kept is what a copier cannot change without
+rewriting the code:
+
+- keywords, operators and brackets, as they are; the end of each statement and
+  each indent and dedent, as structure;
+- every name the file binds (its classes, functions, parameters, variables,
+  import aliases, class attributes and attributes it assigns) as ``V``, so
+  renaming them changes nothing; names it only uses (``db.session``,
+  ``select``, ``primary_key=``) as themselves, since they are the API the
+  answer chose;
+- every string as ``S`` and every number as ``N``;
+- no comments, no docstrings (nor any other statement that is only a string),
+  and no type annotations (added or removed, they change no behaviour).
+
+A file that does not parse still gets a stream: every name is ``V`` and only
+the part ``tokenize`` could read is used.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import tokenize
+from dataclasses import dataclass
+
+NAME = "V"
+STRING = "S"
+NUMBER = "N"
+_SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+_STATEMENT_START = {None, "\n", "<indent>", "<dedent>"}
+_CLOSING = {")", "]", "}"}
+# Python 3.12 splits f-strings into these; older versions give one STRING token.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+
+Span = tuple[tuple[int, int], tuple[int, int]]  # (line, column) to (line, column), columns in characters
+
+
+@dataclass(frozen=True)
+class Token:
+    """One normalized token and the lines of the source it came from."""
+
+    text: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What ``ast`` says about a file: the names it binds, and where its annotations are."""
+
+    bound: frozenset[str]  # any name the file binds: a bare use of it is renamed
+    members: frozenset[str]  # names bound as attributes: after a dot or as a keyword, renamed too
+    annotations: tuple[Span, ...]
+
+
+def normalize(source: str) -> list[Token]:
+    """The normalized tokens of ``source``; never raises for any text (a broken file gives what
+    could be read of it)."""
+    names = _names(source)
+    out: list[Token] = []
+    pending: list[Token] = []  # strings at the start of a statement: a docstring unless more follows
+    depth = 0  # bracket depth, to tell a keyword argument from an assignment
+    fstring = 0
+    previous_op = ""  # the last token as written: ".", "(", "," decide how a name is read
+    tokens = _tokens(source)
+    for index, tok in enumerate(tokens):
+        kind, text = tok.type, tok.string
+        if fstring:
+            fstring += (kind == _FSTRING_START) - (kind == _FSTRING_END)
+            continue
+        if kind in _SKIP:
+            continue
+        if names is not None and _inside(tok.start, names.annotations):
+            if out and out[-1].text in (":", "->") and not pending:
+                out.pop()
+            continue
+        line, end = tok.start[0], tok.end[0]
+        if kind == tokenize.STRING or kind == _FSTRING_START:
+            if kind == _FSTRING_START:
+                fstring = 1
+                end = _fstring_end(tokens, index)
+            token = Token(STRING, line, end)
+            if pending or (depth == 0 and (not out or out[-1].text in _STATEMENT_START)):
+                pending.append(token)
+            else:
+                out.append(token)
+            previous_op = ""
+            continue
+        if pending:
+            if kind != tokenize.NEWLINE:
+                out.extend(pending)  # an expression that starts with a string: not a docstring
+                pending.clear()
+            else:
+                pending.clear()
+                continue  # the docstring's statement ends here: drop it and its newline
+        if kind == tokenize.NEWLINE:
+            out.append(Token("\n", line, line))
+        elif kind == tokenize.INDENT:
+            out.append(Token("<indent>", line, line))
+        elif kind == tokenize.DEDENT:
+            out.append(Token("<dedent>", line, line))
+        elif kind == tokenize.NUMBER:
+            out.append(Token(NUMBER, line, end))
+        elif kind == tokenize.NAME:
+            following = tokens[index + 1].string if index + 1 < len(tokens) else ""
+            out.append(Token(_name(text, names, previous_op, depth, following), line, end))
+        else:
+            if text in _CLOSING and out and out[-1].text == ",":
+                out.pop()  # a trailing comma is formatting
+            depth = max(0, depth + (text in "([{") - (text in _CLOSING)) if text else depth
+            out.append(Token(text, line, end))
+        previous_op = text if kind == tokenize.OP else ""
+    out.extend(pending)
+    return out
+
+
+def _name(text: str, names: _Names | None, previous_op: str, depth: int, following: str) -> str:
+    if keyword.iskeyword(text):
+        return text
+    if names is None:
+        return NAME
+    if previous_op == ".":
+        return NAME if text in names.members else text
+    if depth and previous_op in ("(", ",") and following == "=":
+        return NAME if text in names.members else text  # a keyword argument: API unless ours
+    return NAME if text in names.bound else text
+
+
+def _tokens(source: str) -> list[tokenize.TokenInfo]:
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            found.append(tok)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # keep what was read before the error
+    return found
+
+
+def _fstring_end(tokens: list[tokenize.TokenInfo], start: int) -> int:
+    depth = 0
+    for tok in tokens[start:]:
+        depth += (tok.type == _FSTRING_START) - (tok.type == _FSTRING_END)
+        if depth == 0:
+            return tok.end[0]
+    return tokens[-1].end[0]
+
+
+def _inside(position: tuple[int, int], spans: tuple[Span, ...]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _names(source: str) -> _Names | None:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    bound: set[str] = set()
+    members: set[str] = set()
+    annotations: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                members.update(_class_members(node))
+            else:
+                if node.returns is not None:
+                    annotations.append(node.returns)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+            if node.annotation is not None:
+                annotations.append(node.annotation)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            members.add(node.attr)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.alias) and node.asname:
+            bound.add(node.asname)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            bound.add(node.name)
+    lines = io.StringIO(source).readlines()
+    spans = tuple(_span(node, lines) for node in annotations)
+    return _Names(frozenset(bound | members), frozenset(members), spans)
+
+
+def _class_members(node: ast.ClassDef) -> set[str]:
+    found: set[str] = set()
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(item.name)
+        elif isinstance(item, ast.Assign):
+            found.update(t.id for t in item.targets if isinstance(t, ast.Name))
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            found.add(item.target.id)
+    return found
+
+
+def _span(node: ast.expr, lines: list[str]) -> Span:
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    return (node.lineno, _chars(lines, node.lineno, node.col_offset)), (
+        end_line,
+        _chars(lines, end_line, end_col),
+    )
+
+
+def _chars(lines: list[str], line: int, byte_offset: int) -> int:
+    """``ast`` counts columns in UTF-8 bytes, ``tokenize`` in characters."""
+    if not 1 <= line <= len(lines):
+        return byte_offset
+    return len(lines[line - 1].encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "replace"))
