@@ -25,7 +25,7 @@ from grader import __version__, github, outputs
 from grader.assessment import Assessment, load_assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import make_backend, tiers
-from grader.batch import Batch, find_submissions
+from grader.batch import Batch, find_submissions, unique_names
 from grader.challenges import Challenge, load_pack, pack_dir, select
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
@@ -40,6 +40,9 @@ from grader.reports.leaderboard import (
     render_leaderboard_text,
 )
 from grader.results import ChallengeResult, GradeResult, RunStatus
+from grader.similarity import DEFAULTS as SIMILARITY_DEFAULTS
+from grader.similarity import SimilarityReport, read_sources, render_html, render_json, render_text
+from grader.similarity import compare as compare_cohort
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 from sandbox.backend import Backend
@@ -345,6 +348,13 @@ BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
 }
 
 
+SIMILARITY_RENDERERS: dict[str, Callable[[SimilarityReport], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "html": render_html,
+}
+
+
 class _BatchProgress:
     """A progress bar with ETA on a terminal, else one line per submission (with ETA) on stderr."""
 
@@ -444,8 +454,9 @@ def batch_cmd(
 
     Writes each submission's JSON and HTML report into --out as it completes,
     then leaderboard.csv, leaderboard.html and cohort.json (pass rates per
-    challenge and per test). Standard output gets the leaderboard (--format
-    text, json, junit, markdown or html). An interrupted
+    challenge and per test), and for reviewers similarity.json and
+    similarity.html (see grader similarity). Standard output gets the
+    leaderboard (--format text, json, junit, markdown or html). An interrupted
     batch goes on with --resume. Exit 0 when every submission has a row, 2 for
     bad input, 3 when grading itself failed for some submission, 130 when
     interrupted.
@@ -463,7 +474,7 @@ def batch_cmd(
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(backend, 1, notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience())
+    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
     with ExitStack() as stack, _sigterm_interrupts():
         stack.callback(chosen.close)
         progress = _BatchProgress(out, stack)
@@ -477,13 +488,81 @@ def batch_cmd(
 
     graded = sum(1 for r in cohort.rows if r.graded)
     outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
-    click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
+    similarity = ", similarity.json, similarity.html" if cohort.similar_to is not None else ""
+    click.echo(
+        f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json{similarity} and submissions/", err=True
+    )
     if github.active():
         github.write_summary(render_leaderboard_markdown(cohort))
     failed = any(
         not r.saved or (r.result.status is RunStatus.ERROR and not r.result.error) for r in cohort.rows
     )
     sys.exit(3 if failed else 0)
+
+
+@cli.command("similarity", cls=outputs.ReportsCommand)
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@challenge_ids_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(sorted(SIMILARITY_RENDERERS)),
+    help="Report format (repeatable, each with its own --output). Default: text.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_paths",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the --format given before it to PATH (repeatable; - is standard output).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=SIMILARITY_DEFAULTS.threshold,
+    show_default=True,
+    help="The similarity from which a pair can be flagged (it must also stand out from the cohort).",
+)
+@challenges_option
+@click.pass_context
+def similarity_cmd(
+    ctx: click.Context,
+    submissions: tuple[Path, ...],
+    ids: tuple[str, ...],
+    formats: tuple[str, ...],
+    output_paths: tuple[Path, ...],
+    threshold: float,
+    challenges_dir: Path | None,
+) -> None:
+    """Find answers too alike to be independent, and answers too close to a known solution.
+
+    SUBMISSIONS are as for batch: submission folders or archives, or folders of
+    them. Each challenge's answers are compared pair by pair, and with the
+    challenge's reference and good solutions (when the pack has them). A pair is
+    flagged at --threshold or above when it also stands out from the cohort's
+    own pairs. For reviewers only; nothing is graded and no score changes.
+    Exit 0 when compared, 2 for bad input.
+    """
+    pack = _pack(challenges_dir)
+    chosen = [c.id for c in select(pack, ids)] if ids else None
+    reports = outputs.reports_of(ctx, formats, output_paths)
+    found, skipped = find_submissions(submissions, pack)
+    if not found:
+        raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    if skipped:
+        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives", err=True)
+    sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
+    for problem in problems:
+        click.echo(f"skipped {problem}", err=True)
+    report = compare_cohort(sources, pack, challenge_ids=chosen, threshold=threshold)
+    summary = (
+        f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
+        f"{len(report.flagged_references)} answer(s) too close to a known solution"
+    )
+    outputs.emit(reports, lambda fmt, _: SIMILARITY_RENDERERS[fmt](report), summary)
 
 
 @cli.command("validate")
