@@ -186,6 +186,7 @@ class _Challenge:
         self.evidence = {name: f.hashes - idiom for name, f in self.prints.items()}
         self.known_evidence = {path: f.hashes - idiom for path, f in self.known.items()}
         scored = self._pairs()
+        self.references: list[ReferenceMatch] = []
         reference_bar = self._references() if self.known else None
         self.summary = ChallengeSummary(
             id=challenge.id,
@@ -228,7 +229,6 @@ class _Challenge:
         def reached(path: str, sim: float) -> bool:
             return sim >= (reference_bar if path == REFERENCE else good_bar)
 
-        self.references = []
         for name, by in against.items():
             # The match shown is one that was flagged if any was, else the closest solution.
             path = max(sorted(by), key=lambda p: (reached(p, by[p]), by[p]))

@@ -65,10 +65,11 @@ def normalize(source: str) -> list[Token]:
     names = _names(source)
     out: list[Token] = []
     pending: list[Token] = []  # strings at the start of a statement: a docstring unless more follows
-    depth = 0  # bracket depth, to tell a keyword argument from an assignment
+    brackets: list[bool] = []  # open brackets, each True when it holds a def's parameters
     fstring = 0
     previous_op = ""  # the last token as written: ".", "(", "," decide how a name is read
     tokens = _tokens(source)
+    annotations = _Spans(names.annotations if names is not None else ())
     for index, tok in enumerate(tokens):
         kind, text = tok.type, tok.string
         if fstring:
@@ -76,7 +77,7 @@ def normalize(source: str) -> list[Token]:
             continue
         if kind in _SKIP:
             continue
-        if names is not None and _inside(tok.start, names.annotations):
+        if annotations.cover(tok.start):
             if out and out[-1].text in (":", "->") and not pending:
                 out.pop()
             continue
@@ -86,7 +87,7 @@ def normalize(source: str) -> list[Token]:
                 fstring = 1
                 end = _fstring_end(tokens, index)
             token = Token(STRING, line, end)
-            if pending or (depth == 0 and (not out or out[-1].text in _STATEMENT_START)):
+            if pending or (not brackets and (not out or out[-1].text in _STATEMENT_START)):
                 pending.append(token)
             else:
                 out.append(token)
@@ -109,26 +110,29 @@ def normalize(source: str) -> list[Token]:
             out.append(Token(NUMBER, line, end))
         elif kind == tokenize.NAME:
             following = tokens[index + 1].string if index + 1 < len(tokens) else ""
-            out.append(Token(_name(text, names, previous_op, depth, following), line, end))
+            argument = bool(brackets) and not brackets[-1] and previous_op in ("(", ",") and following == "="
+            out.append(Token(_name(text, names, previous_op, argument), line, end))
         else:
             if text in _CLOSING and out and out[-1].text == ",":
                 out.pop()  # a trailing comma is formatting
-            depth = max(0, depth + (text in "([{") - (text in _CLOSING)) if text else depth
+            if text in ("(", "[", "{"):
+                brackets.append(text == "(" and len(out) >= 2 and out[-2].text == "def")
+            elif text in _CLOSING and brackets:
+                brackets.pop()
             out.append(Token(text, line, end))
         previous_op = text if kind == tokenize.OP else ""
     out.extend(pending)
     return out
 
 
-def _name(text: str, names: _Names | None, previous_op: str, depth: int, following: str) -> str:
+def _name(text: str, names: _Names | None, previous_op: str, argument: bool) -> str:
+    """How a name is written: ``V`` when the file chose it, itself when it is the API's."""
     if keyword.iskeyword(text):
         return text
     if names is None:
         return NAME
-    if previous_op == ".":
+    if previous_op == "." or argument:  # an attribute, or a keyword argument of a call
         return NAME if text in names.members else text
-    if depth and previous_op in ("(", ",") and following == "=":
-        return NAME if text in names.members else text  # a keyword argument: API unless ours
     return NAME if text in names.bound else text
 
 
@@ -151,8 +155,17 @@ def _fstring_end(tokens: list[tokenize.TokenInfo], start: int) -> int:
     return tokens[-1].end[0]
 
 
-def _inside(position: tuple[int, int], spans: tuple[Span, ...]) -> bool:
-    return any(start <= position < end for start, end in spans)
+class _Spans:
+    """Whether each of a series of increasing positions falls in one of some disjoint spans."""
+
+    def __init__(self, spans: tuple[Span, ...]) -> None:
+        self.spans = sorted(spans)
+        self.next = 0
+
+    def cover(self, position: tuple[int, int]) -> bool:
+        while self.next < len(self.spans) and self.spans[self.next][1] <= position:
+            self.next += 1
+        return self.next < len(self.spans) and self.spans[self.next][0] <= position
 
 
 def _names(source: str) -> _Names | None:
