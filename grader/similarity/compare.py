@@ -34,13 +34,14 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
 from grader.challenges import Challenge
 from grader.similarity.fingerprints import Fingerprints, fingerprint, kgram_hashes
 from grader.similarity.report import ChallengeSummary, Match, Pair, ReferenceMatch, SimilarityReport
-from grader.similarity.tokens import normalize
+from grader.similarity.tokens import Stream, normalize
 
 Sources = Mapping[str, Mapping[str, str]]  # submission name -> challenge id -> solution.py text
 REFERENCE = "reference.py"
@@ -61,7 +62,7 @@ class Settings:
     cohort_share: float = 0.5
     cohort_min: int = 6
     stack_min: int = 3
-    reported: int = 500  # unflagged pairs kept per challenge, most alike first
+    reported: int = 100  # unflagged pairs kept per challenge, most alike first
 
 
 DEFAULTS = Settings()
@@ -127,8 +128,15 @@ def _solutions(challenge: Challenge) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def _pack_stream(text: str) -> Stream:
+    """A starter's or known solution's tokens: the pack is read by every comparison, and a
+    long-lived process (the review service) compares many cohorts."""
+    return normalize(text)
+
+
 def _all_kgrams(text: str | None, settings: Settings) -> set[int]:
-    return set(kgram_hashes(normalize(text), settings.k)) if text else set()
+    return set(kgram_hashes(_pack_stream(text), settings.k)) if text else set()
 
 
 def _stack_idioms(challenges: Iterable[Challenge], settings: Settings) -> frozenset[int]:
@@ -137,13 +145,6 @@ def _stack_idioms(challenges: Iterable[Challenge], settings: Settings) -> frozen
         texts = [_read(challenge.starter_path), *_solutions(challenge).values()]
         seen.update(set().union(*(_all_kgrams(t, settings) for t in texts)))
     return frozenset(h for h, n in seen.items() if n >= settings.stack_min)
-
-
-def _contained(a: frozenset[int], b: frozenset[int], settings: Settings) -> float:
-    """The share of the smaller evidence found in the other (pairs of answers)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / max(min(len(a), len(b)), settings.min_evidence)
 
 
 def _dice(a: frozenset[int], b: frozenset[int], settings: Settings) -> float:
@@ -177,7 +178,7 @@ class _Challenge:
         s = self.settings = settings
         self.id = challenge.id
         self.prints = {name: fingerprint(normalize(text), s.k, s.w) for name, text in answers.items()}
-        self.known = {path: fingerprint(normalize(text), s.k, s.w) for path, text in solutions.items()}
+        self.known = {path: fingerprint(_pack_stream(text), s.k, s.w) for path, text in solutions.items()}
         documents = [*self.prints.values(), *self.known.values()]
         idiom = set(stack) | _all_kgrams(_read(challenge.starter_path), s)
         if len(documents) >= s.cohort_min:
@@ -202,11 +203,15 @@ class _Challenge:
     def _pairs(self) -> list[float]:
         """Score every pair, keep the flagged ones and the most alike others; all the scores."""
         s = self.settings
+        # The share of the smaller evidence the other holds too, over at least min_evidence:
+        # written out here, since this loop runs for every pair (20,000 a challenge for 200 answers).
         ev = self.evidence
-        scored = sorted(
-            ((_contained(ev[a], ev[b], s), a, b) for a, b in combinations(self.prints, 2)),
-            key=lambda t: (-t[0], t[1], t[2]),
-        )
+        size = {name: len(e) for name, e in ev.items()}
+        scored = []
+        for a, b in combinations(self.prints, 2):
+            smaller = min(size[a], size[b])
+            scored.append((len(ev[a] & ev[b]) / max(smaller, s.min_evidence) if smaller else 0.0, a, b))
+        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
         self.bar = _bar([sim for sim, _, _ in scored], s)
         flagged = sum(1 for sim, _, _ in scored if sim >= self.bar)
         kept = scored[:flagged] + [t for t in scored[flagged:] if t[0] > 0][: s.reported]
@@ -248,7 +253,7 @@ class _Challenge:
 def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -> tuple[Match, ...]:
     """The regions of ``a`` and ``b`` that their shared fingerprints cover: runs of fingerprints
     that advance together in both files, merged where they overlap."""
-    points = sorted((a.positions[h][0], b.positions[h][0]) for h in shared)
+    points = sorted((a.positions[h], b.positions[h]) for h in shared)
     chains: list[list[tuple[int, int]]] = []
     for pa, pb in points:
         for chain in reversed(chains[-8:]):

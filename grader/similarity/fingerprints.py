@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grader.similarity.tokens import Token
+from grader.similarity.tokens import Stream
 
 K = 8
 W = 1
@@ -22,25 +22,34 @@ W = 1
 
 @dataclass(frozen=True)
 class Fingerprints:
-    """A file's winnowed k-gram hashes, each with the token positions where its k-gram starts."""
+    """A file's winnowed k-gram hashes (``hashes``), each with the token position where its k-gram
+    first starts (``positions``), and the tokens' lines."""
 
-    tokens: tuple[Token, ...]
-    positions: dict[int, tuple[int, ...]]
-
-    @property
-    def hashes(self) -> frozenset[int]:
-        return frozenset(self.positions)
+    stream: Stream
+    positions: dict[int, int]
+    hashes: frozenset[int]
 
     def lines(self, position: int, k: int = K) -> tuple[int, int]:
         """The first and last line of the k-gram starting at token ``position``."""
-        last = self.tokens[min(position + k, len(self.tokens)) - 1]
-        return self.tokens[position].line, last.end_line
+        last = min(position + k, len(self.stream)) - 1
+        return self.stream.lines[position], self.stream.end_lines[last]
 
 
-def kgram_hashes(tokens: Sequence[Token], k: int = K) -> list[int]:
+def kgram_hashes(stream: Stream, k: int = K) -> list[int]:
     """The hash of every run of ``k`` tokens, in order (none when there are fewer tokens)."""
-    ids = [zlib.crc32(t.text.encode("utf-8", "surrogatepass")) for t in tokens]
+    ids = [_ids.get(t) or _id(t) for t in stream.texts]
     return [hash(tuple(ids[i : i + k])) for i in range(len(ids) - k + 1)]
+
+
+_ids: dict[str, int] = {}
+
+
+def _id(text: str) -> int:
+    """A token's number, the same in every process (CRC-32 of its text), remembered once seen."""
+    number = zlib.crc32(text.encode("utf-8", "surrogatepass")) or 1
+    if len(_ids) < 100_000:  # token texts are few (names, operators); a hostile file cannot grow this far
+        _ids[text] = number
+    return number
 
 
 def winnow(hashes: Sequence[int], w: int = W) -> list[int]:
@@ -65,10 +74,10 @@ def _rightmost_min(hashes: Sequence[int], start: int, end: int) -> int:
     return best
 
 
-def fingerprint(tokens: Sequence[Token], k: int = K, w: int = W) -> Fingerprints:
+def fingerprint(stream: Stream, k: int = K, w: int = W) -> Fingerprints:
     """The fingerprints of a normalized token stream."""
-    hashes = kgram_hashes(tokens, k)
-    positions: dict[int, list[int]] = {}
+    hashes = kgram_hashes(stream, k)
+    positions: dict[int, int] = {}
     for i in winnow(hashes, w):
-        positions.setdefault(hashes[i], []).append(i)
-    return Fingerprints(tuple(tokens), {h: tuple(p) for h, p in positions.items()})
+        positions.setdefault(hashes[i], i)
+    return Fingerprints(stream, positions, frozenset(positions))
