@@ -252,7 +252,7 @@ class _Challenge:
 
 def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -> tuple[Match, ...]:
     """The regions of ``a`` and ``b`` that their shared fingerprints cover: runs of fingerprints
-    that advance together in both files, merged where they overlap."""
+    that advance together in both files, merged where they overlap or touch on both sides."""
     points = sorted((a.positions[h], b.positions[h]) for h in shared)
     chains: list[list[tuple[int, int]]] = []
     for pa, pb in points:
@@ -273,7 +273,7 @@ def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -
     merged: list[Match] = []
     for m in sorted(regions, key=lambda m: (m.a_lines, m.b_lines)):
         last = merged[-1] if merged else None
-        if last and m.a_lines[0] <= last.a_lines[1] and _overlap(m.b_lines, last.b_lines):
+        if last and m.a_lines[0] <= last.a_lines[1] + 1 and _touch(m.b_lines, last.b_lines):
             merged[-1] = Match(
                 (last.a_lines[0], max(last.a_lines[1], m.a_lines[1])),
                 (min(last.b_lines[0], m.b_lines[0]), max(last.b_lines[1], m.b_lines[1])),
@@ -283,5 +283,6 @@ def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -
     return tuple(merged)
 
 
-def _overlap(x: tuple[int, int], y: tuple[int, int]) -> bool:
-    return x[0] <= y[1] and y[0] <= x[1]
+def _touch(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Whether two line ranges overlap or follow each other (one region to a reader)."""
+    return x[0] <= y[1] + 1 and y[0] <= x[1] + 1

@@ -20,7 +20,9 @@ SIDE_BY_SIDE_CSS = """
 .sbs { display: grid; grid-template-columns: 1fr 1fr; gap: .5rem; margin: .5rem 0; }
 @media (max-width: 50rem) { .sbs { grid-template-columns: 1fr; } }
 .sbs .side { min-width: 0; } .sbs .file { font-weight: 600; margin: 0 0 .25rem; }
-.sbs pre { margin: 0; padding: .25rem 0; max-height: 40rem; overflow: auto; white-space: pre-wrap; }
+.sbs pre { margin: 0; padding: .25rem 0; max-height: 40rem; overflow: auto; white-space: pre;
+  overflow-wrap: normal; }
+.sbs code { display: block; min-width: max-content; }
 .sbs .line { display: block; padding: 0 .5rem 0 0; }
 .sbs .no { display: inline-block; width: 3.5em; padding-right: .5em; text-align: right; color: var(--muted);
   user-select: none; }
