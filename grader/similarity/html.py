@@ -31,6 +31,8 @@ SIDE_BY_SIDE_CSS = """
 .sbs .m4 { background: rgba(160, 100, 255, .22); } .sbs .m5 { background: rgba(255, 120, 40, .25); }
 .sbs-legend { font-size: .85rem; color: var(--muted); margin: .25rem 0; }
 .sbs-legend span { padding: 0 .35rem; border-radius: .25rem; color: var(--fg); }
+.scroll { overflow-x: auto; }
+table.summary th, table.summary td, table.near td { white-space: nowrap; overflow-wrap: normal; }
 section.pair { background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
   padding: .75rem 1rem; margin: 1rem 0; }
 """
@@ -109,16 +111,17 @@ def _summary(report: SimilarityReport) -> str:
         leaked = "-" if c.reference_bar is None else str(c.flagged_references)
         rows.append(
             f"<tr><td><code>{h.text(c.id)}</code></td><td class=num>{c.answers}</td>"
-            f"<td class=num>{c.pairs}</td><td class=num>{c.median:.2f}</td><td class=num>{c.bar:.2f}</td>"
-            f"<td class=num>{c.flagged_pairs}</td><td class=num>{ref_bar}</td>"
-            f"<td class=num>{leaked}</td></tr>"
+            f'<td class="num optional">{c.pairs}</td><td class="num optional">{c.median:.2f}</td>'
+            f"<td class=num>{c.bar:.2f}</td><td class=num>{c.flagged_pairs}</td>"
+            f'<td class="num optional">{ref_bar}</td><td class=num>{leaked}</td></tr>'
         )
     return (
-        '<table class="summary"><thead><tr><th>challenge</th><th class=num>answers</th>'
-        "<th class=num>pairs</th><th class=num>median</th><th class=num>bar</th><th class=num>flagged</th>"
-        "<th class=num>reference bar</th><th class=num>leaked?</th></tr></thead><tbody>"
+        '<div class="scroll"><table class="summary"><thead><tr><th>challenge</th><th class=num>answers</th>'
+        '<th class="num optional">pairs</th><th class="num optional">median</th><th class=num>bar</th>'
+        '<th class=num>flagged</th><th class="num optional">reference bar</th><th class=num>leaked?</th>'
+        "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table>"
+        + "</tbody></table></div>"
     )
 
 
@@ -148,13 +151,13 @@ def render_html(report: SimilarityReport) -> str:
     if near:
         parts.append(f"<h2>Most alike of the rest ({len(near)})</h2>")
         parts.append(
-            '<table class="near"><thead><tr><th>challenge</th><th>pair</th><th class=num>similarity</th>'
-            "<th>matched lines</th></tr></thead><tbody>"
+            '<div class="scroll"><table class="near"><thead><tr><th>challenge</th><th>pair</th>'
+            "<th class=num>similarity</th><th>matched lines</th></tr></thead><tbody>"
             + "".join(
                 f"<tr><td><code>{h.text(p.challenge)}</code></td><td>{h.text(p.a)} ~ {h.text(p.b)}</td>"
                 f"<td class=num>{p.similarity:.2f}</td><td>{h.text(lines_of(p.matches))}</td></tr>"
                 for p in near
             )
-            + "</tbody></table>"
+            + "</tbody></table></div>"
         )
     return h.page("Similarity", "\n".join(parts) + "\n")
