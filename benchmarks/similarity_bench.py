@@ -259,9 +259,17 @@ def main() -> None:
         f"  {'similarity':<12} {whole:8.2f} s {cpu_whole:8.2f} s  ({whole / floor:.1f} x floor; "
         f"{flagged} pairs flagged; json {size / 1024:.0f} KiB)"
     )
-    verdict = "met" if whole < 30 else "NOT met"
-    print(f"  target: similarity < 30 s (wall, one CPU) for 200 submissions of 15 challenges: {verdict}")
-    print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    def verdict(seconds: float) -> str:
+        return "met" if seconds < 30 else "NOT met"
+
+    print(
+        f"  target: similarity < 30 s on one CPU for 200 submissions of 15 challenges: "
+        f"CPU {verdict(cpu_whole)}, wall {verdict(whole)}"
+    )
+    print(
+        f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(above 1, others shared the pinned CPU and the wall time counts their share)"
+    )
 
 
 if __name__ == "__main__":

@@ -205,13 +205,13 @@ class _Challenge:
         s = self.settings
         # The share of the smaller evidence the other holds too, over at least min_evidence:
         # written out here, since this loop runs for every pair (20,000 a challenge for 200 answers).
-        ev = self.evidence
-        size = {name: len(e) for name, e in ev.items()}
-        scored = []
-        for a, b in combinations(self.prints, 2):
-            smaller = min(size[a], size[b])
-            scored.append((len(ev[a] & ev[b]) / max(smaller, s.min_evidence) if smaller else 0.0, a, b))
-        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        floor = s.min_evidence
+        answers = [(name, e, len(e)) for name, e in self.evidence.items()]
+        scored = [
+            (len(ea & eb) / max(min(na, nb), floor) if na and nb else 0.0, a, b)
+            for (a, ea, na), (b, eb, nb) in combinations(answers, 2)
+        ]
+        scored.sort(key=lambda t: -t[0])  # stable: ties stay in name order
         self.bar = _bar([sim for sim, _, _ in scored], s)
         flagged = sum(1 for sim, _, _ in scored if sim >= self.bar)
         kept = scored[:flagged] + [t for t in scored[flagged:] if t[0] > 0][: s.reported]
@@ -254,21 +254,18 @@ def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -
     """The regions of ``a`` and ``b`` that their shared fingerprints cover: runs of fingerprints
     that advance together in both files, merged where they overlap or touch on both sides."""
     points = sorted((a.positions[h], b.positions[h]) for h in shared)
-    chains: list[list[tuple[int, int]]] = []
+    chains: list[list[int]] = []  # first and last position in a; lowest, highest and last in b
     for pa, pb in points:
         for chain in reversed(chains[-8:]):
-            last_a, last_b = chain[-1]
-            if 0 < pa - last_a <= k and 0 < pb - last_b <= 2 * k:
-                chain.append((pa, pb))
+            if 0 < pa - chain[1] <= k and 0 < pb - chain[4] <= 2 * k:
+                chain[1], chain[4] = pa, pb
+                chain[2], chain[3] = min(chain[2], pb), max(chain[3], pb)
                 break
         else:
-            chains.append([(pa, pb)])
+            chains.append([pa, pa, pb, pb, pb])
     regions = [
-        Match(
-            (a.lines(chain[0][0], k)[0], a.lines(chain[-1][0], k)[1]),
-            (b.lines(min(pb for _, pb in chain), k)[0], b.lines(max(pb for _, pb in chain), k)[1]),
-        )
-        for chain in chains
+        Match((a.lines(first, k)[0], a.lines(last, k)[1]), (b.lines(low, k)[0], b.lines(high, k)[1]))
+        for first, last, low, high, _ in chains
     ]
     merged: list[Match] = []
     for m in sorted(regions, key=lambda m: (m.a_lines, m.b_lines)):

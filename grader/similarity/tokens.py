@@ -245,12 +245,15 @@ def _names(source: str) -> _Names | None:
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree`` (as ``ast.walk``, in another order, and faster)."""
+    """Every node of ``tree`` but the contexts (``Load``, ``Store``: one under every name and
+    attribute), as ``ast.walk`` in another order, and faster."""
     todo = [tree]
     while todo:
         node = todo.pop()
         yield node
         for field in node._fields:
+            if field == "ctx":
+                continue
             value = getattr(node, field, None)
             if type(value) is list:
                 todo.extend(item for item in value if isinstance(item, ast.AST))
