@@ -40,9 +40,6 @@ from grader.grading import grade
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
-from grader.similarity import compare, read_sources
-from grader.similarity import render_html as render_similarity_html
-from grader.similarity import render_json as render_similarity_json
 from sandbox.backend import Backend
 
 OnRow = Callable[[Row, int, int], None]
@@ -256,10 +253,12 @@ class Batch:
             for stale in ("similarity.json", "similarity.html"):
                 (self.out / stale).unlink(missing_ok=True)
             return None
-        sources, _ = read_sources(submissions, names, [c.id for c in self.challenges])
-        report = compare(sources, self.pack, challenge_ids=[c.id for c in self.challenges])
-        write_atomically(self.out / "similarity.json", render_similarity_json(report))
-        write_atomically(self.out / "similarity.html", render_similarity_html(report))
+        from grader import similarity  # imported when used: grader check never needs it
+
+        sources, _ = similarity.read_sources(submissions, names, [c.id for c in self.challenges])
+        report = similarity.compare(sources, self.pack, challenge_ids=[c.id for c in self.challenges])
+        write_atomically(self.out / "similarity.json", similarity.render_json(report))
+        write_atomically(self.out / "similarity.html", similarity.render_html(report))
         return report.similar_to()
 
     def _grade_all(

@@ -40,9 +40,6 @@ from grader.reports.leaderboard import (
     render_leaderboard_text,
 )
 from grader.results import ChallengeResult, GradeResult, RunStatus
-from grader.similarity import DEFAULTS as SIMILARITY_DEFAULTS
-from grader.similarity import SimilarityReport, read_sources, render_html, render_json, render_text
-from grader.similarity import compare as compare_cohort
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 from sandbox.backend import Backend
@@ -348,11 +345,8 @@ BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
 }
 
 
-SIMILARITY_RENDERERS: dict[str, Callable[[SimilarityReport], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "html": render_html,
-}
+SIMILARITY_FORMATS = ("text", "json", "html")
+SIMILARITY_THRESHOLD = 0.5  # grader.similarity.DEFAULTS.threshold; a test keeps them equal
 
 
 class _BatchProgress:
@@ -507,7 +501,7 @@ def batch_cmd(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(sorted(SIMILARITY_RENDERERS)),
+    type=click.Choice(SIMILARITY_FORMATS),
     help="Report format (repeatable, each with its own --output). Default: text.",
 )
 @click.option(
@@ -522,7 +516,7 @@ def batch_cmd(
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
-    default=SIMILARITY_DEFAULTS.threshold,
+    default=SIMILARITY_THRESHOLD,
     show_default=True,
     help="The similarity from which a pair can be flagged (it must also stand out from the cohort).",
 )
@@ -546,6 +540,10 @@ def similarity_cmd(
     own pairs. For reviewers only; nothing is graded and no score changes.
     Exit 0 when compared, 2 for bad input.
     """
+    # Imported here: every other command (grader check above all) starts faster without it.
+    from grader.similarity import compare, read_sources, render_html, render_json, render_text
+
+    renderers = {"text": render_text, "json": render_json, "html": render_html}
     pack = _pack(challenges_dir)
     chosen = [c.id for c in select(pack, ids)] if ids else None
     reports = outputs.reports_of(ctx, formats, output_paths)
@@ -557,12 +555,12 @@ def similarity_cmd(
     sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
     for problem in problems:
         click.echo(f"skipped {problem}", err=True)
-    report = compare_cohort(sources, pack, challenge_ids=chosen, threshold=threshold)
+    report = compare(sources, pack, challenge_ids=chosen, threshold=threshold)
     summary = (
         f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
         f"{len(report.flagged_references)} answer(s) too close to a known solution"
     )
-    outputs.emit(reports, lambda fmt, _: SIMILARITY_RENDERERS[fmt](report), summary)
+    outputs.emit(reports, lambda fmt, _: renderers[fmt](report), summary)
 
 
 @cli.command("validate")

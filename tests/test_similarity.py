@@ -338,11 +338,20 @@ def test_similarity_command_refuses_bad_input_with_one_line(runner, tmp_path, ar
     assert "Traceback" not in result.output
 
 
-def test_similarity_command_without_submissions_says_so(runner, tmp_path):
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "empty" / "notes.txt").write_text("x")
+def test_the_commands_default_threshold_is_the_methods():
+    from grader.cli import SIMILARITY_THRESHOLD
+
+    assert SIMILARITY_THRESHOLD == DEFAULTS.threshold
+
+
+def test_similarity_command_without_answers_says_so(runner, tmp_path):
     missing = runner.invoke(cli, ["similarity", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x")
+    empty = runner.invoke(cli, ["similarity", str(tmp_path / "empty")])  # one submission, laid out wrong
+    assert empty.exit_code == 0, empty.output
+    assert "across 0 challenge(s)" in empty.stdout and "Nothing flagged" in empty.stdout
 
 
 def test_read_sources_takes_only_solution_py_and_skips_what_cannot_be_read(tmp_path):
