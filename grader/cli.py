@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -42,6 +42,9 @@ from grader.reports.leaderboard import (
 from grader.results import ChallengeResult, GradeResult, RunStatus
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
+
+if TYPE_CHECKING:
+    from grader.similarity import ChallengeSummary
 from sandbox.backend import Backend
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -494,6 +497,16 @@ def batch_cmd(
     sys.exit(3 if failed else 0)
 
 
+def _compared(summary: ChallengeSummary, done: int, total: int) -> None:
+    """One line per challenge compared, on a terminal (a large cohort takes tens of seconds)."""
+    if sys.stderr.isatty():
+        click.echo(
+            f"[{done}/{total}] {summary.id}: {summary.answers} answer(s), {summary.flagged_pairs} pair(s) "
+            f"flagged, {summary.flagged_references} too close to a known solution",
+            err=True,
+        )
+
+
 @cli.command("similarity", cls=outputs.ReportsCommand)
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @challenge_ids_option
@@ -555,7 +568,7 @@ def similarity_cmd(
     sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
     for problem in problems:
         click.echo(f"skipped {problem}", err=True)
-    report = compare(sources, pack, challenge_ids=chosen, threshold=threshold)
+    report = compare(sources, pack, challenge_ids=chosen, threshold=threshold, progress=_compared)
     summary = (
         f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
         f"{len(report.flagged_references)} answer(s) too close to a known solution"

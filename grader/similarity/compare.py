@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
@@ -75,10 +75,12 @@ def compare(
     challenge_ids: Sequence[str] | None = None,
     threshold: float | None = None,
     settings: Settings = DEFAULTS,
+    progress: Callable[[ChallengeSummary, int, int], None] | None = None,
 ) -> SimilarityReport:
     """Compare every pair of answers to each challenge, and every answer with the challenge's known
     solutions. ``challenge_ids`` defaults to the pack's challenges that some submission answers;
-    ``threshold`` overrides the absolute bar. Never raises for any source text."""
+    ``threshold`` overrides the absolute bar; ``progress`` hears of each challenge done (its
+    summary, how many are done, how many in all). Never raises for any source text."""
     if threshold is not None:
         settings = replace(settings, threshold=threshold)
     if challenge_ids is None:
@@ -100,6 +102,8 @@ def compare(
         pairs.extend(run.pairs)
         references.extend(run.references)
         summaries.append(run.summary)
+        if progress is not None:
+            progress(run.summary, len(summaries), len(challenge_ids))
     return SimilarityReport(
         pairs=tuple(pairs),
         reference_matches=tuple(references),
