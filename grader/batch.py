@@ -7,6 +7,8 @@ Layout of the batch folder (``--out DIR``)::
     DIR/leaderboard.csv           one row per submission, one column per challenge
     DIR/leaderboard.html          the same, sortable, linking to each HTML report
     DIR/cohort.json               pass rates per challenge and per test across the cohort
+    DIR/similarity.json           answers too alike, and answers too close to a known solution
+    DIR/similarity.html           the same, each flagged pair side by side (reviewer audience only)
 
 Each JSON file is written whole (to a temporary name, then renamed) the moment
 its submission is graded, so an interrupted batch loses at most the
@@ -24,7 +26,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,9 +142,11 @@ class Batch:
         challenges: Sequence[Challenge],
         backend: Backend,
         audience: Audience = "reviewer",
+        pack: Mapping[str, Challenge] | None = None,
     ) -> None:
         self.out = out
         self.challenges = list(challenges)
+        self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
         self.audience: Audience = audience
         self.folder = out / "submissions"
@@ -253,6 +257,7 @@ class Batch:
             rows=tuple(rows[n] for n in names),
             challenges=tuple(ChallengeInfo(c.id, c.title, c.max_score()) for c in self.challenges),
             audience=self.audience,
+            similar_to=self.similarity(names, submissions),
         )
         write_atomically(self.out / "leaderboard.csv", render_csv(cohort))
         write_atomically(self.out / "leaderboard.html", render_leaderboard_html(cohort))
@@ -270,6 +275,24 @@ class Batch:
         except Exception:  # a saved result that cannot be shown is graded again, not reused
             return False
         return True
+
+    def similarity(
+        self, names: Sequence[str], submissions: Sequence[Path]
+    ) -> dict[str, tuple[str, ...]] | None:
+        """Compare the cohort's answers and write ``similarity.json`` and ``.html``; what each
+        submission is too alike to. Reviewers only: for the candidate audience nothing is written,
+        and what an earlier reviewer run wrote in the folder is removed."""
+        if self.audience != "reviewer":
+            for stale in ("similarity.json", "similarity.html"):
+                (self.out / stale).unlink(missing_ok=True)
+            return None
+        from grader import similarity  # imported when used: grader check never needs it
+
+        sources, _ = similarity.read_sources(submissions, names, [c.id for c in self.challenges])
+        report = similarity.compare(sources, self.pack, challenge_ids=[c.id for c in self.challenges])
+        write_atomically(self.out / "similarity.json", similarity.render_json(report))
+        write_atomically(self.out / "similarity.html", similarity.render_html(report))
+        return report.similar_to()
 
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None

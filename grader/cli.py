@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,7 +26,7 @@ from grader import __version__, github, outputs
 from grader.assessment import Assessment, load_assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import BackendSettings, make_backend, tiers
-from grader.batch import Batch, find_submissions
+from grader.batch import Batch, find_submissions, unique_names
 from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, select
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
@@ -44,6 +44,9 @@ from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
 from grader.sanitize import exception_line, file_name, one_line
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
+
+if TYPE_CHECKING:
+    from grader.similarity import ChallengeSummary
 from sandbox.backend import Backend
 from sandbox.limits import SandboxLimits
 
@@ -377,6 +380,10 @@ BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
 }
 
 
+SIMILARITY_FORMATS = ("text", "json", "html")
+SIMILARITY_THRESHOLD = 0.5  # grader.similarity.DEFAULTS.threshold; a test keeps them equal
+
+
 class _BatchProgress:
     """A progress bar with ETA on a terminal, else one line per submission (with ETA) on stderr."""
 
@@ -477,8 +484,9 @@ def batch_cmd(
 
     Writes each submission's JSON and HTML report into --out as it completes,
     then leaderboard.csv, leaderboard.html and cohort.json (pass rates per
-    challenge and per test). Standard output gets the leaderboard (--format
-    text, json, junit, markdown or html). An interrupted
+    challenge and per test), and for reviewers similarity.json and
+    similarity.html (see grader similarity). Standard output gets the
+    leaderboard (--format text, json, junit, markdown or html). An interrupted
     batch goes on with --resume. Exit 0 when every submission has a row, 2 for
     bad input, 3 when grading itself failed for some submission, 130 when
     interrupted.
@@ -497,7 +505,7 @@ def batch_cmd(
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience())
+    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
     with ExitStack() as stack, _sigterm_interrupts():
         stack.enter_context(chosen)
         progress = _BatchProgress(out, stack)
@@ -511,11 +519,77 @@ def batch_cmd(
 
     graded = sum(1 for r in cohort.rows if r.graded)
     outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
-    click.echo(f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json and submissions/", err=True)
+    similarity = ", similarity.json, similarity.html" if cohort.similar_to is not None else ""
+    click.echo(
+        f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json{similarity} and submissions/", err=True
+    )
     if github.active():
         github.write_summary(render_leaderboard_markdown(cohort))
     failed = any(not r.saved or r.result.outcome is Outcome.FAILED for r in cohort.rows)
     sys.exit(3 if failed else 0)
+
+
+def _compared(summary: ChallengeSummary, done: int, total: int) -> None:
+    """One line per challenge compared, on a terminal (a large cohort takes tens of seconds)."""
+    if sys.stderr.isatty():
+        click.echo(
+            f"[{done}/{total}] {summary.id}: {summary.answers} answer(s), {summary.flagged_pairs} pair(s) "
+            f"flagged, {summary.flagged_references} too close to a known solution",
+            err=True,
+        )
+
+
+@cli.command("similarity")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@challenge_ids_option
+@outputs.report_options_for(SIMILARITY_FORMATS, audience=False)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=SIMILARITY_THRESHOLD,
+    show_default=True,
+    help="The similarity from which a pair can be flagged (it must also stand out from the cohort).",
+)
+@challenges_option
+def similarity_cmd(
+    submissions: tuple[Path, ...],
+    ids: tuple[str, ...],
+    report_specs: tuple[outputs.Report, ...],
+    formats: tuple[str, ...],
+    output_paths: tuple[Path, ...],
+    threshold: float,
+    challenges_dir: Path | None,
+) -> None:
+    """Find answers too alike to be independent, and answers too close to a known solution.
+
+    SUBMISSIONS are as for batch: submission folders or archives, or folders of
+    them. Each challenge's answers are compared pair by pair, and with the
+    challenge's reference and good solutions (when the pack has them). A pair is
+    flagged at --threshold or above when it also stands out from the cohort's
+    own pairs. For reviewers only; nothing is graded and no score changes.
+    Exit 0 when compared, 2 for bad input.
+    """
+    # Imported here: every other command (grader check above all) starts faster without it.
+    from grader.similarity import compare, read_sources, render_html, render_json, render_text
+
+    renderers = {"text": render_text, "json": render_json, "html": render_html}
+    pack = _pack(challenges_dir)
+    chosen = [c.id for c in select(pack, ids)] if ids else None
+    reports = outputs.pair_reports(report_specs, formats, output_paths, SIMILARITY_FORMATS)
+    found, skipped = find_submissions(submissions, pack)
+    if not found:
+        raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    if skipped:
+        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives", err=True)
+    sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
+    for problem in problems:
+        click.echo(f"skipped {problem}", err=True)
+    report = compare(sources, pack, challenge_ids=chosen, threshold=threshold, progress=_compared)
+    summary = (
+        f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
+        f"{len(report.flagged_references)} answer(s) too close to a known solution"
+    )
+    outputs.emit(reports, lambda fmt, _: renderers[fmt](report), summary)
 
 
 @cli.command("validate")

@@ -9,7 +9,7 @@ and, per challenge and per test, only candidates who attempted the challenge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,8 @@ class Cohort:
     rows: tuple[Row, ...]
     challenges: tuple[ChallengeInfo, ...]
     audience: str = "reviewer"
+    # What each submission is too alike to (grader.similarity); None when not compared (candidate view).
+    similar_to: Mapping[str, tuple[str, ...]] | None = None
 
     def ranked(self) -> list[Row]:
         """Graded rows by score (best first, then by name), then the rows without a verdict."""

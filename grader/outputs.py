@@ -34,56 +34,72 @@ Report = tuple[str, Path | None]  # a format, and its file (None: standard outpu
 
 def report_options(func: F) -> F:
     """``--report``, ``--format``, ``--output`` (all repeatable) and ``--audience``."""
-    func = click.option(
-        "--audience",
-        type=click.Choice(AUDIENCES),
-        help=(
-            "Who reads the reports: reviewer sees everything; candidate sees hidden tests' rubric "
-            "line and status only. Default: candidate when CI is set, else reviewer."
-        ),
-    )(func)
-    func = click.option(
-        "--output",
-        "-o",
-        "output_paths",
-        multiple=True,
-        metavar="PATH",
-        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-        help="Write a report to PATH (repeatable): the --format its extension names "
-        "(.json .xml .md .html .txt), or the only --format given.",
-    )(func)
-    func = click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        type=click.Choice(FORMATS),
-        help="Report format (repeatable). Default: text.",
-    )(func)
-    return click.option(
-        "--report",
-        "report_specs",
-        multiple=True,
-        metavar="FORMAT[=PATH]",
-        callback=_parse_reports,
-        help=f"A report and where it goes, repeatable: {', '.join(FORMATS)}; PATH - or none is "
-        "standard output. E.g. --report text --report junit=junit.xml.",
-    )(func)
+    return report_options_for(FORMATS)(func)
 
 
-def _parse_reports(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -> tuple[Report, ...]:
-    reports = []
-    for value in values:
-        fmt, eq, path = value.partition("=")
-        if fmt not in FORMATS:
-            raise click.BadParameter(f"{fmt!r} is not a format; choose from {', '.join(FORMATS)}")
-        if eq and not path:
-            raise click.BadParameter(f"{value!r} names no file; give {fmt}=PATH, or just {fmt}")
-        reports.append((fmt, None if not eq or path == "-" else Path(path)))
-    return tuple(reports)
+def report_options_for(choices: Sequence[str], *, audience: bool = True) -> Callable[[F], F]:
+    """The report options of a command whose reports are ``choices`` (and ``--audience``
+    unless told otherwise)."""
+
+    def parse(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -> tuple[Report, ...]:
+        reports = []
+        for value in values:
+            fmt, eq, path = value.partition("=")
+            if fmt not in choices:
+                raise click.BadParameter(f"{fmt!r} is not a format; choose from {', '.join(choices)}")
+            if eq and not path:
+                raise click.BadParameter(f"{value!r} names no file; give {fmt}=PATH, or just {fmt}")
+            reports.append((fmt, None if not eq or path == "-" else Path(path)))
+        return tuple(reports)
+
+    def decorate(func: F) -> F:
+        if audience:
+            func = click.option(
+                "--audience",
+                type=click.Choice(AUDIENCES),
+                help=(
+                    "Who reads the reports: reviewer sees everything; candidate sees hidden tests' "
+                    "rubric line and status only. Default: candidate when CI is set, else reviewer."
+                ),
+            )(func)
+        func = click.option(
+            "--output",
+            "-o",
+            "output_paths",
+            multiple=True,
+            metavar="PATH",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Write a report to PATH (repeatable): the --format its extension names "
+            "(.json .xml .md .html .txt), or the only --format given.",
+        )(func)
+        func = click.option(
+            "--format",
+            "formats",
+            multiple=True,
+            type=click.Choice(choices),
+            help="Report format (repeatable). Default: text.",
+        )(func)
+        return click.option(
+            "--report",
+            "report_specs",
+            multiple=True,
+            metavar="FORMAT[=PATH]",
+            callback=parse,
+            help=f"A report and where it goes, repeatable: {', '.join(choices)}; PATH - or none is "
+            "standard output. E.g. --report text --report json=out.json.",
+        )(func)
+
+    return decorate
 
 
-def pair_reports(reports: Sequence[Report], formats: Sequence[str], outputs: Sequence[Path]) -> list[Report]:
-    """Every report asked for, each with where it goes (``None`` for standard output)."""
+def pair_reports(
+    reports: Sequence[Report],
+    formats: Sequence[str],
+    outputs: Sequence[Path],
+    choices: Sequence[str] = FORMATS,
+) -> list[Report]:
+    """Every report asked for (of ``choices``), each with where it goes (``None`` for
+    standard output)."""
     pairs = list(reports)
     chosen = list(formats)
     if len(chosen) == 1 and len(outputs) == 1:
@@ -93,7 +109,7 @@ def pair_reports(reports: Sequence[Report], formats: Sequence[str], outputs: Seq
         for target in outputs:
             if str(target) == "-":
                 continue  # standard output: where the formats left over go anyway
-            fmt = _format_of(target, left, given=bool(chosen))
+            fmt = _format_of(target, left if chosen else choices, given=bool(chosen))
             if chosen:
                 left.remove(fmt)
             pairs.append((fmt, target))
@@ -112,11 +128,11 @@ def pair_reports(reports: Sequence[Report], formats: Sequence[str], outputs: Seq
 
 def _format_of(target: Path, formats: Sequence[str], *, given: bool) -> str:
     """The format an ``--output`` is for: the one its extension names among ``formats``
-    (among all formats when no ``--format`` was given)."""
+    (the ``--format`` values left, or every format the command writes when none was given)."""
     fmt = EXTENSIONS.get(target.suffix.lower())
     if fmt == "json" and "json" not in formats and "gradescope" in formats:
         fmt = "gradescope"
-    if fmt is None or (given and fmt not in formats):
+    if fmt is None or fmt not in formats:
         hint = f"--report FORMAT={target}"
         if not given:
             raise UsageError(f"cannot tell the format of {target} from its extension: give {hint}")

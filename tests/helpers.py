@@ -608,3 +608,90 @@ def screenshot(driver: Any, name: str) -> Path:
     assert path.stat().st_size > 1000
     print(f"screenshot: {path}")
     return path
+
+
+# -- similarity corpus --------------------------------------------------------
+SIMILARITY_CORPUS = Path(__file__).parent / "similarity_corpus"
+
+
+def corpus_manifest() -> dict[str, Any]:
+    """``tests/similarity_corpus/manifest.toml``: which answers are copies, leaks, held out."""
+    import tomllib
+
+    return tomllib.loads((SIMILARITY_CORPUS / "manifest.toml").read_text(encoding="utf-8"))
+
+
+def corpus_sources(challenge_ids: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """The corpus as ``{candidate: {challenge id: source}}`` (``crud/ann.py`` is ann's crud)."""
+    sources: dict[str, dict[str, str]] = {}
+    for folder in sorted(p for p in SIMILARITY_CORPUS.iterdir() if p.is_dir()):
+        if challenge_ids is None or folder.name in challenge_ids:
+            for path in sorted(folder.glob("*.py")):
+                sources.setdefault(path.stem, {})[folder.name] = path.read_text(encoding="utf-8")
+    return sources
+
+
+def _stem(entry: str) -> tuple[str, str]:
+    challenge, _, file = entry.partition("/")
+    return challenge, file.removesuffix(".py")
+
+
+def corpus_truth() -> tuple[set[tuple[str, str, str]], set[tuple[str, str]], dict[tuple[str, str], str]]:
+    """What the corpus is: copied pairs ``(challenge, a, b)`` with ``a < b``, leaks
+    ``(challenge, candidate)``, and each copy's original ``{(challenge, copy): original}``."""
+    manifest = corpus_manifest()
+    origin = {_stem(copy): _stem(original)[1] for copy, original in manifest["copies"].items()}
+    copies = {(c, *sorted((copy, original))) for (c, copy), original in origin.items()}
+    leaks = {_stem(entry) for entry in manifest["leaks"]}
+    return copies, leaks, origin
+
+
+def corpus_figures(report: Any, challenge_ids: list[str]) -> dict[str, Any]:
+    """How a similarity report did on the corpus: true and false positives and negatives over pairs
+    and over matches with known solutions, the margins, and every mistake by name."""
+    copies, leaks, origin = corpus_truth()
+    sources = corpus_sources(challenge_ids)
+    by_pair = {(p.challenge, p.a, p.b): p for p in report.pairs}
+    f: dict[str, Any] = {"copies": 0, "copies_flagged": 0, "honest_pairs": 0, "honest_flagged": 0}
+    f.update(lowest_copy=1.0, highest_honest=0.0, misses=[], false_alarms=[])
+    for cid in challenge_ids:
+        names = sorted(n for n in sources if cid in sources[n])
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                pair = by_pair.get((cid, a, b))
+                sim, flagged = (pair.similarity, pair.flagged) if pair else (0.0, False)
+                if (cid, a, b) in copies:
+                    f["copies"] += 1
+                    f["copies_flagged"] += flagged
+                    f["lowest_copy"] = min(f["lowest_copy"], sim)
+                    if not flagged:
+                        f["misses"].append(f"{cid}: {a} ~ {b} {sim:.3f}")
+                elif origin.get((cid, a), a) != origin.get((cid, b), b) and not {
+                    (cid, a),
+                    (cid, b),
+                } <= leaks:
+                    f["honest_pairs"] += 1
+                    f["honest_flagged"] += flagged
+                    f["highest_honest"] = max(f["highest_honest"], sim)
+                    if flagged:
+                        f["false_alarms"].append(f"{cid}: {a} ~ {b} {sim:.3f}")
+    f.update(leaks=0, leaks_flagged=0, honest_answers=0, honest_answers_flagged=0)
+    f.update(lowest_leak=1.0, highest_honest_answer=0.0)
+    for match in report.reference_matches:
+        if match.challenge not in challenge_ids:
+            continue
+        where = f"{match.challenge}: {match.submission} ~ {match.solution} {match.similarity:.3f}"
+        if (match.challenge, match.submission) in leaks:
+            f["leaks"] += 1
+            f["leaks_flagged"] += match.flagged
+            f["lowest_leak"] = min(f["lowest_leak"], match.similarity)
+            if not match.flagged:
+                f["misses"].append(where)
+        else:
+            f["honest_answers"] += 1
+            f["honest_answers_flagged"] += match.flagged
+            if match.solution == "reference.py":
+                f["highest_honest_answer"] = max(f["highest_honest_answer"], match.similarity)
+            if match.flagged:
+                f["false_alarms"].append(where)
+    return f

@@ -121,3 +121,32 @@ def test_the_leaderboard_sorts_and_links_to_every_report(browser, batch_out):
     browser.set_window_size(*PHONE)
     browser.get((batch_out / "leaderboard.html").as_uri())
     screenshot(browser, "leaderboard-phone.png")
+
+
+def test_the_similarity_page_shows_flagged_pairs_side_by_side(browser, tmp_path, pack):
+    from selenium.webdriver.common.by import By
+
+    from grader.similarity import compare, render_html
+    from tests.helpers import corpus_sources
+
+    page = tmp_path / "similarity.html"
+    page.write_text(render_html(compare(corpus_sources(["crud", "raw-sql"]), pack)), encoding="utf-8")
+    browser.set_window_size(1280, 900)
+    browser.get(page.as_uri())
+    _no_errors_or_fetches(browser)
+    sections = browser.find_elements(By.CSS_SELECTOR, "section.pair")
+    assert len(sections) == 6  # two copies and one leaked reference in each challenge
+    left, right = sections[0].find_elements(By.CSS_SELECTOR, ".side")
+    assert left.location["y"] == right.location["y"] and left.location["x"] < right.location["x"]
+    marked = sections[0].find_elements(By.CSS_SELECTOR, ".line.m0")
+    assert marked and all(m.is_displayed() for m in marked[:3])
+    screenshot(browser, "similarity-desktop.png")
+
+    browser.set_window_size(*PHONE)
+    browser.get(page.as_uri())
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    first = browser.find_elements(By.CSS_SELECTOR, "section.pair")[0]
+    left, right = first.find_elements(By.CSS_SELECTOR, ".side")
+    assert right.location["y"] > left.location["y"]  # one above the other
+    screenshot(browser, "similarity-phone.png")

@@ -62,6 +62,18 @@ def _cell_text(challenge: ChallengeResult | None) -> str:
     return points(challenge.score, challenge.max_score)
 
 
+def _similar(cohort: Cohort, row: Row) -> list[str]:
+    """The row's "similar to" cell as a one-item list, or no item when the cohort was not compared
+    (the candidate view has no such column)."""
+    if cohort.similar_to is None:
+        return []
+    return ["; ".join(cohort.similar_to.get(row.name, ()))]
+
+
+def _similar_head(cohort: Cohort, name: str = "similar to") -> list[str]:
+    return [] if cohort.similar_to is None else [name]
+
+
 def _rank(cohort: Cohort) -> list[tuple[str, Row]]:
     ranked = cohort.ranked()
     return [(str(i) if row.graded else "-", row) for i, row in enumerate(ranked, start=1)]
@@ -95,6 +107,7 @@ def render_csv(cohort: Cohort) -> str:
             "max_score",
             *_flag_columns(cohort),
             *ids,
+            *_similar_head(cohort, "similar_to"),
             "reason",
             "report",
         ]
@@ -116,6 +129,7 @@ def render_csv(cohort: Cohort) -> str:
                 f"{r.max_score:g}",
                 *_flag_columns(cohort, row),
                 *cells,
+                *(_spreadsheet_safe(cell) for cell in _similar(cohort, row)),
                 _spreadsheet_safe(row.reason),
                 row.report,
             ]
@@ -142,7 +156,10 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
         f"{h.text(c.id)}</button></th>"
         for c in cohort.challenges
     )
-    head.append('<th data-type="text"><button type="button">reason</button></th>')
+    head.extend(
+        f'<th data-type="text"><button type="button">{name}</button></th>'
+        for name in [*_similar_head(cohort), "reason"]
+    )
     body = []
     for index, (rank, row) in enumerate(_rank(cohort), start=1):
         r = row.result
@@ -165,6 +182,8 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
             cells.append(
                 f'<td class="cell num" data-value="{share:.4f}" title="{h.text(status)}">{_cell_text(c)}</td>'
             )
+        for cell in _similar(cohort, row):
+            cells.append(f'<td class="similar" data-value="{h.text(cell)}">{h.text(cell)}</td>')
         cells.append(f'<td class="reason" data-value="{h.text(row.reason)}">{h.text(row.reason)}</td>')
         body.append(f'<tr data-name="{h.text(row.name.lower())}">' + "".join(cells) + "</tr>")
     graded = sum(1 for r in cohort.rows if r.graded)
@@ -189,13 +208,15 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
 def render_leaderboard_text(cohort: Cohort) -> str:
     """The leaderboard for a terminal: one line per submission."""
     ids = [c.id for c in cohort.challenges]
-    table = [["#", "candidate", "status", "score", *_flag_columns(cohort), *ids, "reason"]]
+    head = ["#", "candidate", "status", "score", *_flag_columns(cohort), *ids, *_similar_head(cohort)]
+    table = [[*head, "reason"]]
     for rank, row in _rank(cohort):
         r = row.result
         score = f"{r.percent:.1f}%" if row.graded else "-"
         table.append(
             [rank, one_line(row.name, 80), str(r.status), score, *_flag_columns(cohort, row)]
             + [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
+            + _similar(cohort, row)
             + [one_line(row.reason)]
         )
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
@@ -216,14 +237,18 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
         "",
         "| # | Candidate | Status | Score | "
         + "".join(f"{c} " for c in flag_head)
-        + " | ".join(md.code(i, table=True) for i in ids)
+        + " | ".join([*(md.code(i, table=True) for i in ids), *_similar_head(cohort, "Similar to")])
         + " | Reason |",
-        "|---|---|---|---:|" + "---:|" * (len(flag_head) + len(ids)) + "---|",
+        "|---|---|---|---:|"
+        + "---:|" * (len(flag_head) + len(ids))
+        + "---|" * len(_similar_head(cohort))
+        + "---|",
     ]
     for rank, row in _rank(cohort):
         r = row.result
         score = f"{r.percent:.1f}%" if row.graded else "-"
         cells = [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
+        cells += [md.inline(cell) for cell in _similar(cohort, row)]
         out.append(
             f"| {rank} | {md.inline(row.name)} | {md.icon(str(r.status))} {r.status} | {score} | "
             + "".join(f"{c} | " for c in _flag_columns(cohort, row))
@@ -259,7 +284,7 @@ def render_batch_junit(cohort: Cohort) -> str:
 
 def batch_json(cohort: Cohort) -> dict[str, Any]:
     """The leaderboard rows and the cohort's pass rates, as one JSON object."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rank, row in _rank(cohort):
         r = row.result
         rows.append(
@@ -281,6 +306,8 @@ def batch_json(cohort: Cohort) -> dict[str, Any]:
                 },
             }
         )
+        if cohort.similar_to is not None:
+            rows[-1]["similar_to"] = list(cohort.similar_to.get(row.name, ()))
     return {"leaderboard": rows, "cohort": cohort.stats()}
 
 

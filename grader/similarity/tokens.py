@@ -1,0 +1,289 @@
+"""A solution's source as the token stream similarity compares.
+
+Python's own ``tokenize`` reads the source, so formatting (line breaks, spaces,
+quotes, trailing commas) never reaches the stream, and ``ast`` says which names
+the file itself chose. What is kept is what a copier cannot change without
+rewriting the code:
+
+- keywords, operators and brackets, as they are; the end of each statement and
+  each indent and dedent, as structure;
+- every name the file binds (its classes, functions, parameters, variables,
+  import aliases, class attributes and attributes it assigns) as ``V``, so
+  renaming them changes nothing; names it only uses (``db.session``,
+  ``select``, ``primary_key=``) as themselves, since they are the API the
+  answer chose;
+- every string as ``S`` and every number as ``N``;
+- no comments, no docstrings (nor any other statement that is only a string),
+  and no type annotations (added or removed, they change no behaviour).
+
+A file that does not parse still gets a stream: every name is ``V`` and only
+the part ``tokenize`` could read is used.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import sys
+import token
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+NAME = "V"
+STRING = "S"
+NUMBER = "N"
+_SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+_STATEMENT_START = {"\n", "<indent>", "<dedent>"}
+_OPENING = {"(", "[", "{"}
+_CLOSING = {")", "]", "}"}
+_KINDS = {
+    tokenize.NEWLINE: "\n",
+    tokenize.INDENT: "<indent>",
+    tokenize.DEDENT: "<dedent>",
+    tokenize.NUMBER: NUMBER,
+}
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+# Python 3.12's tokenize runs on the C tokenizer; 3.11 has it only privately, which gives each
+# operator its exact type (COMMA, LPAR) where tokenize says OP, and no comments or blank lines.
+_C_TOKENIZER = (
+    getattr(tokenize, "_generate_tokens_from_c_tokenizer", None) if sys.version_info < (3, 12) else None
+)
+_OPERATORS = {tokenize.OP, *token.EXACT_TOKEN_TYPES.values()}
+# Python 3.12 splits f-strings into these; older versions give one STRING token.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+
+Span = tuple[tuple[int, int], tuple[int, int]]  # (line, column) to (line, column), columns in characters
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A file's normalized tokens, and for each the first and last line of the source it came from."""
+
+    texts: tuple[str, ...]
+    lines: tuple[int, ...]
+    end_lines: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What ``ast`` says about a file: the names it binds, and where its annotations are."""
+
+    bound: frozenset[str]  # any name the file binds: a bare use of it is renamed
+    members: frozenset[str]  # names bound as attributes: after a dot or as a keyword, renamed too
+    annotations: tuple[Span, ...]
+
+
+def normalize(source: str, *, fast: bool = True) -> Stream:
+    """The normalized tokens of ``source``; never raises for any text (a broken file gives what
+    could be read of it). ``fast=False`` reads it with the pure-Python tokenizer only."""
+    names = _names(source)
+    texts: list[str] = []
+    lines: list[int] = []
+    ends: list[int] = []
+    pending: list[tuple[int, int]] = []  # strings opening a statement: a docstring unless more follows
+    brackets: list[bool] = []  # open brackets, each True when it holds a def's parameters
+    fstring = 0
+    previous_op = ""  # the last token as written: ".", "(", "," decide how a name is read
+    tokens = _tokens(source, fast)
+    annotations = _Spans(names.annotations if names is not None else ())
+
+    def emit(text: str, line: int, end: int) -> None:
+        texts.append(text)
+        lines.append(line)
+        ends.append(end)
+
+    for index, tok in enumerate(tokens):
+        kind, text = tok.type, tok.string
+        if fstring:
+            fstring += (kind == _FSTRING_START) - (kind == _FSTRING_END)
+            continue
+        if kind in _SKIP:
+            continue
+        if annotations.cover(tok.start):
+            if texts and texts[-1] in (":", "->") and not pending:
+                del texts[-1], lines[-1], ends[-1]
+            continue
+        line, end = tok.start[0], tok.end[0]
+        if kind == tokenize.STRING or kind == _FSTRING_START:
+            if kind == _FSTRING_START:
+                fstring = 1
+                end = _fstring_end(tokens, index)
+            if pending or (not brackets and (not texts or texts[-1] in _STATEMENT_START)):
+                pending.append((line, end))
+            else:
+                emit(STRING, line, end)
+            previous_op = ""
+            continue
+        if pending:
+            if kind == tokenize.NEWLINE:
+                pending.clear()
+                continue  # the docstring's statement ends here: drop it and its newline
+            for first, last in pending:  # an expression that starts with a string: not a docstring
+                emit(STRING, first, last)
+            pending.clear()
+        if kind == tokenize.NAME:
+            following = tokens[index + 1].string if index + 1 < len(tokens) else ""
+            argument = bool(brackets) and not brackets[-1] and previous_op in ("(", ",") and following == "="
+            emit(_name(text, names, previous_op, argument), line, end)
+        elif kind in _OPERATORS:
+            kind = tokenize.OP
+            if text in _CLOSING:
+                if texts and texts[-1] == ",":
+                    del texts[-1], lines[-1], ends[-1]  # a trailing comma is formatting
+                if brackets:
+                    brackets.pop()
+            elif text in _OPENING:
+                brackets.append(text == "(" and len(texts) >= 2 and texts[-2] == "def")
+            emit(text, line, end)
+        elif kind == tokenize.INDENT or kind == tokenize.DEDENT:
+            # A block's edge has no text: it belongs where the block's last statement ended
+            # (the two tokenizers place a dedent at the end of a file on different lines).
+            last = ends[-1] if ends else line
+            emit(_KINDS[kind], last, last)
+        else:
+            emit(_KINDS.get(kind, text), line, end)
+        previous_op = text if kind == tokenize.OP else ""
+    for first, last in pending:
+        emit(STRING, first, last)
+    return Stream(tuple(texts), tuple(lines), tuple(ends))
+
+
+def _name(text: str, names: _Names | None, previous_op: str, argument: bool) -> str:
+    """How a name is written: ``V`` when the file chose it, itself when it is the API's."""
+    if keyword.iskeyword(text):
+        return text
+    if names is None:
+        return NAME
+    if previous_op == "." or argument:  # an attribute, or a keyword argument of a call
+        return NAME if text in names.members else text
+    return NAME if text in names.bound else text
+
+
+def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
+    """The tokens of ``source``: from the C tokenizer where this Python has it and the text is
+    well-formed (three times faster), else as many as the pure-Python tokenizer can read."""
+    if fast and _C_TOKENIZER is not None:
+        try:
+            return list(_C_TOKENIZER(source))
+        except (SyntaxError, ValueError):
+            pass  # read again below, keeping what comes before the error
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            found.append(tok)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # keep what was read before the error
+    return found
+
+
+def _fstring_end(tokens: list[tokenize.TokenInfo], start: int) -> int:
+    depth = 0
+    for tok in tokens[start:]:
+        depth += (tok.type == _FSTRING_START) - (tok.type == _FSTRING_END)
+        if depth == 0:
+            return tok.end[0]
+    return tokens[-1].end[0]
+
+
+class _Spans:
+    """Whether each of a series of increasing positions falls in one of some disjoint spans."""
+
+    def __init__(self, spans: tuple[Span, ...]) -> None:
+        self.spans = sorted(spans)
+        self.next = 0
+
+    def cover(self, position: tuple[int, int]) -> bool:
+        while self.next < len(self.spans) and self.spans[self.next][1] <= position:
+            self.next += 1
+        return self.next < len(self.spans) and self.spans[self.next][0] <= position
+
+
+def _names(source: str) -> _Names | None:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    bound: set[str] = set()
+    members: set[str] = set()
+    annotations: list[ast.expr] = []
+    for node in _walk(tree):
+        # The commonest nodes first; isinstance with a tuple, never a union built at each call.
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            if not isinstance(node.ctx, ast.Load):
+                members.add(node.attr)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+            if node.annotation is not None:
+                annotations.append(node.annotation)
+        elif isinstance(node, _FUNCTIONS):
+            bound.add(node.name)
+            if node.returns is not None:
+                annotations.append(node.returns)
+        elif isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+            members.update(_class_members(node))
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        elif isinstance(node, ast.alias):
+            if node.asname:
+                bound.add(node.asname)
+        elif isinstance(node, _NAMED) and node.name:
+            bound.add(node.name)
+    lines = io.StringIO(source).readlines()
+    spans = tuple(_span(node, lines) for node in annotations)
+    return _Names(frozenset(bound | members), frozenset(members), spans)
+
+
+def _walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` but the contexts (``Load``, ``Store``: one under every name and
+    attribute), as ``ast.walk`` in another order, and faster."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in node._fields:
+            if field == "ctx":
+                continue
+            value = getattr(node, field, None)
+            if type(value) is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+
+
+def _class_members(node: ast.ClassDef) -> set[str]:
+    found: set[str] = set()
+    for item in node.body:
+        if isinstance(item, (*_FUNCTIONS, ast.ClassDef)):
+            found.add(item.name)
+        elif isinstance(item, ast.Assign):
+            found.update(t.id for t in item.targets if isinstance(t, ast.Name))
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            found.add(item.target.id)
+    return found
+
+
+def _span(node: ast.expr, lines: list[str]) -> Span:
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    return (node.lineno, _chars(lines, node.lineno, node.col_offset)), (
+        end_line,
+        _chars(lines, end_line, end_col),
+    )
+
+
+def _chars(lines: list[str], line: int, byte_offset: int) -> int:
+    """``ast`` counts columns in UTF-8 bytes, ``tokenize`` in characters."""
+    if not 1 <= line <= len(lines):
+        return byte_offset
+    return len(lines[line - 1].encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "replace"))
