@@ -51,6 +51,7 @@ def run_step(found: dict, env: dict[str, str], cwd: Path) -> subprocess.Complete
     )
 
 
+@pytest.mark.slow
 def test_the_grade_step_writes_reports_and_outputs(tmp_path):
     sub = tmp_path / "submission" / "model-basics"
     sub.mkdir(parents=True)
@@ -88,6 +89,7 @@ def test_every_action_output_comes_from_the_grade_step():
         assert output["value"] == f"${{{{ steps.grade.outputs.{name} }}}}"
 
 
+@pytest.mark.slow
 def test_the_example_workflow_grades_uploads_and_fails_under_the_threshold():
     trigger = WORKFLOW.get("on", WORKFLOW.get(True))  # YAML 1.1 reads a bare `on` as true
     assert "pull_request" in trigger

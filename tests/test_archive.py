@@ -53,6 +53,7 @@ def tar_member(
     return info
 
 
+@pytest.mark.slow
 def test_a_zip_grades_like_the_folder(tmp_path, runner):
     archive = make_zip(tmp_path / "sub.zip", {"candidate/model-basics/solution.py": MODEL_BASICS_OK.encode()})
     result = runner.invoke(
@@ -63,6 +64,7 @@ def test_a_zip_grades_like_the_folder(tmp_path, runner):
     assert data["challenges"][0]["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_a_tar_gz_grades_like_the_folder(tmp_path, runner):
     archive = make_tar(
         tmp_path / "sub.tgz",
@@ -130,6 +132,7 @@ def test_names_that_are_not_utf8_are_refused(tmp_path):
         extract(archive, dest)
 
 
+@pytest.mark.slow
 def test_a_refused_archive_is_one_line_and_leaves_nothing(tmp_path, runner, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
@@ -141,6 +144,7 @@ def test_a_refused_archive_is_one_line_and_leaves_nothing(tmp_path, runner, monk
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_broken_archive_says_so(tmp_path, runner):
     archive = tmp_path / "broken.zip"
     archive.write_bytes(b"PK\x03\x04 not really a zip")

@@ -35,6 +35,7 @@ def test_a_kit_from_an_assessment_states_the_time_limit(runner, tmp_path):
     assert {p.name for p in dest.iterdir() if p.is_dir()} == expected
 
 
+@pytest.mark.slow
 def test_weights_scale_the_scores(runner, tmp_path):
     spec = tmp_path / "take-home.toml"
     spec.write_text('title = "Two"\ntime_limit = 30\n[challenges]\nmodel-basics = 2\ncrud = 1\n')
@@ -69,6 +70,7 @@ def test_bad_assessment_files_say_what_is_wrong(tmp_path, text, message):
         load_assessment(str(spec))
 
 
+@pytest.mark.slow
 def test_assessment_and_challenge_together_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(cli, ["grade", str(tmp_path), "--assessment", "junior", "-c", "crud"])
     assert result.exit_code == 2 and "not both" in result.stderr

@@ -46,6 +46,7 @@ def candidate_reports(tmp_path_factory, pack):
     return {fmt: (root / f"report.{fmt}").read_text() for fmt in FORMATS}, json.loads(reviewer.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_candidate_output_holds_no_hidden_test_source(candidate_reports, pack, fmt):
     reports, reviewer = candidate_reports
@@ -66,6 +67,7 @@ def test_candidate_output_holds_no_hidden_test_source(candidate_reports, pack, f
                 assert test["rubric"] in seen, f"{fmt} lacks the rubric line {test['rubric']!r}"
 
 
+@pytest.mark.slow
 def test_a_public_test_finds_no_hidden_test_to_echo(candidate_reports, pack):
     """Hidden test files do not exist while public tests run, and where they do (the hidden
     phase), reading them is refused: the challenge scores 0, and even the reviewer's view
@@ -95,6 +97,7 @@ def test_hidden_source_quoted_in_a_public_message_is_withheld(sample, pack):
     assert hidden_line not in text and WITHHELD in text
 
 
+@pytest.mark.slow
 def test_reviewers_see_everything(candidate_reports, pack):
     _, reviewer = candidate_reports
     names = {t["name"] for c in reviewer["challenges"] for t in c["tests"]}
@@ -104,6 +107,7 @@ def test_reviewers_see_everything(candidate_reports, pack):
     )
 
 
+@pytest.mark.slow
 def test_candidate_view_keeps_scores_and_public_tests(candidate_reports):
     reports, reviewer = candidate_reports
     data = json.loads(reports["json"])
@@ -132,6 +136,7 @@ def test_default_audience_follows_ci(env, expected):
     assert default_audience(env) == expected
 
 
+@pytest.mark.slow
 def test_ci_makes_grade_write_for_the_candidate(runner, make_submission):
     sub = make_submission({"model-basics": HOSTILE_MODEL_BASICS})
     result = runner.invoke(

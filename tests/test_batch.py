@@ -165,6 +165,7 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path, pack):
     assert not row["submission"].startswith("=")
 
 
+@pytest.mark.slow
 def test_mixed_cohort_through_the_cli(runner, tmp_path, pack):
     """Right, wrong, broken, hostile and unreadable submissions, graded on the local backend, two at once."""
     root = tmp_path / "cohort"
@@ -208,6 +209,7 @@ def test_mixed_cohort_through_the_cli(runner, tmp_path, pack):
     assert stamps == {p.name: p.stat().st_mtime_ns for p in (out / "submissions").glob("*.json")}
 
 
+@pytest.mark.slow
 def test_candidate_batch_files_hold_no_hidden_source(runner, tmp_path, pack):
     from tests.helpers import readable, secret_lines
 

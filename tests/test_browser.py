@@ -21,7 +21,7 @@ from tests.helpers import BAD, HOSTILE_MODEL_BASICS, chromium, screenshot, write
 
 PHONE = (390, 844)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

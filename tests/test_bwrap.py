@@ -23,6 +23,8 @@ import pytest
 from sandbox.local import LocalBackend, find_bwrap
 from tests.helpers import HEADER, hostile_pair, loopback_listener
 
+pytestmark = [pytest.mark.slow, pytest.mark.bwrap]
+
 REQUIRED = os.environ.get("GRADER_REQUIRE_BWRAP") == "1"
 NOT_ISOLATED = pytest.mark.xfail(strict=True, reason="the rlimits tier has no file or process isolation")
 

@@ -15,6 +15,7 @@ from tests.helpers import MODEL_BASICS_OK
 MODEL_BASICS = builtin_pack() / "model-basics"
 
 
+@pytest.mark.slow
 def test_help_explains_every_command(runner):
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
@@ -38,6 +39,7 @@ def test_list_text_and_show(runner):
     assert "What is checked" in shown.output and "String(80)" in shown.output
 
 
+@pytest.mark.slow
 def test_docker_without_an_engine_says_how_to_start_one(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     result = runner.invoke(cli, ["grade", ".", "--backend", "docker"])
@@ -46,6 +48,7 @@ def test_docker_without_an_engine_says_how_to_start_one(runner, tmp_path, monkey
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_auto_without_an_engine_warns_once_and_grades_locally(runner, tmp_path, monkeypatch):
     import sandbox.local
 
@@ -61,6 +64,7 @@ def test_auto_without_an_engine_warns_once_and_grades_locally(runner, tmp_path, 
     assert data["backend"] == "local" and data["isolation"] == "rlimits"
 
 
+@pytest.mark.slow
 def test_auto_without_an_engine_uses_bwrap_quietly_where_it_works(runner, tmp_path, monkeypatch):
     from sandbox.local import find_bwrap
 
@@ -132,6 +136,7 @@ def test_kit_refuses_a_folder_with_content(runner, tmp_path):
     assert (tmp_path / "x.txt").read_text() == "keep me"
 
 
+@pytest.mark.slow
 def test_check_on_a_fresh_kit_reports_failing_public_tests(runner, tmp_path, pack):
     dest = tmp_path / "kit"
     runner.invoke(cli, ["kit", str(dest), "-c", "model-basics"])
@@ -142,6 +147,7 @@ def test_check_on_a_fresh_kit_reports_failing_public_tests(runner, tmp_path, pac
         assert test.name not in result.output
 
 
+@pytest.mark.slow
 def test_check_passes_and_points_into_the_candidates_file(runner, tmp_path):
     dest = tmp_path / "kit"
     runner.invoke(cli, ["kit", str(dest), "-c", "model-basics"])
@@ -159,6 +165,7 @@ def test_check_passes_and_points_into_the_candidates_file(runner, tmp_path):
     assert "ValueError: nope" in inside.output
 
 
+@pytest.mark.slow
 def test_grade_json_follows_schema_v1(runner, make_submission):
     sub = make_submission({"model-basics": MODEL_BASICS_OK})
     result = runner.invoke(
@@ -185,6 +192,7 @@ def test_grade_json_follows_schema_v1(runner, make_submission):
         assert test["visibility"] in ("public", "hidden") and test["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_unsubmitted_challenges_are_missing_unless_named(runner, make_submission, pack):
     sub = make_submission({"model-basics": MODEL_BASICS_OK})
     data = json.loads(runner.invoke(cli, ["grade", str(sub), "--format", "json"]).stdout)
@@ -193,6 +201,7 @@ def test_unsubmitted_challenges_are_missing_unless_named(runner, make_submission
     assert data["status"] == "failed" and data["score"] < data["max_score"]
 
 
+@pytest.mark.slow
 def test_min_score_sets_the_exit_code(runner, make_submission, tmp_path):
     sub = make_submission({"model-basics": MODEL_BASICS_OK})
     args = ["grade", str(sub), "-c", "model-basics", "-c", "crud"]
@@ -237,6 +246,7 @@ BAD_INPUT = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("challenge_id", "source", "status", "message"),
     BAD_INPUT,
@@ -267,6 +277,7 @@ def test_bad_solutions_get_a_clear_status(runner, tmp_path, challenge_id, source
     assert message in text.output and "Traceback" not in text.output
 
 
+@pytest.mark.slow
 def test_example_submission_is_graded_as_documented(runner):
     example = Path(__file__).parent.parent / "examples" / "submission"
     result = runner.invoke(cli, ["grade", str(example), "--format", "json"])

@@ -36,7 +36,7 @@ from tests.helpers import (
     loopback_listener,
 )
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ def actions_env(tmp_path):
     }, summary
 
 
+@pytest.mark.slow
 def test_grade_annotates_public_failures_in_the_candidates_file(runner, tmp_path, actions_env, monkeypatch):
     env, summary = actions_env
     sub = tmp_path / "pr" / "submission"
@@ -48,6 +49,7 @@ def test_grade_annotates_public_failures_in_the_candidates_file(runner, tmp_path
     assert "candidate view" in text  # CI is set: the summary is for the candidate
 
 
+@pytest.mark.slow
 def test_machine_output_on_stdout_keeps_annotations_off_it(runner, tmp_path, actions_env, monkeypatch):
     env, _ = actions_env
     sub = tmp_path / "submission"
@@ -67,6 +69,7 @@ def test_command_text_is_escaped():
     assert command == "::error file=sub%2C1/x/solution.py,line=4,title=x%3A t failed::a%25b%0Ac::d"
 
 
+@pytest.mark.slow
 def test_outside_actions_nothing_is_written(runner, tmp_path):
     summary = tmp_path / "summary.md"
     sub = tmp_path / "submission"
@@ -78,6 +81,7 @@ def test_outside_actions_nothing_is_written(runner, tmp_path):
     assert "::error" not in result.output and not summary.exists()
 
 
+@pytest.mark.slow
 def test_batch_writes_the_leaderboard_to_the_job_summary(runner, tmp_path, actions_env):
     env, summary = actions_env
     sub = tmp_path / "cohort" / "ann" / "model-basics"

@@ -210,6 +210,7 @@ def test_markdown_inline_text_reads_as_the_candidate_wrote_it():
 # -- crashes while writing -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_crash_while_writing_exits_3_and_leaves_no_empty_file(runner, tmp_path, monkeypatch):
     """Whatever goes wrong in a writer, the exit code never says "below --min-score"."""
     sub = write_sub(tmp_path, "sub")

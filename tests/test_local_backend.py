@@ -26,6 +26,8 @@ from tests.helpers import (
     loopback_listener,
 )
 
+pytestmark = pytest.mark.slow
+
 
 def grade_pair(tmp_path: Path, pack: dict, hostile: str, honest: str = CRUD_OK):
     return hostile_pair(tmp_path, pack, LocalBackend(jobs=2), hostile, honest)

@@ -16,6 +16,8 @@ from grader.cli import cli
 from grader.validate import validate
 from sandbox.local import LocalBackend
 
+pytestmark = [pytest.mark.slow]
+
 PACK_IDS = sorted(load_pack())
 
 

@@ -95,6 +95,7 @@ def test_commands_on_a_public_pack(runner, public_pack, tmp_path, args, ok, pack
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_check_and_kit_work_on_a_public_pack(runner, public_pack, tmp_path):
     kit = tmp_path / "kit"
     made = runner.invoke(cli, ["kit", str(kit), "-c", "model-basics", "--challenges", str(public_pack)])

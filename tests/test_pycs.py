@@ -6,6 +6,7 @@ import importlib.util
 import shutil
 from pathlib import Path
 
+import pytest
 from _pytest.assertion.rewrite import _read_pyc, _rewrite_test
 from _pytest.config import get_config
 
@@ -18,6 +19,7 @@ from sandbox.pycs import PycStore
 from tests.helpers import MODEL_BASICS_OK
 
 
+@pytest.mark.slow
 def test_a_made_pyc_loads_as_the_code_pytest_would_have_made(tmp_path: Path) -> None:
     """Every test file of the pack: what pytest reads from our pyc equals its own rewrite."""
     files = sorted(builtin_pack().glob("*/tests/*/*.py"))
@@ -86,6 +88,7 @@ def test_without_pycs_the_runs_are_unchanged_and_a_failing_maker_is_not_asked_ag
     assert calls == [2], "asked again after it failed"
 
 
+@pytest.mark.slow
 def test_pytest_runs_the_shipped_pyc(tmp_path: Path, fast_pack: dict) -> None:
     """The pyc is what runs: one made from other code, under the real source's hash, is used
     (so a pyc must only ever come from a run without candidate code)."""

@@ -191,6 +191,7 @@ def test_ambiguous_report_targets_are_usage_errors(formats, outputs, message):
         pair_reports([], formats, [Path(o) for o in outputs])
 
 
+@pytest.mark.slow
 def test_report_option_is_parsed_by_click(runner, tmp_path, make_submission):
     from grader.cli import cli
     from tests.helpers import MODEL_BASICS_OK
@@ -218,6 +219,7 @@ def test_report_option_is_parsed_by_click(runner, tmp_path, make_submission):
     assert bad.exit_code == 2 and "'yaml' is not a format" in bad.output
 
 
+@pytest.mark.slow
 def test_grade_writes_several_formats_in_one_grading(runner, tmp_path, make_submission):
     from grader.cli import cli
     from tests.helpers import MODEL_BASICS_OK

@@ -40,7 +40,7 @@ from tests.helpers import (
     zip_of,
 )
 
-pytestmark = pytest.mark.service
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 JUNIOR = ("model-basics", "one-to-many", "order-by", "crud", "model-methods")
 
 

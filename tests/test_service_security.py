@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from grader.service.models import Invitation, Submission, db
 from tests.helpers import SERVICE_PASSWORD, csrf_of, post_form, sign_in, wait_for, zip_of
 
-pytestmark = pytest.mark.service
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 OPEN = {"auth.signin", "static"}  # and the candidate blueprint: its token is its key
 METHODS = ("GET", "POST")

@@ -155,6 +155,7 @@ def test_api_names_stay_and_the_files_own_names_go():
     assert "sa" not in tokens and "n" not in tokens and "f" not in tokens and "self" not in tokens
 
 
+@pytest.mark.slow
 def test_the_fast_tokenizer_reads_exactly_what_tokenize_reads(pack):
     # On Python 3.11 the C tokenizer is reached privately; it must give the very same stream.
     files = [p for c in pack.values() for p in (c.starter_path, c.reference_path, *c.good_solutions())]
@@ -164,6 +165,7 @@ def test_the_fast_tokenizer_reads_exactly_what_tokenize_reads(pack):
         assert normalize(source) == normalize(source, fast=False), path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "source",
     [
@@ -206,6 +208,7 @@ def test_hostile_sources_never_break_the_comparison(pack, source):
     render_text(report)
 
 
+@pytest.mark.slow
 def test_a_huge_file_is_compared_in_reasonable_time(pack):
     import time
 
