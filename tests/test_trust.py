@@ -64,8 +64,12 @@ FORGERS = {
         "import gc\n"
         "def _forge():\n"
         "    for obj in gc.get_objects():\n"
-        "        if type(obj).__name__ == 'Reporter':\n"
-        "            obj.timed_out = set(); obj._finish = lambda nodeid, state: None\n"
+        "        if type(obj).__name__ == 'Reporter' and hasattr(obj, '_finish'):\n"
+        "            def finish(nodeid, state, _done=obj._finish):\n"
+        "                if not state.name.endswith(('_pass', '_fail')):  # the old canaries' names\n"
+        "                    state.status = type(state.status)('passed'); state.message = ''\n"
+        "                _done(nodeid, state)\n"
+        "            obj._finish = finish\n"
         "def __getattr__(name):\n    _forge()\n    raise AttributeError(name)\n"
         "_forge()\n"
     ),
@@ -279,7 +283,8 @@ def test_the_sandbox_has_ceilings_and_both_backends_the_same_memory_limit(
 
 
 # All public phases end before the first hidden one starts: the writer writes in its public
-# phase, the readers read in their hidden phase, so nothing runs at the same time.
+# phase, and the readers (right answers otherwise) look in their hidden phase and fail the
+# import if they find anything, so nothing runs at the same time.
 SHARED_MEMORY_WRITE = HEADER + (
     "import os\nwritten = []\n"
     "for folder in ('/dev/shm', '/dev/mqueue', '/tmp') if os.path.isdir('tests/public') else ():\n"
@@ -287,12 +292,17 @@ SHARED_MEMORY_WRITE = HEADER + (
     "        written.append(folder)\n    except OSError:\n        pass\n"
     "raise RuntimeError(f'WROTE={written}')\n"
 )
-SHARED_MEMORY_READ = HEADER + (
-    "import os\nfound = []\n"
-    "for folder in ('/dev/shm', '/dev/mqueue', '/tmp') if os.path.isdir('tests/hidden') else ():\n"
-    "    try:\n        found += [f'{folder}/{n}' for n in os.listdir(folder) if n.startswith('left-by')]\n"
-    "    except OSError:\n        pass\n"
-    "raise RuntimeError(f'FOUND={found}')\n"
+SHARED_MEMORY_CHECK = (
+    "\nimport os as _os\n"
+    "if _os.path.isdir('tests/hidden'):\n"
+    "    _found = []\n"
+    "    for _folder in ('/dev/shm', '/dev/mqueue', '/tmp'):\n"
+    "        try:\n"
+    "            _found += [f'{_folder}/{n}' for n in _os.listdir(_folder) if n.startswith('left-by')]\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    if _found:\n"
+    "        raise RuntimeError(f'FOUND={_found}')\n"
 )
 
 
@@ -301,12 +311,12 @@ def test_no_challenge_finds_what_another_left_in_shared_memory(
 ) -> None:
     sub = tmp_path / "sub"
     order = ["crud", "model-basics", "one-to-many"]
-    for cid, text in zip(order, (SHARED_MEMORY_WRITE, SHARED_MEMORY_READ, SHARED_MEMORY_READ), strict=True):
+    for cid in order:
         (sub / cid).mkdir(parents=True)
-        (sub / cid / "solution.py").write_text(text)
+        text = pack[cid].reference_path.read_text() + SHARED_MEMORY_CHECK
+        (sub / cid / "solution.py").write_text(SHARED_MEMORY_WRITE if cid == "crud" else text)
     result = grade(str(sub), [pack[c] for c in order], backend)
     by_id = {c.id: c for c in result.challenges}
     assert "WROTE=" in by_id["crud"].message and "/tmp" in by_id["crud"].message
     for reader in ("model-basics", "one-to-many"):
-        hidden = [t.message for t in by_id[reader].tests if t.visibility == "hidden"]
-        assert hidden and all("FOUND=[]" in m for m in hidden), hidden
+        assert by_id[reader].status is ChallengeStatus.PASSED, by_id[reader].message
