@@ -144,7 +144,8 @@ class Guard:
         # the core (what a verdict passes through) first, ``_core`` entries of them.
         self._snapshot: list[tuple[str, Any, Callable[[Any], Any], tuple[Any, ...], int]] = []
         self._core = 0
-        self._modules: list[tuple[str, Any]] = []
+        self._modules: list[Any] = []  # every module loaded at the snapshot, in sys.modules order
+        self._modules_getter: Callable[[Any], Any] = lambda _modules: ()
         self._signals: list[tuple[int, Any]] = []
         self._import_hooks: tuple[int, ...] = ()
         self._getsignal = __import__("_signal").getsignal
@@ -327,10 +328,11 @@ class Guard:
                 )
                 if isinstance(used, types.ModuleType) and id(used) not in own:
                     modules.setdefault(used.__name__, used)
-        # sys.modules must keep mapping these to themselves; the test modules leave it.
-        self._modules = [
-            (name, module) for name, module in modules.items() if sys.modules.get(name) is module
-        ]
+        # sys.modules must keep mapping every module loaded now to itself (a test that
+        # imports one later must get the real one); the test modules leave it.
+        loaded = [(name, m) for name, m in sys.modules.items() if m is not None and id(m) not in own]
+        self._modules_getter = operator.itemgetter(*(name for name, _m in loaded), "sys")
+        self._modules = [*(m for _name, m in loaded), sys]
         for module in extra:
             modules[module.__name__] = module
         volatile = _VOLATILE
@@ -399,10 +401,13 @@ class Guard:
                 return f"{name}.{_first_change(now, values, getter)} was replaced"
             if size >= 0 and len(namespace) != size:
                 return f"a name was added to {name}"
-        modules = sys.modules
-        for name, module in self._modules:
-            if modules.get(name) is not module:
-                return f"sys.modules[{name!r}] was replaced"
+        try:
+            now_loaded = self._modules_getter(sys.modules)
+        except KeyError as exc:
+            return f"sys.modules[{exc.args[0]!r}] was removed"
+        if not all(map(same, now_loaded, self._modules)):
+            changed = _first_change(now_loaded, tuple(self._modules), self._modules_getter)
+            return f"sys.modules[{changed!r}] was replaced"
         getsignal = self._getsignal
         ours = handlers or {}
         for number, handler in self._signals:
