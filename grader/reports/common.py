@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
 from grader.results import ChallengeResult, GradeResult, TestResult
-from grader.sanitize import cleaned
+from grader.sanitize import cleaned, one_line
 
 _In = TypeVar("_In")
 _P = ParamSpec("_P")
@@ -76,8 +76,9 @@ def shown_failures(challenge: ChallengeResult) -> list[TestResult]:
 
 
 def flags_of(challenge: ChallengeResult, audience: str) -> tuple[str, ...]:
-    """The challenge's static-scan flags when ``audience`` may see them (reviewers), else none."""
-    return () if audience == "candidate" else challenge.flags
+    """The challenge's static-scan flags when ``audience`` may see them (reviewers), else none;
+    each on one line of at most 300 characters (a flag may quote the submission's own text)."""
+    return () if audience == "candidate" else tuple(one_line(f) for f in challenge.flags)
 
 
 def status_counts(result: GradeResult) -> dict[str, int]:

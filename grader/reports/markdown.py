@@ -141,9 +141,10 @@ def _flags(result: GradeResult, per_challenge: int = 10) -> list[str]:
     return ["### Flags", "", f"_Flags are {FLAGS_NOTE}._", "", *lines, ""] if lines else []
 
 
-def _literal(text: str) -> str:
-    """``text`` as the inside of a code span: one line, no backtick to end the span early."""
-    return " ".join(xml_safe(text).split()).replace("`", "'")
+def _literal(text: str, limit: int = 300) -> str:
+    """``text`` as the inside of a code span: one line cut to ``limit`` characters, no backtick to
+    end the span early."""
+    return one_line(xml_safe(text), limit).replace("`", "'")
 
 
 @from_clean_text
