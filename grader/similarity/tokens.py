@@ -166,10 +166,19 @@ def _name(text: str, names: _Names | None, previous_op: str, argument: bool) -> 
     return NAME if text in names.bound else text
 
 
+_C_LINE_LIMIT = 2_000
+
+
+def _longest_line(source: str) -> int:
+    return max(map(len, source.splitlines()), default=0)
+
+
 def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
     """The tokens of ``source``: from the C tokenizer where this Python has it and the text is
     well-formed (three times faster), else as many as the pure-Python tokenizer can read."""
-    if fast and _C_TOKENIZER is not None:
+    # The C tokenizer copies the whole physical line into every token: quadratic on one long
+    # line (a 140 kB one-line file took 30 s), so such a file goes to the pure-Python one.
+    if fast and _C_TOKENIZER is not None and _longest_line(source) <= _C_LINE_LIMIT:
         try:
             return list(_C_TOKENIZER(source))
         except (SyntaxError, ValueError):
