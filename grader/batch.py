@@ -42,7 +42,7 @@ from grader.grading import grade
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
-from grader.sanitize import clean, exception_line
+from grader.sanitize import clean, counted, exception_line
 from sandbox.backend import Backend, Cancelled
 
 OnRow = Callable[[Row, int, int], None]
@@ -349,7 +349,7 @@ class Batch:
             saved = sum(1 for row in rows.values() if row.saved and not row.reused)
             left = len(todo) - saved
             raise Interrupted(
-                f"interrupted: {saved} of {len(todo)} submission(s) graded and saved in {self.out} "
+                f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
                 f"(leaderboard.html lists them); run the same command with --resume to grade the "
                 f"other {left}"
             ) from None

@@ -42,7 +42,7 @@ from grader.reports.leaderboard import (
 )
 from grader.reports.text import threshold_verdict
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
-from grader.sanitize import exception_line, file_name, one_line
+from grader.sanitize import counted, exception_line, file_name, one_line
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 
@@ -305,7 +305,7 @@ def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenge
     """
     challenges, assessment = _chosen(_pack(challenges_dir), ids, assessment_spec)
     make_kit(dest, challenges, assessment)
-    click.echo(f"wrote a kit with {len(challenges)} challenge(s) to {dest}")
+    click.echo(f"wrote a kit with {counted(len(challenges), 'challenge')} to {dest}")
     click.echo(f"candidates run `grader check` inside {dest} to test their work")
 
 
@@ -574,7 +574,7 @@ def batch_cmd(
         return BATCH_RENDERERS[fmt](cohort)
 
     graded = sum(1 for r in cohort.rows if r.graded)
-    outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
+    outputs.emit(reports, render_batch, f"{graded} of {counted(len(cohort.rows), 'submission')} graded")
     similarity = ", similarity.json, similarity.html" if cohort.similar_to is not None else ""
     click.echo(
         f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json{similarity} and submissions/", err=True
@@ -594,11 +594,8 @@ def _below(cohort: Cohort, min_score: float | None) -> list[Row]:
     if below:
         names = ", ".join(f"{one_line(r.name, 80)} ({r.result.percent:.1f}%)" for r in below[:5])
         more = f" and {len(below) - 5} more" if len(below) > 5 else ""
-        click.echo(
-            f"grader: {len(below)} of {len(cohort.rows)} submission(s) below --min-score {min_score:g}: "
-            f"{names}{more}",
-            err=True,
-        )
+        of = counted(len(cohort.rows), "submission")
+        click.echo(f"grader: {len(below)} of {of} below --min-score {min_score:g}: {names}{more}", err=True)
     return below
 
 
@@ -693,7 +690,7 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
     surprises = [c for c in checks if not c.ok]
     click.echo(
         f"\n{len(checks) - len(surprises)} of {len(checks)} checks as expected "
-        f"across {len(challenges)} challenge(s)"
+        f"across {counted(len(challenges), 'challenge')}"
     )
     sys.exit(1 if surprises else 0)
 

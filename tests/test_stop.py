@@ -72,7 +72,7 @@ def test_a_stopped_batch_kills_the_hanging_sandbox_at_once_and_writes_what_is_do
     assert took < 2.0, f"the stop took {took:.1f} s"
     assert processes_in(own_tmp) == [], "a sandbox process outlived the stop"
     last = stderr.strip().splitlines()[-1]
-    assert "1 of 3 submission(s) graded and saved" in last, stderr
+    assert "1 of 3 submissions graded and saved" in last, stderr
     assert "--resume" in last and "other 2" in last, stderr
     assert "Traceback" not in stderr
     rows = list(csv.DictReader((out / "leaderboard.csv").open()))

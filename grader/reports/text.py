@@ -26,7 +26,7 @@ _COLOURS = {
     "skipped": "yellow",
 }
 _ISOLATION = {
-    "rlimits": "limited subprocesses: weaker than Docker, see README 'Security model'",
+    "rlimits": "rlimits only: no file isolation, weaker than bwrap or Docker; see README 'Security model'",
 }
 
 
@@ -146,8 +146,13 @@ def render_check(result: GradeResult) -> str:
                     out.extend(_indent(test.output, "            ", 6))
     passed = sum(1 for c in result.challenges if c.status == "passed")
     out.append("")
+    if len(result.challenges) == 1:
+        (only,) = result.challenges
+        tally = f"{only.id} {'passes' if passed else 'does not pass'} its public tests."
+    else:
+        tally = f"{passed} of {len(result.challenges)} challenges pass their public tests."
     out.append(
-        f"{passed} of {len(result.challenges)} challenges pass their public tests. "
+        f"{tally} "
         'Hidden tests check the rest of each statement\'s "What is checked".'
     )
     return "\n".join(out) + "\n"
