@@ -319,7 +319,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
-    with make_backend("local") as backend:
+    with _sigterm_interrupts(), make_backend("local") as backend:
         backend.prestart()  # the sandbox imports its stack while the rest is read
         result = _check(workspace, ids, challenges_dir, backend)
     click.echo(render_check(result), nl=False)
@@ -390,7 +390,8 @@ def grade_cmd(
     require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission, [c.id for c in challenges])  # bad input fails before any image is built
-    with make_backend(_settings(backend, jobs, runtime, base_image), notice=_notice) as chosen:
+    settings = _settings(backend, jobs, runtime, base_image)
+    with _sigterm_interrupts(), make_backend(settings, notice=_notice) as chosen:
         result = grade(
             str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
         )
@@ -478,7 +479,8 @@ def _clock(seconds: float) -> str:
 
 @contextmanager
 def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job, ``timeout``) stops a batch the way Ctrl-C does."""
+    """SIGTERM (a cancelled CI job, ``timeout``) stops a command the way Ctrl-C does: its
+    sandboxes are killed, not left to run to their time limit."""
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

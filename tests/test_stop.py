@@ -81,8 +81,12 @@ def test_a_stopped_batch_kills_the_hanging_sandbox_at_once_and_writes_what_is_do
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["grade", "check"])
-def test_ctrl_c_on_grade_or_check_exits_130_not_1(tmp_path, command):
+@pytest.mark.parametrize(
+    ("command", "sig"),
+    [("grade", signal.SIGINT), ("check", signal.SIGINT), ("grade", signal.SIGTERM)],
+    ids=["grade-ctrl-c", "check-ctrl-c", "grade-sigterm"],
+)
+def test_a_stopped_grade_or_check_exits_130_not_1_and_leaves_nothing_running(tmp_path, command, sig):
     if command == "grade":
         target = write_sub(tmp_path / "cohort", "ann", HANG)
         args = ["grade", str(target), "-c", "model-basics", "--backend", "local"]
@@ -100,7 +104,7 @@ def test_ctrl_c_on_grade_or_check_exits_130_not_1(tmp_path, command):
     try:
         _wait_for(lambda: bool(processes_in(own_tmp)), 30, "the sandbox to start")
         time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
