@@ -248,3 +248,11 @@ def test_grade_takes_a_folder_path_like_an_archive(tmp_path: Path, pack):
     by_folder = grade(str(tmp_path / "sub"), [pack["model-basics"]], FakeBackend(honest))
     by_archive = grade(str(archive), [pack["model-basics"]], FakeBackend(honest))
     assert by_folder.score == by_archive.score == pack["model-basics"].max_score()
+
+
+def test_similarity_reads_a_kit_one_folder_down_as_grading_does(tmp_path, pack):
+    from grader.similarity import read_sources
+
+    sub = write_sub(tmp_path / "ann" / "take-home", "kit").parent.parent
+    sources, problems = read_sources([sub], ["ann"], ["model-basics"])
+    assert problems == [] and sources["ann"] == {"model-basics": MODEL_BASICS_OK}
