@@ -446,9 +446,8 @@ class _BatchProgress:
 
     def start(self, reused: int, todo: int) -> None:
         if reused:
-            click.echo(
-                f"resuming: {reused} submission(s) already graded in {self.out}, {todo} to grade", err=True
-            )
+            done = counted(reused, "submission")
+            click.echo(f"resuming: {done} already graded in {self.out}, {todo} to grade", err=True)
         if todo and sys.stderr.isatty():
             self.bar = self.stack.enter_context(
                 click.progressbar(
@@ -560,7 +559,7 @@ def batch_cmd(
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
-        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
+        click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives): {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
     runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack, assessment=assessment)
@@ -605,8 +604,9 @@ def _compared(summary: ChallengeSummary, done: int, total: int) -> None:
     """One line per challenge compared, on a terminal (a large cohort takes tens of seconds)."""
     if sys.stderr.isatty():
         click.echo(
-            f"[{done}/{total}] {summary.id}: {summary.answers} answer(s), {summary.flagged_pairs} pair(s) "
-            f"flagged, {summary.flagged_references} too close to a known solution",
+            f"[{done}/{total}] {summary.id}: {counted(summary.answers, 'answer')}, "
+            f"{counted(summary.flagged_pairs, 'pair')} flagged, "
+            f"{summary.flagged_references} too close to a known solution",
             err=True,
         )
 
@@ -652,14 +652,14 @@ def similarity_cmd(
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
-        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives", err=True)
+        click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives)", err=True)
     sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
     for problem in problems:
         click.echo(f"skipped {problem}", err=True)
     report = compare(sources, pack, challenge_ids=chosen, threshold=threshold, progress=_compared)
     summary = (
-        f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
-        f"{len(report.flagged_references)} answer(s) too close to a known solution"
+        f"{counted(len(sources), 'submission')} compared: {counted(len(report.flagged_pairs), 'pair')} "
+        f"flagged, {counted(len(report.flagged_references), 'answer')} too close to a known solution"
     )
     outputs.emit(reports, lambda fmt, _: renderers[fmt](report), summary)
 
@@ -745,7 +745,7 @@ def sandbox_clean() -> None:
         removed = sweep(connect())
     except DockerUnavailable as exc:
         raise BackendError(str(exc)) from None
-    click.echo(f"removed {removed} container(s)")
+    click.echo(f"removed {counted(removed, 'container')}")
 
 
 # -- the review service (grader.service) -------------------------------------------------

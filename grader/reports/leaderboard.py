@@ -19,7 +19,7 @@ from grader.reports.common import from_clean_text, points
 from grader.reports.junit import testsuite as junit_suite
 from grader.reports.junit import testsuites
 from grader.results import ChallengeResult, ChallengeStatus
-from grader.sanitize import one_line
+from grader.sanitize import counted, one_line
 
 # A spreadsheet runs a cell that starts with one of these as a formula: names come from candidates.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -204,7 +204,7 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
         [
             f"<style>{_EXTRA_CSS}</style>",
             "<header><h1>Leaderboard</h1>",
-            f'<p class="meta">{len(cohort.rows)} submission(s): {graded} graded, '
+            f'<p class="meta">{counted(len(cohort.rows), "submission")}: {graded} graded, '
             f"{len(cohort.rows) - graded} not graded; {h.text(cohort.audience)} view. "
             "Select a column's name to sort by it; select a candidate for their report.</p></header>",
             '<div class="scroll"><table class="sortable" id="leaderboard">',
@@ -274,7 +274,7 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
     ids = [c.id for c in cohort.challenges]
     flag_head = [f"{c.capitalize()} |" for c in _flag_columns(cohort)]
     out = [
-        f"## Leaderboard: {len(cohort.rows)} submission(s)",
+        f"## Leaderboard: {counted(len(cohort.rows), 'submission')}",
         "",
         "| # | Candidate | Status | Score | "
         + "".join(f"{c} " for c in flag_head)
