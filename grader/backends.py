@@ -103,7 +103,7 @@ def make_backend(
 
 def tiers(base_image: str | None = None) -> list[Tier]:
     """What this host offers, strongest first."""
-    from sandbox.docker import DEFAULT_BASE_IMAGE, DockerUnavailable, connect, current_image
+    from sandbox.docker import DEFAULT_BASE_IMAGE, DockerUnavailable, base_present, connect, current_image
 
     found: list[Tier] = []
     try:
@@ -113,15 +113,24 @@ def tiers(base_image: str | None = None) -> list[Tier]:
     else:
         base = base_image or DEFAULT_BASE_IMAGE
         tag, image_id = current_image(client, base)
+        usable = True
         if image_id:
             detail = f"engine reachable; image {tag} is built (from {base})"
+        elif not base_present(client, base):
+            # What grade would meet: no image, and nothing to build it from (builds are offline).
+            usable = False
+            detail = (
+                f"engine reachable, but image {tag} is not built and its base {base} is not on this "
+                f"machine: `docker pull {base}`, or name a local image with --base-image / "
+                "GRADER_BASE_IMAGE; then `grader sandbox build`"
+            )
         else:
             detail = (
                 f"engine reachable; image {tag} is not built yet: run `grader sandbox build` "
                 f"(base {base}; GRADER_BASE_IMAGE or --base-image change it), or let the first "
                 "grading build it"
             )
-        found.append(Tier("docker", "docker", True, detail))
+        found.append(Tier("docker", "docker", usable, detail))
         client.close()
     from sandbox.local import find_bwrap
 

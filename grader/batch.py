@@ -33,6 +33,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.archive import ARCHIVE_SUFFIXES, is_archive
+from grader.assessment import Assessment
 from grader.audience import Audience, for_audience
 from grader.challenges import Challenge
 from grader.cohort import ChallengeInfo, Cohort, Row
@@ -41,8 +42,8 @@ from grader.grading import grade
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
-from grader.sanitize import clean, exception_line
-from sandbox.backend import Backend
+from grader.sanitize import clean, counted, exception_line
+from sandbox.backend import Backend, Cancelled
 
 OnRow = Callable[[Row, int, int], None]
 
@@ -143,8 +144,10 @@ class Batch:
         backend: Backend,
         audience: Audience = "reviewer",
         pack: Mapping[str, Challenge] | None = None,
+        assessment: Assessment | None = None,
     ) -> None:
         self.out = out
+        self.assessment = assessment  # its weights apply to every submission
         self.challenges = list(challenges)
         self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
@@ -168,6 +171,8 @@ class Batch:
             return None  # grading itself failed: try again
         if result.challenges and [c.id for c in result.challenges] != [c.id for c in self.challenges]:
             return None
+        if result.assessment != (self.assessment.as_json() if self.assessment else {}):
+            return None  # graded with other weights
         return result
 
     def _unreadable(self, path: Path, reason: str) -> GradeResult:
@@ -175,7 +180,7 @@ class Batch:
             submission=str(path),
             status=RunStatus.ERROR,
             score=0.0,
-            max_score=sum(c.max_score() for c in self.challenges),
+            max_score=sum(c.max_score() * self._weight(c.id) for c in self.challenges),
             backend=self.backend.name,
             isolation=self.backend.isolation,
             duration=0.0,
@@ -184,15 +189,23 @@ class Batch:
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             audience=self.audience,
             error=reason,
+            assessment=self.assessment.as_json() if self.assessment else {},
         )
+
+    def _weight(self, challenge_id: str) -> float:
+        return self.assessment.weights.get(challenge_id, 1.0) if self.assessment else 1.0
 
     def grade_one(self, name: str, path: Path) -> Row:
         """Grade one submission and save its JSON and HTML report; never raises for the submission:
         a failure to grade, render or save it is its row (status ``error``, saved nothing)."""
         try:
             result = for_audience(
-                grade(str(path), self.challenges, self.backend), self.audience, self.challenges
+                grade(str(path), self.challenges, self.backend, assessment=self.assessment),
+                self.audience,
+                self.challenges,
             )
+        except Cancelled:  # the batch is stopping: nothing of this submission is kept
+            return self._failed(name, path, "stopped before it was graded")
         except BackendError as exc:
             return self._failed(name, path, f"grading failed: {exc.message}")
         except GraderError as exc:
@@ -252,17 +265,31 @@ class Batch:
                 todo.append((name, path))
         if on_start:
             on_start(len(rows), len(todo))
-        self._grade_all(todo, rows, jobs, on_row)
-        cohort = Cohort(
+        try:
+            self._grade_all(todo, rows, jobs, on_row)
+        except Interrupted:
+            # The leaderboard of what is done (no similarity: a stop must be quick).
+            done = [n for n in names if n in rows]
+            self._write(self._cohort(rows, done, None))
+            raise
+        cohort = self._cohort(rows, names, self.similarity(names, submissions))
+        self._write(cohort)
+        return cohort
+
+    def _cohort(
+        self, rows: Mapping[str, Row], names: Sequence[str], similar_to: dict[str, tuple[str, ...]] | None
+    ) -> Cohort:
+        return Cohort(
             rows=tuple(rows[n] for n in names),
             challenges=tuple(ChallengeInfo(c.id, c.title, c.max_score()) for c in self.challenges),
             audience=self.audience,
-            similar_to=self.similarity(names, submissions),
+            similar_to=similar_to,
         )
+
+    def _write(self, cohort: Cohort) -> None:
         write_atomically(self.out / "leaderboard.csv", render_csv(cohort))
         write_atomically(self.out / "leaderboard.html", render_leaderboard_html(cohort))
         write_atomically(self.out / "cohort.json", render_cohort_json(cohort))
-        return cohort
 
     def _has_report(self, name: str, saved: GradeResult) -> bool:
         """Whether the saved result's HTML report is there, writing it again when missing;
@@ -310,13 +337,21 @@ class Batch:
                     if on_row:
                         on_row(row, done, len(todo))
         except KeyboardInterrupt:
-            # Submissions already running finish and are saved; the rest wait for --resume.
+            # Kill the running sandboxes now (never wait for a time limit); what they were
+            # grading is saved nowhere and waits for --resume, with the rest.
+            self.backend.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
-            late = [f.result() for f in pending if f.done() and not f.cancelled() and f.exception() is None]
-            saved = sum(1 for row in [*rows.values(), *late] if row.saved and not row.reused)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    row = future.result()
+                    if row.saved:  # finished just before the stop: a real grading
+                        rows[row.name] = row
+            saved = sum(1 for row in rows.values() if row.saved and not row.reused)
+            left = len(todo) - saved
             raise Interrupted(
-                f"interrupted: {saved} of {len(todo)} submission(s) graded and saved in {self.out}; "
-                "run the same command with --resume to grade the rest"
+                f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
+                f"(leaderboard.html lists them); run the same command with --resume to grade the "
+                f"other {left}"
             ) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -32,7 +32,7 @@ from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
 from grader.kit import make_kit
-from grader.reports import render, render_check
+from grader.reports import render, render_check, render_grade
 from grader.reports.leaderboard import (
     render_batch_json,
     render_batch_junit,
@@ -40,8 +40,9 @@ from grader.reports.leaderboard import (
     render_leaderboard_markdown,
     render_leaderboard_text,
 )
+from grader.reports.text import threshold_verdict
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
-from grader.sanitize import exception_line, file_name, one_line
+from grader.sanitize import counted, exception_line, file_name, one_line
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 
@@ -109,9 +110,50 @@ def _progress(total: int) -> Callable[[ChallengeResult], None] | None:
     return show
 
 
+VERBOSE = "--verbose"
+
+
 class _Group(click.Group):
     """Turns the grader's own errors into one line on stderr and their exit code, and any other
-    crash into one line and exit 3: never 1, which says "below --min-score"."""
+    crash into one line and exit 3: never 1, which says "below --min-score". Usage errors are
+    one line too (exit 2; ``--verbose`` shows click's usage block), and Ctrl-C is exit 130."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        # --verbose is the group's, but a newcomer puts it anywhere: take it from wherever it is.
+        end = given.index("--") if "--" in given else len(given)
+        verbose = VERBOSE in given[:end]
+        if verbose:
+            given = [VERBOSE] + [a for a in given[:end] if a != VERBOSE] + given[end:]
+        try:
+            code = super().main(given, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare group: its help is the answer
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            if verbose:
+                exc.show()
+            else:
+                where = exc.ctx.command_path if exc.ctx else prog_name or "grader"
+                message = one_line(exc.format_message(), 2_000)
+                click.echo(f"grader: error: {message} (see {where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"grader: error: {one_line(exc.format_message(), 2_000)}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("grader: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -122,7 +164,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # the outermost boundary: a bug must not read as a verdict
-            if os.environ.get("GRADER_DEBUG"):
+            if os.environ.get("GRADER_DEBUG") or ctx.params.get("verbose"):
                 traceback.print_exc()
             why = exception_line(exc)
             click.echo(
@@ -133,7 +175,10 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grader")
-def cli() -> None:
+@click.option(
+    VERBOSE, "verbose", is_flag=True, help="On errors, show the full usage or where the grader failed."
+)
+def cli(verbose: bool) -> None:
     """Grade Flask-SQLAlchemy challenge submissions with hidden pytest checks.
 
     \b
@@ -221,6 +266,11 @@ def _settings(backend: str, jobs: int | None, runtime: str | None, base_image: s
     return BackendSettings(backend, jobs, runtime, base_image, SandboxLimits())
 
 
+def min_score_option(help_text: str) -> Callable[[F], F]:
+    """``--min-score PERCENT``: the threshold a CI step's exit code follows."""
+    return click.option("--min-score", type=click.FloatRange(0, 100), metavar="PERCENT", help=help_text)
+
+
 def assessment_option(func: F) -> F:
     return click.option(
         "--assessment",
@@ -233,9 +283,8 @@ def assessment_option(func: F) -> F:
 
 
 def _chosen(
-    challenges_dir: Path | None, ids: tuple[str, ...], assessment_spec: str | None
+    pack: dict[str, Challenge], ids: tuple[str, ...], assessment_spec: str | None
 ) -> tuple[list[Challenge], Assessment | None]:
-    pack = _pack(challenges_dir)
     if assessment_spec is None:
         return select(pack, ids), None
     if ids:
@@ -254,9 +303,9 @@ def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenge
 
     No hidden test, reference or known-bad solution is ever copied.
     """
-    challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    challenges, assessment = _chosen(_pack(challenges_dir), ids, assessment_spec)
     make_kit(dest, challenges, assessment)
-    click.echo(f"wrote a kit with {len(challenges)} challenge(s) to {dest}")
+    click.echo(f"wrote a kit with {counted(len(challenges), 'challenge')} to {dest}")
     click.echo(f"candidates run `grader check` inside {dest} to test their work")
 
 
@@ -270,7 +319,7 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
-    with make_backend("local") as backend:
+    with _sigterm_interrupts(), make_backend("local") as backend:
         backend.prestart()  # the sandbox imports its stack while the rest is read
         result = _check(workspace, ids, challenges_dir, backend)
     click.echo(render_check(result), nl=False)
@@ -308,12 +357,7 @@ def _check(
     "first use), else local. `grader sandbox status` shows what this host offers."
 )
 @outputs.report_options
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0, 100),
-    metavar="PERCENT",
-    help="Exit 1 when the score is below this percentage.",
-)
+@min_score_option("Exit 1 when the score is below this percentage, saying so on stderr.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
 @assessment_option
 @challenges_option
@@ -342,19 +386,23 @@ def grade_cmd(
     annotations on the candidate's file. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
-    challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    challenges, assessment = _chosen(_pack(challenges_dir), ids, assessment_spec)
     require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
-    check_submission_path(submission)  # bad input fails before any image is built
-    with make_backend(_settings(backend, jobs, runtime, base_image), notice=_notice) as chosen:
+    check_submission_path(submission, [c.id for c in challenges])  # bad input fails before any image is built
+    settings = _settings(backend, jobs, runtime, base_image)
+    with _sigterm_interrupts(), make_backend(settings, notice=_notice) as chosen:
         result = grade(
             str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
         )
     view = for_audience(result, audience or default_audience(), challenges)
+    summary = f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}"
+    if min_score is not None:
+        summary += f", {threshold_verdict(result, min_score)[1]}"
     outputs.emit(
         reports,
-        lambda fmt, _: render(fmt, view),
-        f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}",
+        lambda fmt, _: render_grade(view, min_score) if fmt == "text" else render(fmt, view),
+        summary,
     )
     if github.active():
         github.write_summary(render("markdown", view))
@@ -368,6 +416,8 @@ def _exit_code(result: GradeResult, min_score: float | None) -> int:
     if result.outcome is Outcome.FAILED:
         return 3
     if min_score is not None and result.percent < min_score:
+        # Exit 1 says why on stderr: a CI log shows it beside the step that failed.
+        click.echo(f"grader: score {result.percent:.1f}% is below --min-score {min_score:g}", err=True)
         return 1
     return 0
 
@@ -378,6 +428,7 @@ BATCH_RENDERERS: dict[str, Callable[[Cohort], str]] = {
     "junit": render_batch_junit,
     "markdown": render_leaderboard_markdown,
 }
+BATCH_FORMATS = (*BATCH_RENDERERS, "html")  # html: rendered with the links' prefix
 
 
 SIMILARITY_FORMATS = ("text", "json", "html")
@@ -395,9 +446,8 @@ class _BatchProgress:
 
     def start(self, reused: int, todo: int) -> None:
         if reused:
-            click.echo(
-                f"resuming: {reused} submission(s) already graded in {self.out}, {todo} to grade", err=True
-            )
+            done = counted(reused, "submission")
+            click.echo(f"resuming: {done} already graded in {self.out}, {todo} to grade", err=True)
         if todo and sys.stderr.isatty():
             self.bar = self.stack.enter_context(
                 click.progressbar(
@@ -428,7 +478,8 @@ def _clock(seconds: float) -> str:
 
 @contextmanager
 def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job, ``timeout``) stops a batch the way Ctrl-C does."""
+    """SIGTERM (a cancelled CI job, ``timeout``) stops a command the way Ctrl-C does: its
+    sandboxes are killed, not left to run to their time limit."""
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -462,8 +513,13 @@ def _sigterm_interrupts() -> Iterator[None]:
 )
 @click.option("--resume", is_flag=True, help="Reuse the results already saved in --out; grade the rest.")
 @challenge_ids_option
+@assessment_option
 @backend_options("Where candidate code runs (as for grade).")
-@outputs.report_options
+@outputs.report_options_for(BATCH_FORMATS)
+@min_score_option(
+    "Exit 1 when any submission scores below this percentage (one that cannot be read scores "
+    "nothing), naming them on stderr."
+)
 @challenges_option
 def batch_cmd(
     submissions: tuple[Path, ...],
@@ -471,6 +527,7 @@ def batch_cmd(
     jobs: int,
     resume: bool,
     ids: tuple[str, ...],
+    assessment_spec: str | None,
     backend: str,
     runtime: str | None,
     base_image: str | None,
@@ -478,6 +535,7 @@ def batch_cmd(
     formats: tuple[str, ...],
     output_paths: tuple[Path, ...],
     audience: Audience | None,
+    min_score: float | None,
     challenges_dir: Path | None,
 ) -> None:
     """Grade many SUBMISSIONS at once: each a submission folder or archive, or a folder of them.
@@ -487,25 +545,24 @@ def batch_cmd(
     challenge and per test), and for reviewers similarity.json and
     similarity.html (see grader similarity). Standard output gets the
     leaderboard (--format text, json, junit, markdown or html). An interrupted
-    batch goes on with --resume. Exit 0 when every submission has a row, 2 for
-    bad input, 3 when grading itself failed for some submission, 130 when
-    interrupted.
+    batch (Ctrl-C, SIGTERM) stops its sandboxes at once, writes the leaderboard
+    of what is done, and goes on with --resume. Exit 0 when every submission has
+    a row, 1 when some score below --min-score, 2 for bad input, 3 when grading
+    itself failed for some submission, 130 when interrupted.
     """
     pack = _pack(challenges_dir)
-    challenges = select(pack, ids)
+    challenges, assessment = _chosen(pack, ids, assessment_spec)
     require_hidden(challenges)
-    reports = outputs.pair_reports(report_specs, formats, output_paths)
-    if any(fmt == "gradescope" for fmt, _ in reports):
-        raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
+    reports = outputs.pair_reports(report_specs, formats, output_paths, BATCH_FORMATS)
     found, skipped = find_submissions(submissions, pack, exclude=out)
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
-        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
+        click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives): {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
+    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack, assessment=assessment)
     with ExitStack() as stack, _sigterm_interrupts():
         stack.enter_context(chosen)
         progress = _BatchProgress(out, stack)
@@ -518,7 +575,7 @@ def batch_cmd(
         return BATCH_RENDERERS[fmt](cohort)
 
     graded = sum(1 for r in cohort.rows if r.graded)
-    outputs.emit(reports, render_batch, f"{graded} of {len(cohort.rows)} submission(s) graded")
+    outputs.emit(reports, render_batch, f"{graded} of {counted(len(cohort.rows), 'submission')} graded")
     similarity = ", similarity.json, similarity.html" if cohort.similar_to is not None else ""
     click.echo(
         f"wrote {out}/leaderboard.html, leaderboard.csv, cohort.json{similarity} and submissions/", err=True
@@ -526,15 +583,30 @@ def batch_cmd(
     if github.active():
         github.write_summary(render_leaderboard_markdown(cohort))
     failed = any(not r.saved or r.result.outcome is Outcome.FAILED for r in cohort.rows)
-    sys.exit(3 if failed else 0)
+    below = _below(cohort, min_score)
+    sys.exit(3 if failed else 1 if below else 0)
+
+
+def _below(cohort: Cohort, min_score: float | None) -> list[Row]:
+    """The rows below ``--min-score``, named on stderr."""
+    if min_score is None:
+        return []
+    below = [r for r in cohort.rows if r.result.percent < min_score]
+    if below:
+        names = ", ".join(f"{one_line(r.name, 80)} ({r.result.percent:.1f}%)" for r in below[:5])
+        more = f" and {len(below) - 5} more" if len(below) > 5 else ""
+        of = counted(len(cohort.rows), "submission")
+        click.echo(f"grader: {len(below)} of {of} below --min-score {min_score:g}: {names}{more}", err=True)
+    return below
 
 
 def _compared(summary: ChallengeSummary, done: int, total: int) -> None:
     """One line per challenge compared, on a terminal (a large cohort takes tens of seconds)."""
     if sys.stderr.isatty():
         click.echo(
-            f"[{done}/{total}] {summary.id}: {summary.answers} answer(s), {summary.flagged_pairs} pair(s) "
-            f"flagged, {summary.flagged_references} too close to a known solution",
+            f"[{done}/{total}] {summary.id}: {counted(summary.answers, 'answer')}, "
+            f"{counted(summary.flagged_pairs, 'pair')} flagged, "
+            f"{summary.flagged_references} too close to a known solution",
             err=True,
         )
 
@@ -580,14 +652,14 @@ def similarity_cmd(
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
     if skipped:
-        click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives", err=True)
+        click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives)", err=True)
     sources, problems = read_sources(found, unique_names(found), chosen or list(pack))
     for problem in problems:
         click.echo(f"skipped {problem}", err=True)
     report = compare(sources, pack, challenge_ids=chosen, threshold=threshold, progress=_compared)
     summary = (
-        f"{len(sources)} submission(s) compared: {len(report.flagged_pairs)} pair(s) flagged, "
-        f"{len(report.flagged_references)} answer(s) too close to a known solution"
+        f"{counted(len(sources), 'submission')} compared: {counted(len(report.flagged_pairs), 'pair')} "
+        f"flagged, {counted(len(report.flagged_references), 'answer')} too close to a known solution"
     )
     outputs.emit(reports, lambda fmt, _: renderers[fmt](report), summary)
 
@@ -620,7 +692,7 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
     surprises = [c for c in checks if not c.ok]
     click.echo(
         f"\n{len(checks) - len(surprises)} of {len(checks)} checks as expected "
-        f"across {len(challenges)} challenge(s)"
+        f"across {counted(len(challenges), 'challenge')}"
     )
     sys.exit(1 if surprises else 0)
 
@@ -673,7 +745,7 @@ def sandbox_clean() -> None:
         removed = sweep(connect())
     except DockerUnavailable as exc:
         raise BackendError(str(exc)) from None
-    click.echo(f"removed {removed} container(s)")
+    click.echo(f"removed {counted(removed, 'container')}")
 
 
 # -- the review service (grader.service) -------------------------------------------------

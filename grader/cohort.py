@@ -48,6 +48,15 @@ class Row:
         failed = [c for c in self.result.challenges if c.status is ChallengeStatus.ERROR]
         return f"grading failed: {failed[0].message}" if failed else "grading failed"
 
+    @property
+    def remark(self) -> str:
+        """What a leaderboard's reason column says: why the row has no verdict, or, for a graded
+        row, why any of its challenges could not run (a syntax error, an endless loop)."""
+        if not self.graded:
+            return self.reason
+        stuck = (ChallengeStatus.ERROR, ChallengeStatus.TIMEOUT)
+        return "; ".join(f"{c.id}: {c.message}" for c in self.result.challenges if c.status in stuck)
+
 
 @dataclass(frozen=True)
 class ChallengeInfo:

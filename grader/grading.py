@@ -59,7 +59,10 @@ def grade(
     on ``challenges``."""
     started = time.monotonic()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    with opened_submission(submission) as sub:
+    ids = [c.id for c in challenges]
+    with opened_submission(submission, ids) as sub:
+        if ids and not sub.present(ids):  # nothing at all to grade: bad input, not a 0%
+            raise sub.missing_all(ids)
         entries = {challenge.id: sub.entry(challenge.id) for challenge in challenges}
         notes = sub.notes()
     results: dict[str, ChallengeResult] = {}

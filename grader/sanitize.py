@@ -73,3 +73,8 @@ def _walk(value: Any, seen: dict[str, str]) -> Any:
     if type(value) is dict:
         return {_walk(k, seen): _walk(v, seen) for k, v in value.items()}
     return value
+
+
+def counted(n: int, word: str, plural: str = "") -> str:
+    """``n`` and ``word``, plural when ``n`` is not 1: "1 challenge", "2 challenges"."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

@@ -14,6 +14,7 @@ view never shows hidden-phase text (``grader.audience``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -89,7 +90,7 @@ def _fold(spec: TestSpec, records: list[Test], points: float) -> TestResult:
             message_from=source,
         )
     worst = min(bad, key=lambda r: _WORST_FIRST.index(r.status))
-    message = worst.message or f"the test {worst.status}"
+    message = without_pytest_advice(worst.message) or f"the test {worst.status}"
     if worst.case:
         message = f"[{worst.case}] {message}"
     return TestResult(
@@ -106,6 +107,18 @@ def _fold(spec: TestSpec, records: list[Test], points: float) -> TestResult:
         output=output,
         message_from=source,
     )
+
+
+# pytest's hints name its own options (-v, -vv), which no grader command has.
+_PYTEST_HINT = re.compile(r"^\s*Use -v+ to get (?:more|the full) diff\.?\s*$", re.IGNORECASE)
+_PYTEST_HINT_TAIL = re.compile(r",? use '?-v+'? to show\.?", re.IGNORECASE)
+
+
+def without_pytest_advice(message: str) -> str:
+    """``message`` without pytest's advice to run it with ``-v``: a reader of the grader's
+    reports cannot, and ``grader check -v`` does not exist."""
+    lines = [_PYTEST_HINT_TAIL.sub("", line) for line in message.splitlines() if not _PYTEST_HINT.match(line)]
+    return "\n".join(lines).strip("\n")
 
 
 def _import_problem(phase: PhaseOutcome) -> tuple[str, TextSource]:

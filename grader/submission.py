@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,7 @@ class Submission:
     """A submission folder."""
 
     path: Path
+    inner: str = ""  # the folder inside the one given that holds the challenge folders, if any
 
     def entry(self, challenge_id: str) -> Entry:
         """What the submission holds for ``challenge_id``."""
@@ -63,26 +64,91 @@ class Submission:
 
     def notes(self) -> list[str]:
         """Notes about files at the top of the submission."""
-        return suspicious_files(self.path, "")
+        found = suspicious_files(self.path, "")
+        if self.inner:
+            found.insert(0, f"graded {self.inner}/ inside the submission: its challenge folders are there")
+        return found
+
+    def present(self, challenge_ids: Collection[str]) -> bool:
+        """Whether the submission has a folder for any of ``challenge_ids``."""
+        return any((self.path / cid).is_dir() or (self.path / cid).is_symlink() for cid in challenge_ids)
+
+    def missing_all(self, challenge_ids: Collection[str]) -> SubmissionError:
+        """The error for a submission with no folder of any of ``challenge_ids``: what was
+        expected, and what is there instead."""
+        ids = sorted(challenge_ids)
+        wanted = ", ".join(ids[:4]) + (f" or {len(ids) - 4} more" if len(ids) > 4 else "")
+        try:
+            names = sorted(n for n in os.listdir(self.path) if not n.startswith("."))
+        except OSError:
+            names = []
+        if "solution.py" in names:
+            return SubmissionError(
+                "the submission is one challenge's folder (it holds solution.py): give the folder "
+                "above it, which holds <challenge-id>/solution.py for each challenge"
+            )
+        shown = ", ".join(file_name(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
+        there = f"it holds {shown}" if names else "it is empty"
+        return SubmissionError(
+            f"no challenge folder in the submission ({there}): expected <challenge-id>/solution.py "
+            f"folders at its top, for {wanted}"
+        )
+
+
+_PASSED_OVER = {"__MACOSX", "__pycache__"}
+
+
+def submission_root(folder: Path, challenge_ids: Collection[str], depth: int = 3) -> tuple[Path, str]:
+    """The folder holding the challenge folders, and its path inside ``folder`` ("" for itself).
+
+    When ``folder`` has no challenge folder and exactly one visible folder (a kit copied,
+    or unzipped, one or two levels down), that folder is looked in, up to ``depth`` levels;
+    links are never followed."""
+    inner: list[str] = []
+    for _ in range(depth):
+        if any((folder / cid).is_dir() for cid in challenge_ids) or (folder / "solution.py").exists():
+            break
+        try:
+            names = [n for n in os.listdir(folder) if not n.startswith(".") and n not in _PASSED_OVER]
+        except OSError:
+            break
+        folders = [n for n in names if (folder / n).is_dir() and not (folder / n).is_symlink()]
+        if len(folders) != 1 or (folder / folders[0] / "solution.py").exists():
+            break
+        folder = folder / folders[0]
+        inner.append(file_name(folders[0]))
+    return folder, "/".join(inner)
 
 
 @contextmanager
-def opened_submission(path: str | os.PathLike[str]) -> Iterator[Submission]:
+def opened_submission(
+    path: str | os.PathLike[str], challenge_ids: Collection[str] | None = None
+) -> Iterator[Submission]:
     """The submission at ``path``, a folder or an archive (unpacked into a private temporary
-    folder that is removed when the block ends)."""
+    folder that is removed when the block ends). Given ``challenge_ids``, a submission one
+    or two folders down is found (``submission_root``)."""
     p = Path(path)
     if p.is_file() and is_archive(p):
         with tempfile.TemporaryDirectory(prefix="grader-submission-") as tmp:
-            yield Submission(extract(p, Path(tmp)))
+            yield _rooted(Submission(extract(p, Path(tmp))), challenge_ids)
         return
-    yield open_submission(p)
+    yield _rooted(open_submission(p), challenge_ids)
 
 
-def check_submission_path(path: str | os.PathLike[str]) -> None:
-    """``SubmissionError`` unless ``path`` is an archive file or a readable folder."""
-    p = Path(path)
-    if not (p.is_file() and is_archive(p)):
-        open_submission(p)
+def _rooted(submission: Submission, challenge_ids: Collection[str] | None) -> Submission:
+    if challenge_ids is None:
+        return submission
+    root, inner = submission_root(submission.path, challenge_ids)
+    return Submission(root, inner) if inner else submission
+
+
+def check_submission_path(path: str | os.PathLike[str], challenge_ids: Collection[str] = ()) -> None:
+    """``SubmissionError`` unless ``path`` is a readable folder or an archive that unpacks
+    (unpacked once here, so that a refused archive is said before anything else) with a
+    folder for one of ``challenge_ids``, when given."""
+    with opened_submission(path, challenge_ids or None) as sub:
+        if challenge_ids and not sub.present(challenge_ids):
+            raise sub.missing_all(challenge_ids)
 
 
 def open_submission(path: str | os.PathLike[str]) -> Submission:

@@ -23,7 +23,8 @@ import math
 import secrets
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -52,6 +53,10 @@ if TYPE_CHECKING:
 
 RECORD_CAP = 4 * 1024 * 1024  # bytes of records one job may write
 Feed = Callable[[bytes], None]
+
+
+class Cancelled(Exception):
+    """The backend was stopped (``Backend.cancel``) before it could finish the runs."""
 
 
 @dataclass(frozen=True)
@@ -327,6 +332,39 @@ class Backend(abc.ABC):
         self.limits = limits or SandboxLimits()
         # Where the backend keeps its test modules' pycs (sandbox.pycs), if it can make them.
         self.pycs: PycStore | None = None
+        self._cancelled = threading.Event()
+        self._stops: dict[int, Callable[[], None]] = {}
+        self._stops_lock = threading.Lock()
+
+    def cancel(self) -> None:
+        """Stop now: kill every running session (its processes or container) and refuse
+        new ones; ``run`` raises ``Cancelled`` instead of returning what a killed
+        session left. For Ctrl-C on a batch, which must not wait for a time limit."""
+        self._cancelled.set()
+        with self._stops_lock:
+            stops = list(self._stops.values())
+        for stop in stops:
+            stop()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether ``cancel`` was called."""
+        return self._cancelled.is_set()
+
+    @contextmanager
+    def stoppable(self, stop: Callable[[], None]) -> Iterator[None]:
+        """Within the block, ``cancel`` calls ``stop`` (which kills the session running in it);
+        at once if the backend is already cancelled."""
+        key = id(stop)
+        with self._stops_lock:
+            self._stops[key] = stop
+        try:
+            if self.cancelled:
+                stop()
+            yield
+        finally:
+            with self._stops_lock:
+                self._stops.pop(key, None)
 
     @property
     def network_cut_off(self) -> bool:
@@ -384,7 +422,8 @@ class Backend(abc.ABC):
 
         Runs that got no result because the supervisor itself died or hung (code can
         signal its parent where the backend does not prevent it) are run again, each in
-        a session of its own, so that one hostile challenge cannot sink its neighbours."""
+        a session of its own, so that one hostile challenge cannot sink its neighbours.
+        ``Cancelled`` when the backend is cancelled before or while they run."""
         if not runs:
             return []
         if self.pycs is not None:
@@ -399,6 +438,8 @@ class Backend(abc.ABC):
     def _run_once(
         self, runs: Sequence[ChallengeRun], on_done: Callable[[ChallengeOutcome], None] | None
     ) -> list[ChallengeOutcome | None]:
+        if self.cancelled:
+            raise Cancelled("the grading was stopped")
         lock = threading.Lock()
         collected = _Collected(runs)
 
@@ -417,6 +458,8 @@ class Backend(abc.ABC):
         session = self.build_session(runs)
         reader = FrameReader(session, on_phase)
         result = self.run_session(session, reader.feed)
+        if self.cancelled:  # what a killed session left is no grading
+            raise Cancelled("the grading was stopped")
         any_frame = any(collected.phases)
         final = len(runs) == 1 or (not any_frame and result.ended is not Ended.TIMEOUT)
         for slot, run in enumerate(runs):

@@ -106,6 +106,11 @@ def _image_id(client: Any, name: str) -> str | None:
         return None
 
 
+def base_present(client: Any, base: str) -> bool:
+    """Whether the base image is on this machine (the build never pulls it)."""
+    return _image_id(client, base) is not None
+
+
 def current_image(client: Any, base: str) -> tuple[str, str | None]:
     """The tag this tree and base need, and its id when it is built (else None)."""
     tag = image_tag(base, _image_id(client, base))
@@ -449,22 +454,23 @@ class DockerBackend(Backend):
 
         watchdog = threading.Timer(session.wall_limit, kill)
         try:
-            watchdog.start()
-            raw = sock._sock  # the hijacked HTTP connection
-            feeder = threading.Thread(target=_send, args=(raw, session.payload), daemon=True)
-            feeder.start()
-            received = 0
-            for stream, data in _frames(sock):
-                if stream == 2:
-                    stderr += data[: max(0, STDERR_CAP - len(stderr))]
-                    continue
-                received += len(data)
-                if received > session.stream_cap:
-                    overflow = True
-                    kill()
-                    break
-                feed(data)
-            state = _final_state(container)
+            with self.stoppable(kill):  # a stop kills the container at once
+                watchdog.start()
+                raw = sock._sock  # the hijacked HTTP connection
+                feeder = threading.Thread(target=_send, args=(raw, session.payload), daemon=True)
+                feeder.start()
+                received = 0
+                for stream, data in _frames(sock):
+                    if stream == 2:
+                        stderr += data[: max(0, STDERR_CAP - len(stderr))]
+                        continue
+                    received += len(data)
+                    if received > session.stream_cap:
+                        overflow = True
+                        kill()
+                        break
+                    feed(data)
+                state = _final_state(container)
         except APIError as exc:
             return SessionResult(Ended.FAILED_TO_START, stderr=f"cannot start the container: {exc}")
         finally:

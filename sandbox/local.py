@@ -335,6 +335,9 @@ class LocalBackend(Backend):
                 if time.monotonic() >= deadline:
                     ended = Ended.TIMEOUT
                     break
+                if self.cancelled:  # a stop (Ctrl-C on a batch) does not wait for the time limit
+                    ended = Ended.CRASHED
+                    break
                 time.sleep(0.01)
         finally:
             # Kill the whole session, whether the supervisor finished or not, so that

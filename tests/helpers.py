@@ -282,6 +282,20 @@ def loopback_listener() -> Iterator[tuple[str, list[object]]]:
         server.close()
 
 
+def processes_in(folder: Path) -> list[int]:
+    """The processes whose working folder is inside ``folder`` (a sandbox's is in its
+    temporary folder, so a test that points TMPDIR at its own can find its sandboxes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if Path(os.readlink(f"/proc/{entry}/cwd")).is_relative_to(folder):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
 # -- bubblewrap ----------------------------------------------------------------
 
 BWRAP_REQUIRED = os.environ.get("GRADER_REQUIRE_BWRAP") == "1"

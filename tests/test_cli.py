@@ -10,7 +10,7 @@ import pytest
 
 from grader.challenges import builtin_pack
 from grader.cli import cli
-from tests.helpers import MODEL_BASICS_OK
+from tests.helpers import MODEL_BASICS_OK, write_sub
 
 MODEL_BASICS = builtin_pack() / "model-basics"
 
@@ -42,7 +42,8 @@ def test_list_text_and_show(runner):
 @pytest.mark.slow
 def test_docker_without_an_engine_says_how_to_start_one(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
-    result = runner.invoke(cli, ["grade", ".", "--backend", "docker"])
+    sub = write_sub(tmp_path, "ann")  # a real submission: bad input is said before the backend
+    result = runner.invoke(cli, ["grade", str(sub), "-c", "model-basics", "--backend", "docker"])
     assert result.exit_code == 3, result.output
     assert "no Docker engine is reachable" in result.stderr and "--backend local" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

@@ -17,22 +17,16 @@ from typing import Any
 import pytest
 
 from grader.cli import cli
-from tests.helpers import MODEL_BASICS_OK, REQUIRED, docker_client, leftover_containers, write_sub
+from tests.helpers import (
+    MODEL_BASICS_OK,
+    REQUIRED,
+    docker_client,
+    leftover_containers,
+    processes_in,
+    write_sub,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _processes_in(folder: Path) -> list[int]:
-    """The processes whose working folder is inside ``folder``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if Path(os.readlink(f"/proc/{entry}/cwd")).is_relative_to(folder):
-                    found.append(int(entry))
-            except OSError:
-                continue
-    return found
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def test_a_local_command_leaves_nothing_running(runner, tmp_path, own_tmp, comma
     }[command]  # fmt: skip
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert _processes_in(own_tmp) == [], "a sandbox process outlived the command"
+    assert processes_in(own_tmp) == [], "a sandbox process outlived the command"
     assert list(own_tmp.iterdir()) == [], "a temporary folder outlived the command"
 
 

@@ -92,4 +92,4 @@ def test_batch_writes_the_leaderboard_to_the_job_summary(runner, tmp_path, actio
         cli, ["batch", str(tmp_path / "cohort"), "--out", str(out), "-c", "model-basics"], env=env
     )
     assert result.exit_code == 0, result.output
-    assert summary.read_text().startswith("## Leaderboard: 1 submission(s)")
+    assert summary.read_text().startswith("## Leaderboard: 1 submission")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from typing import Any
 
 from grader.cohort import Cohort, Row
@@ -18,7 +19,7 @@ from grader.reports.common import from_clean_text, points
 from grader.reports.junit import testsuite as junit_suite
 from grader.reports.junit import testsuites
 from grader.results import ChallengeResult, ChallengeStatus
-from grader.sanitize import one_line
+from grader.sanitize import counted, one_line
 
 # A spreadsheet runs a cell that starts with one of these as a formula: names come from candidates.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,8 +76,20 @@ def _similar_head(cohort: Cohort, name: str = "similar to") -> list[str]:
 
 
 def _rank(cohort: Cohort) -> list[tuple[str, Row]]:
+    """Rows best first with their rank: equal scores share one, and the next rank counts
+    them all ("1, 1, 3"); rows without a verdict have none ("-")."""
     ranked = cohort.ranked()
-    return [(str(i) if row.graded else "-", row) for i, row in enumerate(ranked, start=1)]
+    out: list[tuple[str, Row]] = []
+    rank, previous = 0, None
+    for place, row in enumerate(ranked, start=1):
+        if not row.graded:
+            out.append(("-", row))
+            continue
+        score = round(row.result.percent, 6)
+        if score != previous:
+            rank, previous = place, score
+        out.append((str(rank), row))
+    return out
 
 
 def _flag_columns(cohort: Cohort, row: Row | None = None) -> list[str]:
@@ -130,7 +143,7 @@ def render_csv(cohort: Cohort) -> str:
                 *_flag_columns(cohort, row),
                 *cells,
                 *(_spreadsheet_safe(cell) for cell in _similar(cohort, row)),
-                _spreadsheet_safe(row.reason),
+                _spreadsheet_safe(row.remark),
                 row.report,
             ]
         )
@@ -184,14 +197,14 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
             )
         for cell in _similar(cohort, row):
             cells.append(f'<td class="similar" data-value="{h.text(cell)}">{h.text(cell)}</td>')
-        cells.append(f'<td class="reason" data-value="{h.text(row.reason)}">{h.text(row.reason)}</td>')
+        cells.append(f'<td class="reason" data-value="{h.text(row.remark)}">{h.text(row.remark)}</td>')
         body.append(f'<tr data-name="{h.text(row.name.lower())}">' + "".join(cells) + "</tr>")
     graded = sum(1 for r in cohort.rows if r.graded)
     page = "\n".join(
         [
             f"<style>{_EXTRA_CSS}</style>",
             "<header><h1>Leaderboard</h1>",
-            f'<p class="meta">{len(cohort.rows)} submission(s): {graded} graded, '
+            f'<p class="meta">{counted(len(cohort.rows), "submission")}: {graded} graded, '
             f"{len(cohort.rows) - graded} not graded; {h.text(cohort.audience)} view. "
             "Select a column's name to sort by it; select a candidate for their report.</p></header>",
             '<div class="scroll"><table class="sortable" id="leaderboard">',
@@ -206,25 +219,53 @@ def render_leaderboard_html(cohort: Cohort, link_prefix: str = "") -> str:
 
 @from_clean_text
 def render_leaderboard_text(cohort: Cohort) -> str:
-    """The leaderboard for a terminal: one line per submission."""
+    """The leaderboard for a terminal: one line per submission, each challenge a numbered
+    column of its percentage (the legend below names them), so that 15 challenges fit in
+    about 100 columns; a reason that does not fit beside its row goes on the next line."""
     ids = [c.id for c in cohort.challenges]
-    head = ["#", "candidate", "status", "score", *_flag_columns(cohort), *ids, *_similar_head(cohort)]
-    table = [[*head, "reason"]]
+    numbers = [str(i) for i in range(1, len(ids) + 1)]
+    table = [["#", "candidate", "score", *_flag_columns(cohort)]]
+    tails: list[tuple[list[str], str]] = [(numbers, "reason")]
     for rank, row in _rank(cohort):
         r = row.result
-        score = f"{r.percent:.1f}%" if row.graded else "-"
-        table.append(
-            [rank, one_line(row.name, 80), str(r.status), score, *_flag_columns(cohort, row)]
-            + [_cell_text(cohort.challenge_of(row, cid)) for cid in ids]
-            + _similar(cohort, row)
-            + [one_line(row.reason)]
-        )
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
-    lines = [
-        "  ".join([*(cell.ljust(w) for cell, w in zip(line, widths, strict=False)), line[-1]])
-        for line in table
-    ]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+        score = f"{r.percent:.1f}%" if row.graded else str(r.status)
+        table.append([rank, one_line(row.name, _NAME_WIDTH), score, *_flag_columns(cohort, row)])
+        cells = [_cell_percent(cohort.challenge_of(row, cid)) for cid in ids]
+        similar = "".join(_similar(cohort, row))
+        remark = "; ".join(filter(None, [row.remark, f"similar to {similar}" if similar else ""]))
+        tails.append((cells, one_line(remark, _TEXT_WIDTH * 3)))
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    cell = max([len(n) for n in numbers] + [3])
+    lines = []
+    for line, (cells, remark) in zip(table, tails, strict=True):
+        text = "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+        if cells:
+            text += "  " + " ".join(c.rjust(cell) for c in cells)
+        if len(text) + 2 + len(remark) <= _TEXT_WIDTH:
+            lines.append(f"{text}  {remark}".rstrip())
+        elif line is table[0]:  # no room for the heading: the reasons go under their rows
+            lines.append(text.rstrip())
+        else:
+            lines.append(text.rstrip())
+            room = _TEXT_WIDTH - 5
+            lines.append("     " + (remark if len(remark) <= room else remark[: room - 1] + "…"))
+    if ids:
+        # Each "N id" stays whole when the legend wraps.
+        legend = "  ".join(f"{n}\u00a0{cid}" for n, cid in zip(numbers, ids, strict=True))
+        wrapped = textwrap.wrap(f"columns 1-{len(ids)}: percent of each challenge's points; {legend}",
+                                _TEXT_WIDTH, break_on_hyphens=False)  # fmt: skip
+        lines.extend(["", *(part.replace("\u00a0", " ") for part in wrapped)])
+    return "\n".join(lines) + "\n"
+
+
+_TEXT_WIDTH = 100  # columns the text leaderboard aims at
+_NAME_WIDTH = 20
+
+
+def _cell_percent(challenge: ChallengeResult | None) -> str:
+    if challenge is None:
+        return "-"
+    return f"{100 * challenge.score / challenge.max_score:.0f}" if challenge.max_score else "-"
 
 
 @from_clean_text
@@ -233,7 +274,7 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
     ids = [c.id for c in cohort.challenges]
     flag_head = [f"{c.capitalize()} |" for c in _flag_columns(cohort)]
     out = [
-        f"## Leaderboard: {len(cohort.rows)} submission(s)",
+        f"## Leaderboard: {counted(len(cohort.rows), 'submission')}",
         "",
         "| # | Candidate | Status | Score | "
         + "".join(f"{c} " for c in flag_head)
@@ -253,7 +294,7 @@ def render_leaderboard_markdown(cohort: Cohort) -> str:
             f"| {rank} | {md.inline(row.name)} | {md.icon(str(r.status))} {r.status} | {score} | "
             + "".join(f"{c} | " for c in _flag_columns(cohort, row))
             + " | ".join(cells)
-            + f" | {md.inline(row.reason)} |"
+            + f" | {md.inline(row.remark)} |"
         )
     missed = cohort.stats()["most_missed_hidden"]
     if missed:

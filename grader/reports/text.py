@@ -26,7 +26,7 @@ _COLOURS = {
     "skipped": "yellow",
 }
 _ISOLATION = {
-    "rlimits": "limited subprocesses: weaker than Docker, see README 'Security model'",
+    "rlimits": "rlimits only: no file isolation, weaker than bwrap or Docker; see README 'Security model'",
 }
 
 
@@ -47,10 +47,17 @@ def _indent(text: str, prefix: str, max_lines: int = 8) -> list[str]:
     return shown
 
 
+def threshold_verdict(result: GradeResult, min_score: float) -> tuple[bool, str]:
+    """Whether ``result`` meets ``--min-score``, and that said in a few words."""
+    met = result.percent >= min_score
+    return met, f"{'meets' if met else 'below'} --min-score {min_score:g}"
+
+
 @from_clean_text
-def render_grade(result: GradeResult) -> str:
+def render_grade(result: GradeResult, min_score: float | None = None) -> str:
     """The grading report: every challenge, and every test that did not pass, with its message
-    (as much of it as the result's audience may see)."""
+    (as much of it as the result's audience may see). Given ``min_score``, the summary line
+    gives the threshold's verdict, the one the exit code follows."""
     isolation = _ISOLATION.get(result.isolation, result.isolation)
     out = [
         click.style(f"Submission {one_line(result.submission, 1_000)}", bold=True),
@@ -77,9 +84,14 @@ def render_grade(result: GradeResult) -> str:
         out.append(CANDIDATE_NOTE)
     # The score is the last line, so that no candidate text (a long note wrapping at the
     # terminal's width) can stand below it looking like one.
+    if min_score is None:
+        verdict = f"status {_status(str(result.status), 0)}"
+    else:
+        met, words = threshold_verdict(result, min_score)
+        verdict = f"{words}: {_status('passed' if met else 'failed', 0)}"
     out.append(
         click.style(f"Score {_points(result.score, result.max_score)} ({result.percent:.1f}%)", bold=True)
-        + f"  status {_status(str(result.status), 0)}  in {result.duration:.1f} s"
+        + f"  {verdict}  in {result.duration:.1f} s"
     )
     return "\n".join(out) + "\n"
 
@@ -134,8 +146,13 @@ def render_check(result: GradeResult) -> str:
                     out.extend(_indent(test.output, "            ", 6))
     passed = sum(1 for c in result.challenges if c.status == "passed")
     out.append("")
+    if len(result.challenges) == 1:
+        (only,) = result.challenges
+        tally = f"{only.id} {'passes' if passed else 'does not pass'} its public tests."
+    else:
+        tally = f"{passed} of {len(result.challenges)} challenges pass their public tests."
     out.append(
-        f"{passed} of {len(result.challenges)} challenges pass their public tests. "
+        f"{tally} "
         'Hidden tests check the rest of each statement\'s "What is checked".'
     )
     return "\n".join(out) + "\n"
