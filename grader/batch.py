@@ -33,6 +33,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.archive import ARCHIVE_SUFFIXES, is_archive
+from grader.assessment import Assessment
 from grader.audience import Audience, for_audience
 from grader.challenges import Challenge
 from grader.cohort import ChallengeInfo, Cohort, Row
@@ -143,9 +144,11 @@ class Batch:
         backend: Backend,
         audience: Audience = "reviewer",
         pack: Mapping[str, Challenge] | None = None,
+        assessment: Assessment | None = None,
     ) -> None:
         self.out = out
         self.challenges = list(challenges)
+        self.assessment = assessment  # its weights apply to every submission
         self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
         self.audience: Audience = audience
@@ -168,14 +171,20 @@ class Batch:
             return None  # grading itself failed: try again
         if result.challenges and [c.id for c in result.challenges] != [c.id for c in self.challenges]:
             return None
+        if result.assessment != (self.assessment.as_json() if self.assessment else {}):
+            return None  # graded with other weights
         return result
+
+    def _max_score(self, challenge: Challenge) -> float:
+        weight = self.assessment.weights.get(challenge.id, 1.0) if self.assessment else 1.0
+        return challenge.max_score() * weight
 
     def _unreadable(self, path: Path, reason: str) -> GradeResult:
         return GradeResult(
             submission=str(path),
             status=RunStatus.ERROR,
             score=0.0,
-            max_score=sum(c.max_score() for c in self.challenges),
+            max_score=sum(self._max_score(c) for c in self.challenges),
             backend=self.backend.name,
             isolation=self.backend.isolation,
             duration=0.0,
@@ -191,7 +200,9 @@ class Batch:
         a failure to grade, render or save it is its row (status ``error``, saved nothing)."""
         try:
             result = for_audience(
-                grade(str(path), self.challenges, self.backend), self.audience, self.challenges
+                grade(str(path), self.challenges, self.backend, assessment=self.assessment),
+                self.audience,
+                self.challenges,
             )
         except BackendError as exc:
             return self._failed(name, path, f"grading failed: {exc.message}")
@@ -255,7 +266,7 @@ class Batch:
         self._grade_all(todo, rows, jobs, on_row)
         cohort = Cohort(
             rows=tuple(rows[n] for n in names),
-            challenges=tuple(ChallengeInfo(c.id, c.title, c.max_score()) for c in self.challenges),
+            challenges=tuple(ChallengeInfo(c.id, c.title, self._max_score(c)) for c in self.challenges),
             audience=self.audience,
             similar_to=self.similarity(names, submissions),
         )

@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from grader import __version__, github, outputs
-from grader.assessment import Assessment, load_assessment
+from grader.assessment import Assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import BackendSettings, make_backend, tiers
 from grader.batch import Batch, find_submissions, unique_names
@@ -31,7 +32,7 @@ from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, se
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
-from grader.kit import make_kit
+from grader.kit import choose, make_kit
 from grader.reports import render, render_check
 from grader.reports.leaderboard import (
     render_batch_json,
@@ -235,13 +236,8 @@ def assessment_option(func: F) -> F:
 def _chosen(
     challenges_dir: Path | None, ids: tuple[str, ...], assessment_spec: str | None
 ) -> tuple[list[Challenge], Assessment | None]:
-    pack = _pack(challenges_dir)
-    if assessment_spec is None:
-        return select(pack, ids), None
-    if ids:
-        raise UsageError("give --assessment or --challenge, not both")
-    assessment = load_assessment(assessment_spec)
-    return assessment.challenges(pack), assessment
+    chosen = choose(_pack(challenges_dir), ids, assessment_spec)
+    return chosen.challenges, chosen.assessment
 
 
 @cli.command()
@@ -342,7 +338,8 @@ def grade_cmd(
     annotations on the candidate's file. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
-    challenges, assessment = _chosen(challenges_dir, ids, assessment_spec)
+    picked = choose(_pack(challenges_dir), ids, assessment_spec, [submission])  # a kit grades its own
+    challenges, assessment = picked.challenges, picked.assessment
     require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission)  # bad input fails before any image is built
@@ -350,6 +347,7 @@ def grade_cmd(
         result = grade(
             str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
         )
+    result = replace(result, notes=(picked.note, *result.notes)) if picked.note else result
     view = for_audience(result, audience or default_audience(), challenges)
     outputs.emit(
         reports,
@@ -492,20 +490,25 @@ def batch_cmd(
     interrupted.
     """
     pack = _pack(challenges_dir)
-    challenges = select(pack, ids)
-    require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     if any(fmt == "gradescope" for fmt, _ in reports):
         raise UsageError("gradescope results are per submission: use grader grade --format gradescope")
     found, skipped = find_submissions(submissions, pack, exclude=out)
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    picked = choose(pack, ids, None, found)  # submissions of one kit are graded on its challenges
+    challenges = picked.challenges
+    require_hidden(challenges)
+    if picked.note:
+        click.echo(picked.note, err=True)
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
+    runner = Batch(
+        out, challenges, chosen, audience or default_audience(), pack=pack, assessment=picked.assessment
+    )
     with ExitStack() as stack, _sigterm_interrupts():
         stack.enter_context(chosen)
         progress = _BatchProgress(out, stack)
