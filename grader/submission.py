@@ -122,6 +122,9 @@ def read_solution(path: Path, shown: str) -> tuple[bytes | None, str]:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"{shown} is not UTF-8 text (byte {exc.start})"
+    if b"\0" in data:  # Python refuses such a file with no line number: say where it is
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        return None, f"{shown} contains a NUL byte at line {line}; save it as plain UTF-8 text"
     return data, ""
 
 

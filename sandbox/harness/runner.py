@@ -112,6 +112,8 @@ def import_solution(
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
+        if "null bytes" in str(exc.msg):  # the host refuses these first; never "at line None"
+            return None, ImportProblem("solution.py contains NUL bytes; save it as plain UTF-8 text")
         where = f" at line {exc.lineno}" if exc.lineno else ""
         return None, ImportProblem(f"solution.py has a syntax error{where}: {exc.msg}", line=exc.lineno)
     except ValueError as exc:
