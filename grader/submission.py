@@ -80,10 +80,14 @@ def opened_submission(path: str | os.PathLike[str]) -> Iterator[Submission]:
 
 
 def check_submission_path(path: str | os.PathLike[str]) -> None:
-    """``SubmissionError`` unless ``path`` is an archive file or a readable folder."""
+    """``SubmissionError`` unless ``path`` is a readable folder or an archive the grader accepts
+    (unpacked here once, into a temporary folder removed at once: a refused archive is one line
+    before any sandbox starts or warns)."""
     p = Path(path)
-    if not (p.is_file() and is_archive(p)):
-        open_submission(p)
+    if p.is_file() and is_archive(p):
+        with opened_submission(p):
+            return
+    open_submission(p)
 
 
 def open_submission(path: str | os.PathLike[str]) -> Submission:

@@ -339,7 +339,14 @@ def run_pytest(work: Path, job: Job, emit: Emit) -> None:
         "python_functions=test*",
     ]
     harness = Harness(work, job, emit)
-    reporter = Reporter(emit, solution_path, job.test_timeout, lambda: harness.guard)
+    reporter = Reporter(
+        emit,
+        solution_path,
+        job.test_timeout,
+        lambda: harness.guard,
+        tests=tests,
+        challenge_id=job.challenge_id,
+    )
     # Plugins as objects, not "-p NAME": pytest looks a named plugin up among every
     # installed package's entry points first, 10 ms in each run.
     pytest.main(args, plugins=[fixtures, reporter, harness])
