@@ -32,6 +32,7 @@ from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, se
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
+from grader.heartbeat import Heartbeat
 from grader.kit import choose, make_kit
 from grader.reports import render, render_check
 from grader.reports.leaderboard import (
@@ -266,15 +267,16 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
-    with make_backend("local") as backend:
+    beat = Heartbeat(_notice if sys.stderr.isatty() else None)  # a stuck import is not silence
+    with make_backend("local") as backend, beat:
         backend.prestart()  # the sandbox imports its stack while the rest is read
-        result = _check(workspace, ids, challenges_dir, backend)
+        result = _check(workspace, ids, challenges_dir, backend, beat)
     click.echo(render_check(result), nl=False)
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
 
 def _check(
-    workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None, backend: Backend
+    workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None, backend: Backend, beat: Heartbeat
 ) -> GradeResult:
     pack = _pack(challenges_dir)
     if not workspace.is_dir():
@@ -291,7 +293,8 @@ def _check(
                 f"no challenge folders in {workspace}; run grader check inside a kit "
                 "(grader kit DEST makes one)"
             )
-    return grade(str(workspace), challenges, backend, visibilities=("public",))
+    beat.expect([c.id for c in challenges])
+    return grade(str(workspace), challenges, backend, visibilities=("public",), progress=beat.done)
 
 
 @cli.command("grade")
