@@ -53,11 +53,12 @@ of the tests; hidden tests check the rest of what the statement says.
 ## Install the grader (once)
 
 You need Python 3.11 or newer. Install the grader your hiring team sent you
-(version {version}), in a virtual environment of its own:
+(version {version}) in a virtual environment of its own, outside this folder
+(everything in this folder is handed in):
 
-    python3 -m venv .venv
-    .venv/bin/pip install grader-{version}-py3-none-any.whl   # the file they sent; or as they say
-    source .venv/bin/activate                                 # Windows: .venv\\Scripts\\activate
+    python3 -m venv ~/grader-venv
+    ~/grader-venv/bin/pip install grader-{version}-py3-none-any.whl  # the file they sent, or as they say
+    source ~/grader-venv/bin/activate                               # Windows: ~\\grader-venv\\Scripts\\activate
 
 ## Check your work
 

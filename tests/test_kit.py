@@ -154,7 +154,7 @@ def test_plain_pytest_in_a_kit_says_in_one_line_to_use_grader_check(tmp_path, pa
 
 def test_the_kit_readme_says_how_to_install_and_check(tmp_path, pack):
     text = (_kit(tmp_path, pack, ["crud"]) / "README.md").read_text()
-    assert "pip install" in text and "python3 -m venv" in text and "grader check" in text
+    assert "pip install" in text and "python3 -m venv ~/grader-venv" in text and "grader check" in text
     assert "Python 3.11" in text
 
 
