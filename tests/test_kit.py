@@ -174,3 +174,29 @@ def test_grade_on_a_kit_grades_its_challenges_with_their_weights(runner, tmp_pat
     assert data["challenges"][0]["weight"] == 2 and data["percent"] == 100
     assert data["assessment"]["name"] == "take-home"
     assert any("grader-kit.json" in n for n in data["notes"])
+
+
+def test_a_cohort_of_one_kit_is_graded_with_its_weights_and_resumed_only_with_them(tmp_path, pack):
+    from grader.assessment import Assessment
+    from grader.batch import Batch, find_submissions
+    from sandbox.fake import FakeBackend
+
+    heavy = Assessment("take-home", "T", "", 30, {"model-basics": 2.0})
+    subs = tmp_path / "subs"
+    for name in ("ann", "bob"):
+        make_kit(subs / name, heavy.challenges(pack), heavy)
+        (subs / name / "model-basics" / "solution.py").write_text(MODEL_BASICS_OK)
+    found, _ = find_submissions([subs], pack)
+    picked = choose(pack, (), None, found)
+    assert picked.assessment == heavy and "2 submissions' (all alike)" in picked.note
+    out = tmp_path / "out"
+    cohort = Batch(out, picked.challenges, FakeBackend(), assessment=picked.assessment).run(found)
+    full = pack["model-basics"].max_score()
+    assert [c.max_score for c in cohort.challenges] == [2 * full]
+    assert all(r.result.max_score == 2 * full and r.result.challenges[0].weight == 2 for r in cohort.rows)
+    again = FakeBackend()
+    Batch(out, picked.challenges, again, assessment=picked.assessment).run(found, resume=True)
+    assert again.jobs_seen == []  # same weights: reused
+    other = FakeBackend()
+    Batch(out, picked.challenges, other).run(found, resume=True)
+    assert other.jobs_seen  # other weights: graded again
