@@ -255,6 +255,8 @@ def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenge
     make_kit(dest, challenges, assessment)
     click.echo(f"wrote a kit with {len(challenges)} challenge(s) to {dest}")
     click.echo(f"candidates run `grader check` inside {dest} to test their work")
+    weights = " with their weights" if assessment else ""
+    click.echo(f"`grader grade` on what comes back grades these challenges{weights} (grader-kit.json)")
 
 
 @cli.command()
@@ -333,8 +335,10 @@ def grade_cmd(
 ) -> None:
     """Grade SUBMISSION (a folder of <challenge-id>/solution.py, or a .zip/.tar.gz/.tgz of one).
 
-    Challenges without a folder in the submission are reported as missing,
-    unless --challenge names the ones to grade. Reports: --format text (the
+    A kit, or a submission made from one, is graded on the kit's challenges
+    and weights (its grader-kit.json); otherwise every challenge of the pack.
+    --challenge or --assessment choose instead. Challenges without a folder in
+    the submission are reported as missing. Reports: --format text (the
     default), json, junit, markdown, html or gradescope, each to standard
     output or to the --output after it. Under GitHub Actions the Markdown
     summary also goes to the job summary, and failing public tests become

@@ -57,8 +57,8 @@ You need Python 3.11 or newer. Install the grader your hiring team sent you
 (everything in this folder is handed in):
 
     python3 -m venv ~/grader-venv
-    ~/grader-venv/bin/pip install grader-{version}-py3-none-any.whl  # the file they sent, or as they say
-    source ~/grader-venv/bin/activate                               # Windows: ~\\grader-venv\\Scripts\\activate
+    ~/grader-venv/bin/pip install grader-{version}-py3-none-any.whl  # the file they sent
+    source ~/grader-venv/bin/activate    # on Windows: ~\\grader-venv\\Scripts\\activate
 
 ## Check your work
 
