@@ -80,11 +80,13 @@ def test_collect_errors_name_the_tests_relative_too(tmp_path):
 
 
 @pytest.mark.slow
-def test_details_from_a_real_run_hold_no_host_path_and_repeat_exactly(tmp_path, fast_pack):
+def test_details_and_output_from_a_real_run_hold_no_host_path_and_repeat_exactly(tmp_path, fast_pack):
     crud = fast_pack["crud"]
     sub = tmp_path / "sub" / "crud"
     sub.mkdir(parents=True)
-    sub.joinpath("solution.py").write_bytes(crud.starter_path.read_bytes())
+    starter = crud.starter_path.read_text()
+    warning = "    __import__('warnings').warn('careful')\n    raise NotImplementedError"
+    sub.joinpath("solution.py").write_text(starter.replace("    raise NotImplementedError", warning, 1))
     backend = LocalBackend()
     runs = [grade(str(sub.parent), [crud], backend) for _ in range(2)]
     details = [[t.details for t in r.challenges[0].tests] for r in runs]
@@ -99,6 +101,8 @@ def test_details_from_a_real_run_hold_no_host_path_and_repeat_exactly(tmp_path, 
         assert "site-packages" not in text and "pluggy" not in text and "/tmp" not in text
     view = for_audience(runs[0], "candidate", [crud]).as_json()
     view.pop("submission")  # the path it was given
+    outputs = [t.output for t in runs[0].challenges[0].tests if "careful" in t.output]
+    assert outputs and all("crud/solution.py:" in o and "/tmp" not in o for o in outputs), outputs
     candidate = json.dumps(view)
     for where in ("site-packages", "/tmp/"):
         at = candidate.find(where)

@@ -88,6 +88,17 @@ def short_traceback(exc: BaseException, shown: Callable[[str], str | None]) -> s
     return "".join(reversed(parts))
 
 
+def relabel(text: str, solution: Path, tests: Path | None, prefix: str) -> str:
+    """``text`` (a warning printed, a collection error) with the run's solution.py and test
+    files named relative to the submission, as ``short_traceback`` names them: the run's
+    folder is a temporary path of the machine that ran it, different on every run."""
+    text = text.replace(str(solution), f"{prefix}solution.py")
+    if tests is not None:
+        for phase in ("public", "hidden"):
+            text = text.replace(f"{tests / phase}/", f"{prefix}{phase}_tests/")
+    return text
+
+
 def _walk(exc: BaseException) -> list[tuple[types.TracebackType, int]]:
     found: list[tuple[types.TracebackType, int]] = []
     tb = exc.__traceback__
@@ -167,11 +178,7 @@ class Reporter:
 
     def relabel(self, text: str) -> str:
         """``text`` with the run's own folders named as ``shown`` names them."""
-        text = text.replace(str(self.solution), f"{self.prefix}solution.py")
-        if self.tests is not None:
-            for phase in ("public", "hidden"):
-                text = text.replace(f"{self.tests / phase}/", f"{self.prefix}{phase}_tests/")
-        return text
+        return relabel(text, self.solution, self.tests, self.prefix)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -276,6 +283,6 @@ class Reporter:
                 details=state.details if state.status is not TestStatus.PASSED else "",
                 duration=round(state.duration, 4),
                 line=self.lines.get(nodeid),
-                output=_short("\n".join(state.output)),
+                output=_short(self.relabel("\n".join(state.output))),
             )
         )

@@ -233,6 +233,10 @@ class Harness:
             self.canaries.setdefault(canary.file, []).append(canary)
         self.modules: list[types.ModuleType] = []
         self.guard: Guard | None = None
+        from sandbox.harness.plugin import relabel  # bound now: before the guard, and candidate code
+
+        solution, prefix = work / "solution" / "solution.py", f"{job.challenge_id}/"
+        self.relabel: Callable[[str], str] = lambda text: relabel(text, solution, self.tests, prefix)
 
     def pytest_make_collect_report(self, collector: Any) -> None:
         import pytest
@@ -291,7 +295,7 @@ class Harness:
                 message=problem.message if problem else "",
                 missing=problem.missing if problem else (),
                 line=problem.line if problem else None,
-                output=read_capped(output, start=start),
+                output=self.relabel(read_capped(output, start=start)),
             )
         )
         return module if runnable else None
