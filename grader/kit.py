@@ -255,8 +255,8 @@ def _parse(data: object) -> Manifest:
     ids = data.get("challenges")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
         raise ValueError('"challenges" must list challenge ids')
-    if len(set(ids)) != len(ids) or len(ids) > 500:
-        raise ValueError('"challenges" repeats an id or is too long')
+    if len(set(ids)) != len(ids) or len(ids) > 500 or max(map(len, ids)) > 100:
+        raise ValueError('"challenges" repeats an id, or it or an id is too long')
     digest, version = data.get("pack_digest", ""), data.get("grader_version", "")
     if not isinstance(digest, str) or not isinstance(version, str):
         raise ValueError('"pack_digest" and "grader_version" must be strings')
@@ -273,12 +273,18 @@ def _parse(data: object) -> Manifest:
             or not isinstance(summary, str)
             or type(limit) is not int
             or limit <= 0
+            or max(len(name), len(title), len(summary) // 10) > 200
         ):
-            raise ValueError("the assessment needs a name, a title and a time_limit in minutes")
+            raise ValueError("the assessment needs a name, a title (short) and a time_limit in minutes")
         if not isinstance(weights, dict) or list(weights) != ids:
             raise ValueError("the assessment's weights must name exactly the kit's challenges, in order")
         for w in weights.values():
-            if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w <= 0:
-                raise ValueError("every weight must be a positive number")
+            if (
+                isinstance(w, bool)
+                or not isinstance(w, int | float)
+                or not math.isfinite(w)
+                or not 0 < w <= 1000
+            ):
+                raise ValueError("every weight must be a positive number, at most 1000")
         assessment = Assessment(name, title, summary, limit, {k: float(v) for k, v in weights.items()})
     return Manifest(tuple(ids), assessment, digest, version)

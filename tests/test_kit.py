@@ -104,9 +104,28 @@ def test_submissions_of_different_kits_are_refused_in_one_cohort(tmp_path, pack)
             '"time_limit": 60, "weights": {"order-by": 1}}}',
             "exactly the kit's challenges",
         ),
+        (
+            '{"grader_kit": 1, "challenges": ["crud"], "assessment": {"name": "x", "title": "x", '
+            '"time_limit": 60, "weights": {"crud": 1e300}}}',
+            "at most 1000",
+        ),
+        (
+            '{"grader_kit": 1, "challenges": ["crud"], "assessment": {"name": "' + "n" * 300 + '", '
+            '"title": "x", "time_limit": 60, "weights": {"crud": 1}}}',
+            "title \\(short\\)",
+        ),
         ("x" * 70_000, "larger than 64 KiB"),
     ],
-    ids=["not-json", "empty", "repeated", "negative-weight", "other-weights", "huge"],
+    ids=[
+        "not-json",
+        "empty",
+        "repeated",
+        "negative-weight",
+        "other-weights",
+        "huge-weight",
+        "long-name",
+        "huge",
+    ],
 )
 def test_a_malformed_manifest_is_an_input_error(tmp_path, pack, body, why):
     (tmp_path / MANIFEST).write_text(body)
