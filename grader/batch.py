@@ -147,8 +147,8 @@ class Batch:
         assessment: Assessment | None = None,
     ) -> None:
         self.out = out
-        self.assessment = assessment  # its weights apply to every submission
         self.challenges = list(challenges)
+        self.assessment = assessment  # its weights apply to every submission
         self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
         self.audience: Audience = audience
@@ -175,12 +175,16 @@ class Batch:
             return None  # graded with other weights
         return result
 
+    def _max_score(self, challenge: Challenge) -> float:
+        weight = self.assessment.weights.get(challenge.id, 1.0) if self.assessment else 1.0
+        return challenge.max_score() * weight
+
     def _unreadable(self, path: Path, reason: str) -> GradeResult:
         return GradeResult(
             submission=str(path),
             status=RunStatus.ERROR,
             score=0.0,
-            max_score=sum(c.max_score() * self._weight(c.id) for c in self.challenges),
+            max_score=sum(self._max_score(c) for c in self.challenges),
             backend=self.backend.name,
             isolation=self.backend.isolation,
             duration=0.0,
@@ -191,9 +195,6 @@ class Batch:
             error=reason,
             assessment=self.assessment.as_json() if self.assessment else {},
         )
-
-    def _weight(self, challenge_id: str) -> float:
-        return self.assessment.weights.get(challenge_id, 1.0) if self.assessment else 1.0
 
     def grade_one(self, name: str, path: Path) -> Row:
         """Grade one submission and save its JSON and HTML report; never raises for the submission:
@@ -281,7 +282,7 @@ class Batch:
     ) -> Cohort:
         return Cohort(
             rows=tuple(rows[n] for n in names),
-            challenges=tuple(ChallengeInfo(c.id, c.title, c.max_score()) for c in self.challenges),
+            challenges=tuple(ChallengeInfo(c.id, c.title, self._max_score(c)) for c in self.challenges),
             audience=self.audience,
             similar_to=similar_to,
         )

@@ -34,6 +34,9 @@ from grader.public_pack import MARKER, test_names
 
 Visibility = Literal["public", "hidden"]
 DIFFICULTIES = ("junior", "mid", "senior")
+# Seconds solution.py may take to import, unless challenge.toml says `import_timeout`: an
+# endless loop at module level is told in seconds, not after the whole challenge's limit.
+IMPORT_TIMEOUT = 10.0
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 _PYTHON_NAME = str.isidentifier
 
@@ -77,6 +80,7 @@ class Challenge:
     tests: tuple[TestSpec, ...]
     binds: tuple[str, ...] = field(default=())
     withheld: Withheld | None = None
+    import_timeout: float = 10.0  # seconds solution.py may take to import (IMPORT_TIMEOUT)
 
     @property
     def public_only(self) -> bool:
@@ -227,6 +231,7 @@ def load_challenge(folder: Path) -> Challenge:
     tests = _discover_tests(folder, m.table("tests"), float(points), meta_path, withheld is not None)
     time_limit = m.number("time_limit", 60)
     test_timeout = m.number("test_timeout", min(10.0, time_limit))
+    import_timeout = m.number("import_timeout", min(IMPORT_TIMEOUT, time_limit))
     return Challenge(
         id=cid,
         title=m.text("title"),
@@ -242,6 +247,7 @@ def load_challenge(folder: Path) -> Challenge:
         tests=tests,
         binds=m.strings("binds"),
         withheld=withheld,
+        import_timeout=import_timeout,
     )
 
 

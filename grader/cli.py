@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from grader import __version__, github, outputs
-from grader.assessment import Assessment, load_assessment
+from grader.assessment import Assessment
 from grader.audience import Audience, default_audience, for_audience
 from grader.backends import BackendSettings, make_backend, tiers
 from grader.batch import Batch, find_submissions, unique_names
@@ -31,7 +32,8 @@ from grader.challenges import Challenge, load_pack, pack_dir, require_hidden, se
 from grader.cohort import Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
-from grader.kit import make_kit
+from grader.heartbeat import Heartbeat
+from grader.kit import choose, make_kit
 from grader.reports import render, render_check, render_grade
 from grader.reports.leaderboard import (
     render_batch_json,
@@ -285,12 +287,8 @@ def assessment_option(func: F) -> F:
 def _chosen(
     pack: dict[str, Challenge], ids: tuple[str, ...], assessment_spec: str | None
 ) -> tuple[list[Challenge], Assessment | None]:
-    if assessment_spec is None:
-        return select(pack, ids), None
-    if ids:
-        raise UsageError("give --assessment or --challenge, not both")
-    assessment = load_assessment(assessment_spec)
-    return assessment.challenges(pack), assessment
+    chosen = choose(pack, ids, assessment_spec)
+    return chosen.challenges, chosen.assessment
 
 
 @cli.command()
@@ -307,6 +305,8 @@ def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenge
     make_kit(dest, challenges, assessment)
     click.echo(f"wrote a kit with {counted(len(challenges), 'challenge')} to {dest}")
     click.echo(f"candidates run `grader check` inside {dest} to test their work")
+    weights = " with their weights" if assessment else ""
+    click.echo(f"`grader grade` on what comes back grades these challenges{weights} (grader-kit.json)")
 
 
 @cli.command()
@@ -319,15 +319,16 @@ def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) ->
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
-    with _sigterm_interrupts(), make_backend("local") as backend:
+    beat = Heartbeat(_notice if sys.stderr.isatty() else None)  # a stuck import is not silence
+    with _sigterm_interrupts(), make_backend("local") as backend, beat:
         backend.prestart()  # the sandbox imports its stack while the rest is read
-        result = _check(workspace, ids, challenges_dir, backend)
+        result = _check(workspace, ids, challenges_dir, backend, beat)
     click.echo(render_check(result), nl=False)
     sys.exit(0 if result.status is RunStatus.PASSED else 1)
 
 
 def _check(
-    workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None, backend: Backend
+    workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None, backend: Backend, beat: Heartbeat
 ) -> GradeResult:
     pack = _pack(challenges_dir)
     if not workspace.is_dir():
@@ -344,7 +345,8 @@ def _check(
                 f"no challenge folders in {workspace}; run grader check inside a kit "
                 "(grader kit DEST makes one)"
             )
-    return grade(str(workspace), challenges, backend, visibilities=("public",))
+    beat.expect([c.id for c in challenges])
+    return grade(str(workspace), challenges, backend, visibilities=("public",), progress=beat.done)
 
 
 @cli.command("grade")
@@ -378,15 +380,18 @@ def grade_cmd(
 ) -> None:
     """Grade SUBMISSION (a folder of <challenge-id>/solution.py, or a .zip/.tar.gz/.tgz of one).
 
-    Challenges without a folder in the submission are reported as missing,
-    unless --challenge names the ones to grade. Reports: --format text (the
+    A kit, or a submission made from one, is graded on the kit's challenges
+    and weights (its grader-kit.json); otherwise every challenge of the pack.
+    --challenge or --assessment choose instead. Challenges without a folder in
+    the submission are reported as missing. Reports: --format text (the
     default), json, junit, markdown, html or gradescope, each to standard
     output or to the --output after it. Under GitHub Actions the Markdown
     summary also goes to the job summary, and failing public tests become
     annotations on the candidate's file. Exit 0 when graded, 1 when
     --min-score is not met, 2 for bad input, 3 when grading itself failed.
     """
-    challenges, assessment = _chosen(_pack(challenges_dir), ids, assessment_spec)
+    picked = choose(_pack(challenges_dir), ids, assessment_spec, [submission])  # a kit grades its own
+    challenges, assessment = picked.challenges, picked.assessment
     require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission, [c.id for c in challenges])  # bad input fails before any image is built
@@ -395,6 +400,7 @@ def grade_cmd(
         result = grade(
             str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
         )
+    result = replace(result, notes=(picked.note, *result.notes)) if picked.note else result
     view = for_audience(result, audience or default_audience(), challenges)
     summary = f"score {result.score:g}/{result.max_score:g} ({result.percent:.1f}%), {result.status}"
     if min_score is not None:
@@ -551,18 +557,23 @@ def batch_cmd(
     itself failed for some submission, 130 when interrupted.
     """
     pack = _pack(challenges_dir)
-    challenges, assessment = _chosen(pack, ids, assessment_spec)
-    require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths, BATCH_FORMATS)
     found, skipped = find_submissions(submissions, pack, exclude=out)
     if not found:
         raise UsageError(f"no submission folders or archives in {', '.join(map(str, submissions))}")
+    picked = choose(pack, ids, assessment_spec, found)  # submissions of one kit are graded on its challenges
+    challenges = picked.challenges
+    require_hidden(challenges)
+    if picked.note:
+        click.echo(picked.note, err=True)
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives): {names}", err=True)
     # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
     chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack, assessment=assessment)
+    runner = Batch(
+        out, challenges, chosen, audience or default_audience(), pack=pack, assessment=picked.assessment
+    )
     with ExitStack() as stack, _sigterm_interrupts():
         stack.enter_context(chosen)
         progress = _BatchProgress(out, stack)

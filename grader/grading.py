@@ -42,6 +42,7 @@ def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[
         requires=challenge.requires,
         time_limit=challenge.time_limit,
         test_timeout=challenge.test_timeout,
+        import_timeout=challenge.import_timeout,
         binds=challenge.binds,
     )
 

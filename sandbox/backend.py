@@ -86,6 +86,7 @@ class ChallengeRun:
     time_limit: float
     test_timeout: float
     binds: tuple[str, ...] = ()
+    import_timeout: float = 10.0  # the import of solution.py, within time_limit
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ class Session:
                 nonce=secrets.token_hex(16),
                 requires=run.requires,
                 test_timeout=run.test_timeout,
+                import_timeout=run.import_timeout,
                 binds=run.binds,
                 canaries=phase.canaries,
                 **job_options(run),  # type: ignore[arg-type]

@@ -464,6 +464,7 @@ class Job:
     test_timeout: float
     binds: tuple[str, ...] = ()
     isolate_network: bool = False
+    import_timeout: float = 10.0  # the harness stops an import of solution.py that takes longer
     rlimits: tuple[tuple[str, int], ...] = ()  # (name, value): as, cpu, fsize, nproc, nofile
     canaries: tuple[Canary, ...] = ()
 
@@ -474,6 +475,7 @@ class Job:
             "nonce": self.nonce,
             "requires": list(self.requires),
             "test_timeout": self.test_timeout,
+            "import_timeout": self.import_timeout,
             "binds": list(self.binds),
             "isolate_network": self.isolate_network,
             "rlimits": [[name, value] for name, value in self.rlimits],
@@ -502,6 +504,7 @@ class Job:
             nonce=_name(data, "nonce"),
             requires=_names(data, "requires", 200),
             test_timeout=_seconds(data, "test_timeout"),
+            import_timeout=_seconds(data, "import_timeout"),
             binds=_names(data, "binds"),
             isolate_network=_flag(data, "isolate_network"),
             rlimits=tuple(pairs),

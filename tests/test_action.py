@@ -107,3 +107,51 @@ def test_the_example_workflow_grades_uploads_and_fails_under_the_threshold():
     assert used <= set(ACTION["outputs"])
     last = steps[-1]
     assert "exit-code" in last["if"] and "exit 1" in last["run"]
+
+
+def test_the_example_workflow_gets_the_base_image_before_grading_in_docker():
+    """On a stock runner Docker is there but the base image is not: without it, auto grades
+    on the local backend. The workflow gets the image grader builds from, then asks for Docker."""
+    from sandbox.docker import DEFAULT_BASE_IMAGE
+
+    job = WORKFLOW["jobs"]["grade"]
+    steps = job["steps"]
+    names = [s.get("name", "") for s in steps]
+    image_step = next(s for s in steps if "base image" in s.get("name", "").lower())
+    grade = next(s for s in steps if s.get("id") == "grade")
+    assert names.index(image_step["name"]) < steps.index(grade)
+    assert job["env"]["GRADER_BASE_IMAGE"] == DEFAULT_BASE_IMAGE
+    assert '"$GRADER_BASE_IMAGE"' in image_step["run"] and "docker pull" in image_step["run"]
+    assert grade["with"]["backend"] == "docker" and "docker" in ACTION["inputs"]["backend"]["description"]
+
+
+@pytest.mark.docker
+def test_the_base_image_step_makes_auto_choose_docker(tmp_path):
+    """The step's own script, run for real on this host's engine with the base image the tests
+    use: afterwards `grader sandbox status` says auto uses Docker."""
+    from tests.helpers import docker_client
+
+    docker_client()  # skips without an engine, unless GRADER_REQUIRE_DOCKER=1
+    image = os.environ.get("GRADER_BASE_IMAGE") or "local/python-base:bookworm"
+    steps = WORKFLOW["jobs"]["grade"]["steps"]
+    image_step = next(s for s in steps if "base image" in s.get("name", "").lower())
+    ran = subprocess.run(
+        ["bash", "-e", "-c", image_step["run"]],
+        env={**os.environ, "GRADER_BASE_IMAGE": image},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if ran.returncode != 0:
+        from tests.helpers import REQUIRED
+
+        message = f"base image {image} cannot be had here: {ran.stderr.strip()[:200]}"
+        pytest.fail(message) if REQUIRED else pytest.skip(message)
+    status = subprocess.run(
+        [GRADER_BIN, "sandbox", "status"],
+        env={**os.environ, "GRADER_BASE_IMAGE": image},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "--backend auto uses: docker" in status.stdout, status.stdout

@@ -112,7 +112,7 @@ def test_kit_holds_statements_starters_and_public_tests_only(runner, tmp_path, p
     result = runner.invoke(cli, ["kit", str(dest)])
     assert result.exit_code == 0, result.output
     files = {str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file()}
-    expected = {"README.md"}
+    expected = {"README.md", "grader-kit.json", "conftest.py", "pytest.ini"}
     for c in pack.values():
         expected |= {f"{c.id}/statement.md", f"{c.id}/solution.py"}
         expected |= {f"{c.id}/public_tests/{p.name}" for p in c.test_files("public")}

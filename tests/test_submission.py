@@ -28,8 +28,12 @@ def test_missing_folder_and_missing_solution(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [(b"\xff\xfe not utf-8", "not UTF-8"), (b"#" * (MAX_SOLUTION_BYTES + 1), "larger than")],
-    ids=["not-utf8", "too-large"],
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (b"#" * (MAX_SOLUTION_BYTES + 1), "larger than"),
+        (b"import os\nx = 1\x00\n", "crud/solution.py contains a NUL byte at line 2"),
+    ],
+    ids=["not-utf8", "too-large", "nul-byte"],
 )
 def test_unreadable_solutions_are_refused(tmp_path, content, problem):
     (tmp_path / "crud").mkdir()
@@ -83,3 +87,15 @@ def test_suspicious_files_are_named(tmp_path):
         assert expected in notes
     assert "helpers.py" not in notes and "statement.md" not in notes
     assert sub.notes() == ["ignored conftest.py: the grader uses its own test configuration"]
+
+
+def test_a_nul_byte_is_an_error_that_says_where_never_line_none(tmp_path, pack):
+    from grader.grading import grade
+    from sandbox.fake import FakeBackend
+
+    (tmp_path / "crud").mkdir()
+    (tmp_path / "crud" / "solution.py").write_bytes(b"db = None\n\n\0\n")
+    backend = FakeBackend()
+    (result,) = grade(str(tmp_path), [pack["crud"]], backend, visibilities=("public",)).challenges
+    assert str(result.status) == "error" and backend.jobs_seen == []  # refused before anything runs
+    assert "contains a NUL byte at line 3" in result.message and "None" not in result.message

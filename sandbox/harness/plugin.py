@@ -9,7 +9,10 @@ test machinery; a change goes out as a ``tampered`` record.
 
 from __future__ import annotations
 
+import linecache
 import signal
+import traceback
+import types
 from collections.abc import Callable, Generator
 from pathlib import Path
 from types import FrameType
@@ -43,6 +46,68 @@ def _tail(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else "[... truncated]\n" + text[-(limit - 16) :]
 
 
+MAX_CHAIN = 4  # chained exceptions shown at most (a cause, its cause...)
+
+
+def short_traceback(exc: BaseException, shown: Callable[[str], str | None]) -> str:
+    """``exc`` formatted like Python's own traceback, with only the frames whose file ``shown``
+    names (the test's and solution.py, under their names relative to the submission): no
+    pytest, pluggy, harness or library frame, and no path of the machine that ran it."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen and len(seen) < MAX_CHAIN:
+        seen.add(id(current))
+        frames = [
+            traceback.FrameSummary(
+                name,
+                lineno,
+                tb.tb_frame.f_code.co_name,
+                line=linecache.getline(tb.tb_frame.f_code.co_filename, lineno).strip(),
+            )
+            for tb, lineno in _walk(current)
+            if (name := shown(tb.tb_frame.f_code.co_filename)) is not None
+        ]
+        text = "".join(traceback.format_exception_only(type(current), current))
+        if frames:
+            text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + text
+        parts.append(text + link)
+        if current.__cause__ is not None:
+            current, link = (
+                current.__cause__,
+                "\nThe above exception was the direct cause of the following exception:\n\n",
+            )
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = (
+                current.__context__,
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            )
+        else:
+            current = None
+    return "".join(reversed(parts))
+
+
+def relabel(text: str, solution: Path, tests: Path | None, prefix: str) -> str:
+    """``text`` (a warning printed, a collection error) with the run's solution.py and test
+    files named relative to the submission, as ``short_traceback`` names them: the run's
+    folder is a temporary path of the machine that ran it, different on every run."""
+    text = text.replace(str(solution), f"{prefix}solution.py")
+    if tests is not None:
+        for phase in ("public", "hidden"):
+            text = text.replace(f"{tests / phase}/", f"{prefix}{phase}_tests/")
+    return text
+
+
+def _walk(exc: BaseException) -> list[tuple[types.TracebackType, int]]:
+    found: list[tuple[types.TracebackType, int]] = []
+    tb = exc.__traceback__
+    while tb is not None and len(found) < 1000:
+        found.append((tb, tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
 class _ItemState:
     def __init__(self, name: str, case: str) -> None:
         self.name = name
@@ -50,6 +115,7 @@ class _ItemState:
         self.status = TestStatus.PASSED
         self.message = ""
         self.details = ""
+        self.trace: str | None = None  # the short traceback of the first failing phase
         self.duration = 0.0
         self.line: int | None = None
         self.output: list[str] = []
@@ -58,9 +124,20 @@ class _ItemState:
 class Reporter:
     """Collects phase reports into one record per test item."""
 
-    def __init__(self, emit: Emit, solution: Path, timeout: float, guard: Callable[[], Guard | None]) -> None:
+    def __init__(
+        self,
+        emit: Emit,
+        solution: Path,
+        timeout: float,
+        guard: Callable[[], Guard | None],
+        *,
+        tests: Path | None = None,
+        challenge_id: str = "",
+    ) -> None:
         self.emit = emit
         self.solution = solution
+        self.tests = tests
+        self.prefix = f"{challenge_id}/" if challenge_id else ""
         self.timeout = timeout
         self.guard = guard
         self.items: dict[str, _ItemState] = {}
@@ -83,9 +160,25 @@ class Reporter:
             self.emit(
                 CollectError(
                     file=Path(str(report.fspath)).name if report.fspath else "",
-                    message=_short(str(report.longreprtext)),
+                    message=_short(self.relabel(str(report.longreprtext))),
                 )
             )
+
+    def shown(self, filename: str) -> str | None:
+        """How a traceback names ``filename``: relative to the submission (``crud/solution.py``,
+        ``crud/public_tests/test_x.py``), or None for a frame that is not the test's or the
+        candidate's."""
+        path = Path(filename)
+        if path == self.solution:
+            return f"{self.prefix}solution.py"
+        if self.tests is None or not path.is_relative_to(self.tests):
+            return None
+        phase, *rest = path.relative_to(self.tests).parts
+        return f"{self.prefix}{phase}_tests/" + "/".join(rest) if rest else None
+
+    def relabel(self, text: str) -> str:
+        """``text`` with the run's own folders named as ``shown`` names them."""
+        return relabel(text, self.solution, self.tests, self.prefix)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -132,6 +225,8 @@ class Reporter:
             state = self.items.get(item.nodeid)
             if state is not None and not state.message:
                 state.message = _short(excinfo.exconly().strip())
+            if state is not None and report.failed and state.trace is None:
+                state.trace = short_traceback(excinfo.value, self.shown)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -142,7 +237,10 @@ class Reporter:
         state.duration += report.duration
         if report.failed and state.status is TestStatus.PASSED:
             state.status = TestStatus.FAILED if report.when == "call" else TestStatus.ERROR
-            state.details = _tail(str(report.longreprtext))
+            # Ours, not pytest's: its text is every pytest and pluggy frame, with this host's paths.
+            state.details = _tail(
+                state.trace if state.trace is not None else self.relabel(report.longreprtext)
+            )
         elif report.skipped and state.status is TestStatus.PASSED:
             state.status = TestStatus.SKIPPED
             longrepr = report.longrepr
@@ -185,6 +283,6 @@ class Reporter:
                 details=state.details if state.status is not TestStatus.PASSED else "",
                 duration=round(state.duration, 4),
                 line=self.lines.get(nodeid),
-                output=_short("\n".join(state.output)),
+                output=_short(self.relabel("\n".join(state.output))),
             )
         )

@@ -22,6 +22,7 @@ import ast
 import importlib.util
 import linecache
 import os
+import signal
 import sys
 import sysconfig
 import traceback
@@ -100,18 +101,46 @@ class ImportProblem:
         self.fatal = fatal
 
 
+class ImportTimeout(BaseException):
+    """Raised in the import of solution.py when its time is up (not an ``Exception``: an
+    ``except Exception`` at module level does not swallow it)."""
+
+
+def _import_alarm(_signum: int, _frame: types.FrameType | None) -> None:
+    raise ImportTimeout
+
+
 def import_solution(
-    path: Path, requires: tuple[str, ...]
+    path: Path, requires: tuple[str, ...], timeout: float = 0.0
 ) -> tuple[types.ModuleType | None, ImportProblem | None]:
-    """Import the candidate's module as ``solution``; the module (or None) and any problem."""
+    """Import the candidate's module as ``solution``; the module (or None) and any problem.
+
+    With ``timeout``, an import that takes longer is stopped and reported as such. Code that
+    defeats the alarm (catches it, blocks it) only meets the challenge's own limit instead,
+    which the supervisor enforces from outside."""
     spec = importlib.util.spec_from_file_location("solution", path)
     if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
         return None, ImportProblem("solution.py cannot be loaded")
     module = importlib.util.module_from_spec(spec)
     sys.modules["solution"] = module
+    previous = signal.signal(signal.SIGALRM, _import_alarm) if timeout else None
     try:
-        spec.loader.exec_module(module)
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            if timeout:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+    except ImportTimeout:
+        return None, ImportProblem(
+            f"solution.py was still importing after {timeout:g} s (the import time limit): "
+            "look for an endless loop or a long wait at module level"
+        )
     except SyntaxError as exc:
+        if "null bytes" in str(exc.msg):  # the host refuses these first; never "at line None"
+            return None, ImportProblem("solution.py contains NUL bytes; save it as plain UTF-8 text")
         where = f" at line {exc.lineno}" if exc.lineno else ""
         return None, ImportProblem(f"solution.py has a syntax error{where}: {exc.msg}", line=exc.lineno)
     except ValueError as exc:
@@ -204,6 +233,10 @@ class Harness:
             self.canaries.setdefault(canary.file, []).append(canary)
         self.modules: list[types.ModuleType] = []
         self.guard: Guard | None = None
+        from sandbox.harness.plugin import relabel  # bound now: before the guard, and candidate code
+
+        solution, prefix = work / "solution" / "solution.py", f"{job.challenge_id}/"
+        self.relabel: Callable[[str], str] = lambda text: relabel(text, solution, self.tests, prefix)
 
     def pytest_make_collect_report(self, collector: Any) -> None:
         import pytest
@@ -250,7 +283,9 @@ class Harness:
         sys.stderr.flush()
         output = self.work / OUTPUT_FILE
         start = output.stat().st_size
-        module, problem = import_solution(self.work / "solution" / "solution.py", self.job.requires)
+        module, problem = import_solution(
+            self.work / "solution" / "solution.py", self.job.requires, self.job.import_timeout
+        )
         runnable = module is not None and (problem is None or not problem.fatal)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -260,7 +295,7 @@ class Harness:
                 message=problem.message if problem else "",
                 missing=problem.missing if problem else (),
                 line=problem.line if problem else None,
-                output=read_capped(output, start=start),
+                output=self.relabel(read_capped(output, start=start)),
             )
         )
         return module if runnable else None
@@ -337,7 +372,14 @@ def run_pytest(work: Path, job: Job, emit: Emit) -> None:
         "python_functions=test*",
     ]
     harness = Harness(work, job, emit)
-    reporter = Reporter(emit, solution_path, job.test_timeout, lambda: harness.guard)
+    reporter = Reporter(
+        emit,
+        solution_path,
+        job.test_timeout,
+        lambda: harness.guard,
+        tests=tests,
+        challenge_id=job.challenge_id,
+    )
     # Plugins as objects, not "-p NAME": pytest looks a named plugin up among every
     # installed package's entry points first, 10 ms in each run.
     pytest.main(args, plugins=[fixtures, reporter, harness])
