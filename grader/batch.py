@@ -38,6 +38,7 @@ from grader.challenges import Challenge
 from grader.cohort import ChallengeInfo, Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
+from grader.queue.base import Queue
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
@@ -140,14 +141,18 @@ class Batch:
         self,
         out: Path,
         challenges: Sequence[Challenge],
-        backend: Backend,
+        backend: Backend | None,
         audience: Audience = "reviewer",
         pack: Mapping[str, Challenge] | None = None,
+        queue: Queue | None = None,
     ) -> None:
+        if backend is None and queue is None:
+            raise ValueError("a batch grades with a backend or on a queue")
         self.out = out
         self.challenges = list(challenges)
         self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
+        self.queue = queue  # when given, its workers grade (grader.queue), not this process
         self.audience: Audience = audience
         self.folder = out / "submissions"
 
@@ -176,8 +181,8 @@ class Batch:
             status=RunStatus.ERROR,
             score=0.0,
             max_score=sum(c.max_score() for c in self.challenges),
-            backend=self.backend.name,
-            isolation=self.backend.isolation,
+            backend=self.backend.name if self.backend else f"queue ({self.queue.kind if self.queue else ''})",
+            isolation=self.backend.isolation if self.backend else "",
             duration=0.0,
             challenges=(),
             grader_version=__version__,
@@ -189,6 +194,7 @@ class Batch:
     def grade_one(self, name: str, path: Path) -> Row:
         """Grade one submission and save its JSON and HTML report; never raises for the submission:
         a failure to grade, render or save it is its row (status ``error``, saved nothing)."""
+        assert self.backend is not None
         try:
             result = for_audience(
                 grade(str(path), self.challenges, self.backend), self.audience, self.challenges
@@ -199,6 +205,10 @@ class Batch:
             result = self._unreadable(path, exc.message)
         except Exception as exc:  # one submission's crash must never lose the others
             return self._failed(name, path, f"the grader crashed on this submission ({exception_line(exc)})")
+        return self._keep(name, path, result)
+
+    def _keep(self, name: str, path: Path, result: GradeResult) -> Row:
+        """Save ``result`` as ``name``'s and give its row (a failure to save is the row's error)."""
         try:
             self.save(name, result)
         except Exception as exc:  # nor can one submission's reports: they are its row's problem
@@ -297,6 +307,11 @@ class Batch:
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None
     ) -> None:
+        if self.queue is not None:  # the queue's workers grade; this process only keeps results
+            from grader.queue.batch import grade_on_queue
+
+            grade_on_queue(self, self.queue, todo, rows, on_row)
+            return
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="batch")
         pending: set[Future[Row]] = {pool.submit(self.grade_one, name, path) for name, path in todo}
         done = 0

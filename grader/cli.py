@@ -86,6 +86,18 @@ format_option = click.option(
 )
 
 
+def queue_option(help_text: str, required: bool = False) -> Callable[[F], F]:
+    """``--queue URL``: the Redis of the distributed queue (``grader.queue.celery``)."""
+    return click.option(
+        "--queue",
+        "queue_url",
+        metavar="URL",
+        envvar="GRADER_QUEUE",
+        required=required,
+        help=f"{help_text} A redis://[:PASSWORD@]HOST:PORT/DB URL [env: GRADER_QUEUE].",
+    )
+
+
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
     return load_pack(pack_dir(challenges_dir))
 
@@ -465,11 +477,13 @@ def _sigterm_interrupts() -> Iterator[None]:
 @backend_options("Where candidate code runs (as for grade).")
 @outputs.report_options
 @challenges_option
+@queue_option("Send the gradings to the workers of this queue (grader worker) instead of grading here.")
 def batch_cmd(
     submissions: tuple[Path, ...],
     out: Path,
     jobs: int,
     resume: bool,
+    queue_url: str | None,
     ids: tuple[str, ...],
     backend: str,
     runtime: str | None,
@@ -503,11 +517,19 @@ def batch_cmd(
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
-    # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
-    chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
     with ExitStack() as stack, _sigterm_interrupts():
-        stack.enter_context(chosen)
+        if queue_url:  # the queue's workers grade, each with its own backend
+            from grader.queue.celery import CeleryQueue
+
+            queue = CeleryQueue(queue_url, pack)
+            stack.callback(queue.close)
+            queue.ping()
+            runner = Batch(out, challenges, None, audience or default_audience(), pack=pack, queue=queue)
+        else:
+            # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
+            chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
+            stack.enter_context(chosen)
+            runner = Batch(out, challenges, chosen, audience or default_audience(), pack=pack)
         progress = _BatchProgress(out, stack)
         cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
 
@@ -718,6 +740,7 @@ def service_options(func: F) -> F:
 @click.option(
     "--trust-proxy", is_flag=True, envvar="GRADER_TRUST_PROXY", help="Behind a reverse proxy (TLS)."
 )
+@queue_option("Grade on the workers of this queue (grader worker) instead of in this process.")
 def serve_cmd(
     host: str,
     port: int,
@@ -731,6 +754,7 @@ def serve_cmd(
     server: str,
     threads: int,
     trust_proxy: bool,
+    queue_url: str | None,
 ) -> None:
     """Run the review service: assessments, invitations, grading, review and the API.
 
@@ -748,8 +772,68 @@ def serve_cmd(
         base_image=base_image,
         workers=workers,
         trust_proxy=trust_proxy,
+        queue_url=queue_url,
     )
     serve(settings, host, port, server, threads, _notice)
+
+
+@cli.command("worker")
+@queue_option("The queue to take gradings from.", required=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Gradings at once (one process each).",
+)
+@click.option("--name", metavar="NAME", help="This worker's name [default: grader@HOSTNAME].")
+@click.option(
+    "--retry-delay",
+    type=click.FloatRange(0, 3600),
+    default=5.0,
+    show_default=True,
+    help="Seconds before retrying an infrastructure failure; doubled each time.",
+)
+@backend_options("Where this worker runs candidate code (as for grade).")
+@challenges_option
+def worker_cmd(
+    queue_url: str,
+    concurrency: int,
+    name: str | None,
+    retry_delay: float,
+    backend: str,
+    runtime: str | None,
+    base_image: str | None,
+    challenges_dir: Path | None,
+) -> None:
+    """Grade the submissions producers put on the queue (grader serve --queue, grader batch --queue).
+
+    Each process grades one submission at a time in its own sandbox. Every worker of a
+    queue needs the same grader version and challenge pack as its producers (both are
+    part of each job's identity). SIGTERM finishes the gradings in hand, then stops;
+    if the worker dies instead, its gradings are delivered again to another.
+    """
+    from grader.queue.celery import CeleryQueue, WorkerConfig, redacted, run_worker
+
+    pack = _pack(challenges_dir)
+    settings = _settings(backend, 1, runtime, base_image)
+    CeleryQueue(queue_url, pack).ping()
+    with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once
+        _notice(f"worker: grading with {chosen.name} ({chosen.isolation}), {concurrency} process(es)")
+    _notice(f"worker: taking gradings from {redacted(queue_url)}")
+    config = WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay)
+    run_worker(config)
+
+
+@cli.command("workers")
+@queue_option("The queue to look at.", required=True)
+@format_option
+def workers_cmd(queue_url: str, fmt: str) -> None:
+    """Show the workers of a queue (from their heartbeats), its depth and what is being graded."""
+    from grader.queue.celery import check_url, read_status, status_json, status_text
+
+    status = read_status(check_url(queue_url))
+    click.echo(json.dumps(status_json(status), indent=2) if fmt == "json" else status_text(status))
 
 
 @cli.group("users")

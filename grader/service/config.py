@@ -32,6 +32,7 @@ class Settings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     trust_proxy: bool = False  # honour X-Forwarded-Proto/For from one reverse proxy
     start_queue: bool = True  # grade in this process (tests may turn it off)
+    queue_url: str | None = None  # grade on the workers of this Redis queue (grader.queue.celery)
 
     @classmethod
     def make(
