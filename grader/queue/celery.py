@@ -131,7 +131,6 @@ def celery_app(url: str, visibility: int) -> Celery:
         broker_connection_max_retries=None,  # a Redis restart: wait for it, however long
         result_backend_always_retry=True,
         result_backend_max_retries=60,
-        worker_hijack_root_logger=False,
         worker_send_task_events=False,
         task_send_sent_event=False,
         worker_enable_remote_control=False,  # heartbeats go to our own keys; no pidbox
@@ -297,17 +296,24 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
         return result_to_wire(JobResult(job_id, None, "this worker has no pack configured", worker=worker))
     redis = _redis(config.url)
     try:
+        stored = task.app.backend.get_task_meta(job_id)
+        if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict):
+            log.info("grader: job %s was graded already; its result is kept", job_id[:12])
+            return stored["result"]  # type: ignore[no-any-return]  # delivered again after it was graded
         attempt = int(redis.incr(f"{KEYS}attempts:{job_id}"))
         redis.expire(f"{KEYS}attempts:{job_id}", RESULT_TTL * 24)
-        stored = task.app.backend.get_task_meta(job_id)
     except RedisError as exc:  # Redis restarting: the job waits for it rather than failing
         raise task.retry(countdown=config.retry_delay, max_retries=MAX_RETRIES * 10, exc=exc) from None
-    if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict):
-        return stored["result"]  # type: ignore[no-any-return]  # delivered again after it was graded
     try:
         job = job_from_wire(payload)
     except (ValueError, TypeError, KeyError) as exc:
         return result_to_wire(JobResult(job_id, None, f"a malformed job ({exc})", worker=worker))
+    if job.grader_version != __version__:
+        return result_to_wire(
+            JobResult(
+                job_id, None, f"this worker runs grader {__version__}; the job is for {job.grader_version}"
+            )
+        )
     if job.id != job_id:
         return result_to_wire(
             JobResult(job_id, None, "the job's content does not match its id", worker=worker)
@@ -328,7 +334,13 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     redis.set(
         running_key,
         json.dumps(
-            {"job_id": job_id, "label": job.label or job.filename, "worker": worker, "started_at": started}
+            {
+                "job_id": job_id,
+                "label": job.label or job.filename,
+                "worker": worker,
+                "pid": os.getpid(),
+                "started_at": started,
+            }
         ),
         ex=int(limit or hard_limit(config.pack.values())) + 60,
     )
@@ -354,6 +366,8 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
         _drop_backend()  # a fresh engine connection and sandbox next time
         raise task.retry(countdown=config.retry_delay * 2**task.request.retries)
     redis.incr(f"{KEYS}graded:{worker}")
+    verdict = str(outcome.result.status) if outcome.result is not None else f"no result: {outcome.error}"
+    log.info("grader: job %s (%s) attempt %d: %s", job_id[:12], job.label or job.filename, attempt, verdict)
     outcome = JobResult(
         outcome.job_id,
         outcome.result,
@@ -412,6 +426,8 @@ def run_worker(config: WorkerConfig, *, loglevel: str = "INFO") -> None:
 
     signals.worker_process_init.connect(_fresh_process, weak=False)
 
+    # Celery logs each task's return value: a whole result, candidate output included. Ours says less.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
     stop = threading.Event()
     beat = threading.Thread(target=_beat, args=(config, name, stop), name="grader-heartbeat", daemon=True)
     redis = _redis(config.url)
