@@ -41,12 +41,14 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError
 from redis import Redis
 from redis.exceptions import RedisError
 
@@ -287,6 +289,33 @@ def sweep_orphans() -> None:
         client.close()
 
 
+T = TypeVar("T")
+
+
+def _patiently(call: Callable[[], T], patience: float = 300.0) -> T:
+    """``call()``, tried again while Redis cannot be reached (a restart), for up to ``patience``
+    seconds: the job waits for Redis rather than failing."""
+    deadline = time.monotonic() + patience
+    delay = 0.5
+    while True:
+        try:
+            return call()
+        except (RedisError, OSError, OperationalError) as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("grader worker: Redis cannot be reached (%s); trying again", exc)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _quietly(call: Callable[[], object]) -> None:
+    """``call()`` for bookkeeping only (what is running, counts): a Redis outage skips it."""
+    try:
+        call()
+    except (RedisError, OSError, OperationalError) as exc:
+        log.warning("grader worker: Redis cannot be reached (%s); bookkeeping skipped", exc)
+
+
 def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     """The task: grade one job on this worker's pack and backend, once."""
     config = _config
@@ -295,15 +324,12 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     if config is None:  # a worker started without ``run_worker``: refuse, never guess a pack
         return result_to_wire(JobResult(job_id, None, "this worker has no pack configured", worker=worker))
     redis = _redis(config.url)
-    try:
-        stored = task.app.backend.get_task_meta(job_id)
-        if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict):
-            log.info("grader: job %s was graded already; its result is kept", job_id[:12])
-            return stored["result"]  # type: ignore[no-any-return]  # delivered again after it was graded
-        attempt = int(redis.incr(f"{KEYS}attempts:{job_id}"))
-        redis.expire(f"{KEYS}attempts:{job_id}", RESULT_TTL * 24)
-    except RedisError as exc:  # Redis restarting: the job waits for it rather than failing
-        raise task.retry(countdown=config.retry_delay, max_retries=MAX_RETRIES * 10, exc=exc) from None
+    stored = _patiently(lambda: task.app.backend.get_task_meta(job_id))
+    if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict):
+        log.info("grader: job %s was graded already; its result is kept", job_id[:12])
+        return stored["result"]  # type: ignore[no-any-return]  # delivered again after it was graded
+    attempt = int(_patiently(lambda: redis.incr(f"{KEYS}attempts:{job_id}")))
+    _quietly(lambda: redis.expire(f"{KEYS}attempts:{job_id}", RESULT_TTL * 24))
     try:
         job = job_from_wire(payload)
     except (ValueError, TypeError, KeyError) as exc:
@@ -331,20 +357,19 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     started = time.time()
     running_key = f"{KEYS}running:{job_id}"
     limit = float(task.request.timelimit[0] or 0) if task.request.timelimit else 0.0
-    redis.set(
-        running_key,
-        json.dumps(
-            {
-                "job_id": job_id,
-                "label": job.label or job.filename,
-                "worker": worker,
-                "pid": os.getpid(),
-                "started_at": started,
-            }
-        ),
-        ex=int(limit or hard_limit(config.pack.values())) + 60,
+    entry = json.dumps(
+        {
+            "job_id": job_id,
+            "label": job.label or job.filename,
+            "worker": worker,
+            "pid": os.getpid(),
+            "started_at": started,
+        }
     )
-    task.update_state(state="STARTED", meta={"worker": worker, "attempt": attempt, "started_at": started})
+    expiry = int(limit or hard_limit(config.pack.values())) + 60
+    _quietly(lambda: redis.set(running_key, entry, ex=expiry))
+    meta = {"worker": worker, "attempt": attempt, "started_at": started}
+    _quietly(lambda: task.update_state(state="STARTED", meta=meta))
     try:
         try:
             backend = _backend(config)
@@ -361,11 +386,11 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
             duration=time.time() - started,
         )
     finally:
-        redis.delete(running_key)
+        _quietly(lambda: redis.delete(running_key))
     if outcome.retryable and task.request.retries < MAX_RETRIES and attempt < MAX_ATTEMPTS:
         _drop_backend()  # a fresh engine connection and sandbox next time
         raise task.retry(countdown=config.retry_delay * 2**task.request.retries)
-    redis.incr(f"{KEYS}graded:{worker}")
+    _quietly(lambda: redis.incr(f"{KEYS}graded:{worker}"))
     verdict = str(outcome.result.status) if outcome.result is not None else f"no result: {outcome.error}"
     log.info("grader: job %s (%s) attempt %d: %s", job_id[:12], job.label or job.filename, attempt, verdict)
     outcome = JobResult(
@@ -476,6 +501,8 @@ class CeleryQueue(Queue):
         self._on_started: OnStarted = lambda _id, _worker: None
         self._on_done: OnDone = lambda _result: None
         self._last_check = 0.0
+        self._unpublished: set[str] = set()  # accepted while Redis was unreachable
+        self.token = uuid.uuid4().hex  # this producer's mark on the guards of the jobs it published
 
     def ping(self) -> None:
         """``UsageError`` when Redis cannot be reached, saying what to do."""
@@ -500,7 +527,12 @@ class CeleryQueue(Queue):
             if job.id in self._awaited:
                 return False
             self._awaited[job.id] = job
-        return self._publish(job)
+        try:
+            return self._publish(job)
+        except (RedisError, OSError, OperationalError) as exc:  # published by the collector later
+            log.warning("grader: the queue cannot be reached (%s); job %s waits", exc, job.id[:12])
+            self._unpublished.add(job.id)
+            return True
 
     def _publish(self, job: Job) -> bool:
         """Publish ``job`` unless it is queued, running or graded already; whether it was."""
@@ -509,7 +541,8 @@ class CeleryQueue(Queue):
         guard = f"{KEYS}queued:{job.id}"
         if self.app.backend.get_task_meta(job.id).get("status") == "SUCCESS":
             return False  # graded already (by another producer's request): collected at once
-        if not self.redis.set(guard, self.digest, nx=True, ex=int(self.visibility + limit)):
+        ours = self.redis.set(guard, self.token, nx=True, ex=int(self.visibility + limit))
+        if not ours and self.redis.get(guard) != self.token.encode():
             return False  # queued or running for someone: its result is collected when it comes
         self.app.send_task(
             TASK,
@@ -526,13 +559,14 @@ class CeleryQueue(Queue):
                 "interval_max": 5.0,
             },
         )
+        self._unpublished.discard(job.id)
         return True
 
     def _collect(self) -> None:
         while not self._stop.is_set():
             try:
                 self._collect_once()
-            except (RedisError, OSError) as exc:  # Redis restarting: look again soon
+            except (RedisError, OSError, OperationalError) as exc:  # Redis restarting: look again soon
                 log.warning("grader: the queue cannot be read now (%s); trying again", exc)
                 self._stop.wait(1.0)
             self._stop.wait(self.poll)
@@ -557,10 +591,12 @@ class CeleryQueue(Queue):
                 else:
                     outcome = JobResult(jid, None, f"the worker failed: {meta.get('result')}"[:2000])
                 self._finish(jid, outcome)
-            elif status == "PENDING" and recheck:
+            elif status == "PENDING" and (recheck or jid in self._unpublished):
                 job = self._awaited.get(jid)
-                if job is not None and not self.redis.exists(f"{KEYS}queued:{jid}"):
-                    self._publish(job)  # its guard expired with no result: it was lost; again
+                if job is not None and (
+                    jid in self._unpublished or not self.redis.exists(f"{KEYS}queued:{jid}")
+                ):
+                    self._publish(job)  # never published, or its guard expired with no result: again
         if recheck:
             self._last_check = time.monotonic()
 
