@@ -500,7 +500,8 @@ class CeleryQueue(Queue):
         self._stop = threading.Event()
         self._on_started: OnStarted = lambda _id, _worker: None
         self._on_done: OnDone = lambda _result: None
-        self._last_check = 0.0
+        self._last_check = time.monotonic()
+        self._publishing = threading.Lock()
         self._unpublished: set[str] = set()  # accepted while Redis was unreachable
         self.token = uuid.uuid4().hex  # this producer's mark on the guards of the jobs it published
 
@@ -534,15 +535,20 @@ class CeleryQueue(Queue):
             self._unpublished.add(job.id)
             return True
 
-    def _publish(self, job: Job) -> bool:
-        """Publish ``job`` unless it is queued, running or graded already; whether it was."""
+    def _publish(self, job: Job, again: bool = False) -> bool:
+        """Publish ``job`` unless it is queued, running or graded already; whether it was.
+        ``again``: a job this producer could not publish (Redis was away), its guard perhaps set."""
+        with self._publishing:  # the collector's republishing never races a submit
+            return self._publish_once(job, again)
+
+    def _publish_once(self, job: Job, again: bool) -> bool:
         challenges = [self.pack[cid] for cid in job.weights if cid in self.pack]
         limit = hard_limit(challenges)
         guard = f"{KEYS}queued:{job.id}"
         if self.app.backend.get_task_meta(job.id).get("status") == "SUCCESS":
             return False  # graded already (by another producer's request): collected at once
         ours = self.redis.set(guard, self.token, nx=True, ex=int(self.visibility + limit))
-        if not ours and self.redis.get(guard) != self.token.encode():
+        if not ours and not (again and self.redis.get(guard) == self.token.encode()):
             return False  # queued or running for someone: its result is collected when it comes
         self.app.send_task(
             TASK,
@@ -593,9 +599,9 @@ class CeleryQueue(Queue):
                 self._finish(jid, outcome)
             elif status == "PENDING" and (recheck or jid in self._unpublished):
                 job = self._awaited.get(jid)
-                if job is not None and (
-                    jid in self._unpublished or not self.redis.exists(f"{KEYS}queued:{jid}")
-                ):
+                if job is not None and jid in self._unpublished:
+                    self._publish(job, again=True)
+                elif job is not None and not self.redis.exists(f"{KEYS}queued:{jid}"):
                     self._publish(job)  # never published, or its guard expired with no result: again
         if recheck:
             self._last_check = time.monotonic()
