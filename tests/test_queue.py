@@ -536,3 +536,60 @@ def _running_pid(url: str, job_id: str) -> int:
         client.close()
     assert raw, "the job is no longer running"
     return int(json.loads(raw)["pid"])
+
+
+def _steady(value: Any) -> Any:
+    """A result's JSON without what differs between two gradings of the same work (timings)."""
+    if isinstance(value, dict):
+        return {k: _steady(v) for k, v in value.items() if k not in ("duration", "started_at")}
+    if isinstance(value, list):
+        return [_steady(v) for v in value]
+    return value
+
+
+@pytest.mark.slow
+def test_a_batch_on_the_queue_writes_what_a_local_batch_writes_and_resumes(
+    workers, redis_url, quick_pack, tmp_path
+):
+    import zipfile
+
+    pack_dir = quick_pack[0]
+    subs = tmp_path / "subs"
+    for name, source in (("alice", SOLUTION), ("bob", "def broken(:\n"), ("alice-again", SOLUTION)):
+        (subs / name / "model-basics").mkdir(parents=True)
+        (subs / name / "model-basics" / "solution.py").write_text(source)
+    with zipfile.ZipFile(subs / "carol.zip", "w") as archive:
+        archive.writestr("carol/model-basics/solution.py", SOLUTION + "\n# carol\n")
+    (subs / "gone").symlink_to(tmp_path / "nowhere")  # a row that says it cannot be read
+    workers.start("w1@test")
+    common = ["--challenges", str(pack_dir), "--format", "json"]
+    local = subprocess.run(
+        [GRADER, "batch", str(subs), "--out", str(tmp_path / "local"), "--backend", "local", *common],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    workers.wait_ready("w1@test")
+    queued = subprocess.run(
+        [GRADER, "batch", str(subs), "--out", str(tmp_path / "queued"), "--queue", redis_url, *common],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert local.returncode == queued.returncode == 0, queued.stderr[-2000:]
+    assert json.loads(local.stdout)["leaderboard"] == json.loads(queued.stdout)["leaderboard"]
+    for name in ("leaderboard.csv", "cohort.json", "similarity.json"):
+        assert (tmp_path / "local" / name).read_text() == (tmp_path / "queued" / name).read_text(), name
+    names = sorted(p.name for p in (tmp_path / "local" / "submissions").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "queued" / "submissions").iterdir())
+    for name in (n for n in names if n.endswith(".json")):
+        mine = json.loads((tmp_path / "queued" / "submissions" / name).read_text())
+        theirs = json.loads((tmp_path / "local" / "submissions" / name).read_text())
+        if name == "gone.json":  # never graded: the row names the queue, not a backend that never ran
+            assert (mine["backend"], theirs["backend"]) == ("queue (celery)", "local")
+            for key in ("backend", "isolation"):
+                mine.pop(key), theirs.pop(key)
+        assert _steady(mine) == _steady(theirs), name
+    resumed = subprocess.run(
+        [GRADER, "batch", str(subs), "--out", str(tmp_path / "queued"), "--queue", redis_url, "--resume",
+         *common],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert resumed.returncode == 0 and "5 submission(s) already graded" in resumed.stderr, resumed.stderr
+    assert json.loads(resumed.stdout)["leaderboard"] == json.loads(queued.stdout)["leaderboard"]
