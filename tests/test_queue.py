@@ -593,3 +593,19 @@ def test_a_batch_on_the_queue_writes_what_a_local_batch_writes_and_resumes(
     )  # fmt: skip
     assert resumed.returncode == 0 and "5 submission(s) already graded" in resumed.stderr, resumed.stderr
     assert json.loads(resumed.stdout)["leaderboard"] == json.loads(queued.stdout)["leaderboard"]
+
+
+def test_the_compose_file_runs_redis_with_append_only_persistence_the_service_and_workers():
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parent.parent / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"redis", "service", "worker"} <= set(services)
+    redis_command = " ".join(services["redis"]["command"])
+    assert "--appendonly yes" in redis_command and "--requirepass" in redis_command
+    assert "ports" not in services["redis"]  # reached on the compose network only
+    assert services["worker"]["command"][0] == "worker" and services["service"]["command"][0] == "serve"
+    for name in ("service", "worker"):
+        assert services[name]["environment"]["GRADER_QUEUE"].startswith("redis://")
+        assert services[name]["environment"]["GRADER_CHALLENGES"] == "/pack"
+    assert "/var/run/docker.sock:/var/run/docker.sock" in services["worker"]["volumes"]

@@ -51,6 +51,8 @@ class Settings:
             given["backend"] = environ["GRADER_BACKEND"]
         if "workers" not in given and environ.get("GRADER_WORKERS", "").isdigit():
             given["workers"] = int(environ["GRADER_WORKERS"])
+        if "queue_url" not in given and environ.get("GRADER_QUEUE"):
+            given["queue_url"] = environ["GRADER_QUEUE"]
         if "trust_proxy" not in given and environ.get("GRADER_TRUST_PROXY", "") in ("1", "true", "yes"):
             given["trust_proxy"] = True
         return cls(
