@@ -819,9 +819,9 @@ def worker_cmd(
     settings = _settings(backend, 1, runtime, base_image)
     CeleryQueue(queue_url, pack).ping()
     with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once
-        _notice(f"worker: grading with {chosen.name} ({chosen.isolation}), {concurrency} process(es)")
-    _notice(f"worker: taking gradings from {redacted(queue_url)}")
-    config = WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay)
+        label = f"{chosen.name} ({chosen.isolation})"
+    _notice(f"worker: grading with {label}, {concurrency} process(es), from {redacted(queue_url)}")
+    config = WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay, label)
     run_worker(config)
 
 

@@ -17,7 +17,8 @@ Every limit is set on the container by the host, not by code inside it:
   cap by the host, as validated frames;
 - a host-side watchdog that SIGKILLs the container at the wall limit; the
   container is removed in a ``finally`` (success, error, timeout, Ctrl-C), and
-  containers a crashed run left behind are swept by label on the next run.
+  containers a crashed run left behind are swept by label on the next run (at
+  once when the grader process that started one is gone).
 
 The image holds the pinned stack and the harness only (``sandbox/image``); its
 tag is a hash of what goes into it, so a change rebuilds and an unchanged tree

@@ -220,6 +220,7 @@ class WorkerConfig:
     name: str = ""
     concurrency: int = 1
     retry_delay: float = RETRY_DELAY
+    backend_label: str = ""  # what the heartbeat says it grades with, e.g. "docker (docker)"
 
 
 _config: WorkerConfig | None = None
@@ -337,7 +338,10 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
     if job.grader_version != __version__:
         return result_to_wire(
             JobResult(
-                job_id, None, f"this worker runs grader {__version__}; the job is for {job.grader_version}"
+                job_id,
+                None,
+                f"this worker runs grader {__version__}; the job is for {job.grader_version}",
+                worker=worker,
             )
         )
     if job.id != job_id:
@@ -376,7 +380,7 @@ def _grade_task(task: Task, payload: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:  # no engine, no image: the infrastructure's failure
             outcome = JobResult(job_id, None, f"grading could not start: {exc}", retryable=True)
         else:
-            outcome = grade_job(job, config.pack, backend)
+            outcome = grade_job(job, config.pack, backend, passing=(SoftTimeLimitExceeded,))
     except SoftTimeLimitExceeded:
         _drop_backend(abandoned=True)
         outcome = JobResult(
@@ -419,7 +423,7 @@ def _beat(config: WorkerConfig, name: str, stop: threading.Event) -> None:
                 "host": socket.gethostname(),
                 "pid": os.getpid(),
                 "concurrency": config.concurrency,
-                "backend": config.backend.name,
+                "backend": config.backend_label or config.backend.name,
                 "version": __version__,
                 "started_at": started,
                 "beat_at": time.time(),

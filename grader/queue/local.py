@@ -34,12 +34,17 @@ def archive_suffix(filename: str) -> str:
 
 
 def grade_job(
-    job: Job, pack: Mapping[str, Challenge], backend: Backend, digest: str | None = None
+    job: Job,
+    pack: Mapping[str, Challenge],
+    backend: Backend,
+    digest: str | None = None,
+    passing: tuple[type[BaseException], ...] = (),
 ) -> JobResult:
     """Grade ``job`` with ``backend`` on ``pack``: what a worker does, wherever it runs.
 
     The pack must be the one the producer expects (same digest); a job naming a challenge
-    the pack lacks, or an archive that cannot be read, comes back as an error."""
+    the pack lacks, or an archive that cannot be read, comes back as an error. Exceptions
+    of the ``passing`` types (a worker's time limit) propagate instead of being a result."""
     started = time.monotonic()
     expected = digest if digest is not None else pack_digest(pack.values())
     if job.pack_digest != expected:
@@ -67,6 +72,8 @@ def grade_job(
         return JobResult(job.id, None, exc.message, duration=time.monotonic() - started, retryable=True)
     except GraderError as exc:  # the archive cannot be read: the submission's problem
         return JobResult(job.id, None, exc.message, duration=time.monotonic() - started, unreadable=True)
+    except passing:
+        raise
     except Exception as exc:  # one job's crash must never stop the worker
         return JobResult(
             job.id,
