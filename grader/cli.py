@@ -816,6 +816,7 @@ def worker_cmd(
     from grader.queue.celery import CeleryQueue, WorkerConfig, redacted, run_worker
 
     pack = _pack(challenges_dir)
+    require_hidden(list(pack.values()))  # a public-only pack cannot grade: say so now, not per job
     settings = _settings(backend, 1, runtime, base_image)
     CeleryQueue(queue_url, pack).ping()
     with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once

@@ -12,6 +12,7 @@ with SIGKILL at teardown.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -92,14 +93,22 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         subprocess.run(["bash", str(REDIS_SCRIPT), "stop", str(folder)], timeout=60, check=False)
 
 
+_databases = itertools.count()
+POOL = ("w1@test", "w2@test", "w3@test")
+
+
+def _database(url: str, number: int) -> str:
+    return url.rsplit("/", 1)[0] + f"/{number}"
+
+
 @pytest.fixture
 def redis_url(redis_server: tuple[str, Path]) -> Iterator[str]:
-    """The server's URL, emptied for each test."""
+    """A database of the server for this test alone (1 to 15: a queue of its own), emptied."""
     from redis import Redis
 
-    url = redis_server[0]
+    url = _database(redis_server[0], 1 + next(_databases) % 15)
     client = Redis.from_url(url)
-    client.flushall()
+    client.flushdb()
     client.close()
     yield url
 
@@ -166,6 +175,29 @@ class Workers:
             proc.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def pool(
+    redis_server: tuple[str, Path],
+    quick_pack: tuple[Path, dict[str, Challenge]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Workers]:
+    """Three workers (local backend) on database 0, shared by the tests that only need workers
+    to be there: each such test's jobs are its own (its name is in their content)."""
+    made = Workers(_database(redis_server[0], 0), quick_pack[0], tmp_path_factory.mktemp("pool"))
+    try:
+        for name in POOL:
+            made.start(name)
+        made.wait_ready(*POOL)
+        yield made
+    finally:
+        made.kill_all()
+
+
+@pytest.fixture
+def salt(request: pytest.FixtureRequest) -> str:
+    return str(request.node.name)
+
+
 @pytest.fixture
 def workers(
     redis_url: str, quick_pack: tuple[Path, dict[str, Challenge]], tmp_path: Path
@@ -177,10 +209,10 @@ def workers(
         made.kill_all()
 
 
-def job_of(pack: dict[str, Challenge], n: int, source: str = SOLUTION) -> Job:
-    """The n-th distinct submission (its bytes differ by a comment)."""
+def job_of(pack: dict[str, Challenge], n: int, source: str = SOLUTION, salt: str = "") -> Job:
+    """The n-th distinct submission (its bytes differ by a comment, and by ``salt``)."""
     return Job(
-        submission=zip_of({"model-basics": f"{source}\n# submission {n}\n"}),
+        submission=zip_of({"model-basics": f"{source}\n# submission {n} {salt}\n"}),
         filename=f"s{n}.zip",
         weights={"model-basics": 1.0},
         pack_digest=pack_digest(pack.values()),
@@ -229,17 +261,14 @@ def attempts_counted(url: str, job_id: str) -> int:
 
 
 @pytest.mark.slow
-def test_thirty_submissions_over_three_workers_are_each_graded_once(workers, redis_url, quick_pack):
+def test_thirty_submissions_over_three_workers_are_each_graded_once(pool, quick_pack, salt):
     from grader.queue.celery import CeleryQueue
 
-    pack = quick_pack[1]
-    for name in ("w1@test", "w2@test", "w3@test"):
-        workers.start(name)
-    workers.wait_ready("w1@test", "w2@test", "w3@test")
+    pack, redis_url, workers = quick_pack[1], pool.url, pool
     queue = CeleryQueue(redis_url, pack, poll=0.1)
     got = Collector()
     queue.start(got.on_started, got.on_done)
-    jobs = [job_of(pack, n) for n in range(30)]
+    jobs = [job_of(pack, n, salt=salt) for n in range(30)]
     try:
         assert all(queue.submit(job) for job in jobs)
         got.wait({j.id for j in jobs}, timeout=240, why=lambda: workers.log("w1@test")[-1500:])
@@ -253,7 +282,7 @@ def test_thirty_submissions_over_three_workers_are_each_graded_once(workers, red
         assert outcome.result.submission == job.label
         assert outcome.attempts == 1 and attempts_counted(redis_url, job.id) == 1
         assert outcome.worker in {"w1@test", "w2@test", "w3@test"}
-    assert {o.worker for o in got.results.values()} == {"w1@test", "w2@test", "w3@test"}
+    assert {o.worker for o in got.results.values()} == set(POOL)
 
 
 def test_a_worker_killed_mid_grading_loses_no_submission_and_leaves_no_container(
@@ -297,53 +326,11 @@ def test_a_worker_killed_mid_grading_loses_no_submission_and_leaves_no_container
         assert left == [], f"the killed worker's containers are still there: {left}"
 
 
-def test_redis_stopped_and_started_mid_batch_loses_nothing(
-    workers, redis_server, redis_url, quick_pack, tmp_path
-):
-    pack_dir = quick_pack[0]
-    workers.start("w1@test")
-    workers.start("w2@test")
-    workers.wait_ready("w1@test", "w2@test")
-    subs = tmp_path / "subs"
-    for n in range(6):
-        (subs / f"s{n}" / "model-basics").mkdir(parents=True)
-        (subs / f"s{n}" / "model-basics" / "solution.py").write_text(f"{SOLUTION}\n# {n}\n")
-    out = tmp_path / "out"
-    batch = subprocess.Popen(
-        [GRADER, "batch", str(subs), "--out", str(out), "--queue", redis_url, "--challenges", str(pack_dir),
-         "--format", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not list((out / "submissions").glob("*.json")):
-            time.sleep(0.1)
-        assert list((out / "submissions").glob("*.json")), "no submission was graded before the restart"
-        folder = str(redis_server[1])
-        subprocess.run(["bash", str(REDIS_SCRIPT), "halt", folder], check=True, timeout=60)
-        time.sleep(2.0)  # producer and workers find it gone
-        subprocess.run(
-            ["bash", str(REDIS_SCRIPT), "start", folder], check=True, timeout=60, capture_output=True
-        )
-        stdout, stderr = batch.communicate(timeout=180)
-    finally:
-        if batch.poll() is None:
-            os.killpg(batch.pid, signal.SIGKILL)
-            batch.wait()
-    assert batch.returncode == 0, stderr.decode()[-3000:]
-    rows = json.loads(stdout)["leaderboard"]
-    assert sorted(r["name"] for r in rows if r["status"] == "passed") == [f"s{n}" for n in range(6)]
-    for n in range(6):
-        saved = json.loads((out / "submissions" / f"s{n}.json").read_text())
-        assert saved["status"] == "passed" and saved["submission"] == str(subs / f"s{n}")
-    assert (out / "leaderboard.csv").read_text().count("\n") == 7
-
-
-def test_the_same_submission_twice_is_graded_once(workers, redis_url, quick_pack):
+def test_the_same_submission_twice_is_graded_once(pool, quick_pack, salt):
     from grader.queue.celery import TASK, CeleryQueue, job_to_wire
 
-    pack = quick_pack[1]
-    job = job_of(pack, 0)
+    pack, redis_url = quick_pack[1], pool.url
+    job = job_of(pack, 0, salt=salt)
     first, second = CeleryQueue(redis_url, pack, poll=0.1), CeleryQueue(redis_url, pack, poll=0.1)
     got_first, got_second = Collector(), Collector()
     first.start(got_first.on_started, got_first.on_done)
@@ -353,9 +340,7 @@ def test_the_same_submission_twice_is_graded_once(workers, redis_url, quick_pack
         assert first.submit(job) is False  # the same producer, twice
         assert second.submit(job) is False  # another producer, while it is queued
         # And a duplicate message that slipped past the guard: the worker keeps the first grading.
-        workers.start("w1@test")
-        workers.wait_ready("w1@test")
-        got_first.wait({job.id}, timeout=60, why=lambda: workers.log("w1@test")[-1500:])
+        got_first.wait({job.id}, timeout=60, why=lambda: pool.log("w1@test")[-1500:])
         first.app.send_task(TASK, args=[job_to_wire(job)], task_id=job.id)
         got_second.wait({job.id}, timeout=60)
         time.sleep(1.0)
@@ -366,22 +351,19 @@ def test_the_same_submission_twice_is_graded_once(workers, redis_url, quick_pack
     one, two = got_first.results[job.id], got_second.results[job.id]
     assert one.result is not None and two.result is not None
     assert one.result.as_json() == two.result.as_json() and one.attempts == 1
-    assert "graded already" in workers.log("w1@test")
+    assert any(f"job {job.id[:12]} was graded already" in pool.log(name) for name in POOL)
 
 
 @pytest.mark.slow
-def test_a_hostile_submission_on_one_worker_does_not_stop_the_others(workers, redis_url, quick_pack):
+def test_a_hostile_submission_on_one_worker_does_not_stop_the_others(pool, quick_pack, salt):
     from grader.queue.celery import CeleryQueue, read_status
 
-    pack = quick_pack[1]
-    workers.start("w1@test")
-    workers.start("w2@test")
-    workers.wait_ready("w1@test", "w2@test")
+    pack, redis_url = quick_pack[1], pool.url
     queue = CeleryQueue(redis_url, pack, poll=0.1)
     got = Collector()
     queue.start(got.on_started, got.on_done)
-    hostile = job_of(pack, 99, HOSTILE)
-    good = [job_of(pack, n) for n in range(4)]
+    hostile = job_of(pack, 99, HOSTILE, salt)
+    good = [job_of(pack, n, salt=salt) for n in range(4)]
     try:
         queue.submit(hostile)
         deadline = time.monotonic() + 30
@@ -396,7 +378,7 @@ def test_a_hostile_submission_on_one_worker_does_not_stop_the_others(workers, re
     assert bad.result is not None, bad.error  # a verdict on the candidate, not a failure of grading
     assert bad.result.challenges[0].status in (ChallengeStatus.TIMEOUT, ChallengeStatus.ERROR)
     assert bad.attempts == 1  # a candidate's timeout or crash is never retried
-    other = {"w1@test", "w2@test"} - {bad.worker}
+    other = set(POOL) - {bad.worker}
     for job in good:
         outcome = got.results[job.id]
         assert outcome.result is not None and outcome.result.status is RunStatus.PASSED
@@ -432,14 +414,13 @@ def test_an_infrastructure_failure_is_retried_a_bounded_number_of_times(workers,
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_workers_command_and_page_show_heartbeats_and_depth(workers, redis_url, quick_pack, make_service):
+def test_the_workers_command_and_page_show_heartbeats_and_depth(pool, quick_pack, make_service, salt):
     from grader.queue.celery import CeleryQueue
     from grader.service import accounts
     from tests.helpers import sign_in, wait_for
 
     pack_dir, pack = quick_pack
-    workers.start("w1@test")
-    workers.wait_ready("w1@test")
+    redis_url = pool.url
     shown = subprocess.run(
         [GRADER, "workers", "--queue", redis_url, "--format", "json"],
         capture_output=True,
@@ -447,7 +428,7 @@ def test_the_workers_command_and_page_show_heartbeats_and_depth(workers, redis_u
         check=True,
     )
     status = json.loads(shown.stdout)
-    assert [w["name"] for w in status["workers"]] == ["w1@test"]
+    assert [w["name"] for w in status["workers"]] == list(POOL)
     assert status["workers"][0]["seen_seconds_ago"] < 30 and status["queued"] == 0
     assert redis_url.split("@")[0].split(":")[-1] not in shown.stdout  # never the password
     text = subprocess.run(
@@ -462,7 +443,10 @@ def test_the_workers_command_and_page_show_heartbeats_and_depth(workers, redis_u
     response = app.test_client().post(
         "/api/v1/submissions",
         headers={"Authorization": f"Bearer {token}"},
-        data={"challenge": ["model-basics"], "file": (_bytes(zip_of({"model-basics": SOLUTION})), "a.zip")},
+        data={
+            "challenge": ["model-basics"],
+            "file": (_bytes(zip_of({"model-basics": f"{SOLUTION}\n# {salt}\n"})), "a.zip"),
+        },
     )
     assert response.status_code in (200, 201), response.get_data(as_text=True)
     sub = wait_for(app, response.json["id"], timeout=90)
@@ -470,7 +454,7 @@ def test_the_workers_command_and_page_show_heartbeats_and_depth(workers, redis_u
     client = app.test_client()
     sign_in(client, "admin@example.com", "correct horse battery staple")
     page = client.get("/workers").get_data(as_text=True)
-    assert "w1@test" in page and "last heartbeat" in page
+    assert all(name in page for name in POOL) and "last heartbeat" in page
 
 
 def test_a_bad_queue_url_is_one_clear_line(runner):
@@ -548,26 +532,23 @@ def _steady(value: Any) -> Any:
 
 
 @pytest.mark.slow
-def test_a_batch_on_the_queue_writes_what_a_local_batch_writes_and_resumes(
-    workers, redis_url, quick_pack, tmp_path
-):
+def test_a_batch_on_the_queue_writes_what_a_local_batch_writes_and_resumes(pool, quick_pack, tmp_path, salt):
     import zipfile
 
-    pack_dir = quick_pack[0]
+    pack_dir, redis_url = quick_pack[0], pool.url
     subs = tmp_path / "subs"
-    for name, source in (("alice", SOLUTION), ("bob", "def broken(:\n"), ("alice-again", SOLUTION)):
+    answer = f"{SOLUTION}\n# {salt}\n"
+    for name, source in (("alice", answer), ("bob", f"def broken(:\n# {salt}\n"), ("alice-again", answer)):
         (subs / name / "model-basics").mkdir(parents=True)
         (subs / name / "model-basics" / "solution.py").write_text(source)
     with zipfile.ZipFile(subs / "carol.zip", "w") as archive:
-        archive.writestr("carol/model-basics/solution.py", SOLUTION + "\n# carol\n")
+        archive.writestr("carol/model-basics/solution.py", f"{SOLUTION}\n# carol {salt}\n")
     (subs / "gone").symlink_to(tmp_path / "nowhere")  # a row that says it cannot be read
-    workers.start("w1@test")
     common = ["--challenges", str(pack_dir), "--format", "json"]
     local = subprocess.run(
         [GRADER, "batch", str(subs), "--out", str(tmp_path / "local"), "--backend", "local", *common],
         capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
-    workers.wait_ready("w1@test")
     queued = subprocess.run(
         [GRADER, "batch", str(subs), "--out", str(tmp_path / "queued"), "--queue", redis_url, *common],
         capture_output=True, text=True, timeout=180, check=False,
@@ -609,3 +590,41 @@ def test_the_compose_file_runs_redis_with_append_only_persistence_the_service_an
         assert services[name]["environment"]["GRADER_QUEUE"].startswith("redis://")
         assert services[name]["environment"]["GRADER_CHALLENGES"] == "/pack"
     assert "/var/run/docker.sock:/var/run/docker.sock" in services["worker"]["volumes"]
+
+
+def test_redis_stopped_and_started_mid_batch_loses_nothing(pool, redis_server, quick_pack, tmp_path, salt):
+    """Last of the pool's tests: Redis goes away under the pool's workers, which carry on."""
+    pack_dir, redis_url = quick_pack[0], pool.url
+    subs = tmp_path / "subs"
+    for n in range(6):
+        (subs / f"s{n}" / "model-basics").mkdir(parents=True)
+        (subs / f"s{n}" / "model-basics" / "solution.py").write_text(f"{SOLUTION}\n# {n} {salt}\n")
+    out = tmp_path / "out"
+    batch = subprocess.Popen(
+        [GRADER, "batch", str(subs), "--out", str(out), "--queue", redis_url, "--challenges", str(pack_dir),
+         "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list((out / "submissions").glob("*.json")):
+            time.sleep(0.1)
+        assert list((out / "submissions").glob("*.json")), "no submission was graded before the restart"
+        folder = str(redis_server[1])
+        subprocess.run(["bash", str(REDIS_SCRIPT), "halt", folder], check=True, timeout=60)
+        time.sleep(2.0)  # producer and workers find it gone
+        subprocess.run(
+            ["bash", str(REDIS_SCRIPT), "start", folder], check=True, timeout=60, capture_output=True
+        )
+        stdout, stderr = batch.communicate(timeout=180)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+            batch.wait()
+    assert batch.returncode == 0, stderr.decode()[-3000:]
+    rows = json.loads(stdout)["leaderboard"]
+    assert sorted(r["name"] for r in rows if r["status"] == "passed") == [f"s{n}" for n in range(6)]
+    for n in range(6):
+        saved = json.loads((out / "submissions" / f"s{n}.json").read_text())
+        assert saved["status"] == "passed" and saved["submission"] == str(subs / f"s{n}")
+    assert (out / "leaderboard.csv").read_text().count("\n") == 7
