@@ -12,6 +12,7 @@ with SIGKILL at teardown.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -628,3 +629,39 @@ def test_redis_stopped_and_started_mid_batch_loses_nothing(pool, redis_server, q
         saved = json.loads((out / "submissions" / f"s{n}.json").read_text())
         assert saved["status"] == "passed" and saved["submission"] == str(subs / f"s{n}")
     assert (out / "leaderboard.csv").read_text().count("\n") == 7
+
+
+def test_a_job_past_its_time_limit_is_stopped_with_its_sandbox(workers, redis_url, quick_pack, salt):
+    """The same per-job limits as always, made short: at the soft limit the grading is
+    abandoned and the process's containers removed; the result says so and is not retried."""
+    from grader.queue.celery import CeleryQueue
+
+    pack = quick_pack[1]
+    client = _docker_or_none()
+    workers.start("slow@test", backend="docker" if client is not None else "local")
+    workers.wait_ready("slow@test", timeout=180)
+    queue = CeleryQueue(redis_url, pack, poll=0.1, time_limit=6.0)  # soft limit at 3 s
+    got = Collector()
+    queue.start(got.on_started, got.on_done)
+    job = job_of(pack, 0, HOSTILE, salt)  # spins for the challenge's 8 s: past the 3 s
+    try:
+        queue.submit(job)
+        deadline = time.monotonic() + 30
+        pid = 0
+        while time.monotonic() < deadline and not pid:
+            with contextlib.suppress(AssertionError):
+                pid = _running_pid(redis_url, job.id)
+            time.sleep(0.05)
+        assert pid, "the job was not seen running"
+        if client is not None:
+            time.sleep(1.0)
+            assert _owned_by(client, pid), "the grading's container was not seen"
+        got.wait({job.id}, timeout=60, why=lambda: workers.log("slow@test")[-2000:])
+    finally:
+        queue.close()
+    outcome = got.results[job.id]
+    assert outcome.result is None and "longer than its time limit" in outcome.error, outcome
+    assert outcome.attempts == 1 == attempts_counted(redis_url, job.id)
+    assert outcome.duration < 6.0
+    if client is not None:
+        assert _owned_by(client, pid) == [], "a container outlived its job"
