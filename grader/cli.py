@@ -98,6 +98,18 @@ def queue_option(help_text: str, required: bool = False) -> Callable[[F], F]:
     )
 
 
+def _celery() -> Any:
+    """``grader.queue.celery``, or a ``UsageError`` saying how to install what it needs."""
+    try:
+        from grader.queue import celery
+    except ImportError as exc:
+        raise UsageError(
+            f"the distributed queue needs Celery and redis-py ({exc.name} is missing): "
+            "pip install 'grader[queue]'"
+        ) from None
+    return celery
+
+
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
     return load_pack(pack_dir(challenges_dir))
 
@@ -519,9 +531,7 @@ def batch_cmd(
         click.echo(f"skipped {len(skipped)} file(s) that are not folders or archives: {names}", err=True)
     with ExitStack() as stack, _sigterm_interrupts():
         if queue_url:  # the queue's workers grade, each with its own backend
-            from grader.queue.celery import CeleryQueue
-
-            queue = CeleryQueue(queue_url, pack)
+            queue = _celery().CeleryQueue(queue_url, pack)
             stack.callback(queue.close)
             queue.ping()
             runner = Batch(out, challenges, None, audience or default_audience(), pack=pack, queue=queue)
@@ -763,6 +773,8 @@ def serve_cmd(
     from grader.service.config import Settings
     from grader.service.server import serve
 
+    if queue_url:
+        _celery().check_url(queue_url)  # installed, and a Redis URL: say so before starting
     settings = Settings.make(
         instance,
         database,
@@ -813,17 +825,16 @@ def worker_cmd(
     part of each job's identity). SIGTERM finishes the gradings in hand, then stops;
     if the worker dies instead, its gradings are delivered again to another.
     """
-    from grader.queue.celery import CeleryQueue, WorkerConfig, redacted, run_worker
-
+    celery = _celery()
     pack = _pack(challenges_dir)
     require_hidden(list(pack.values()))  # a public-only pack cannot grade: say so now, not per job
     settings = _settings(backend, 1, runtime, base_image)
-    CeleryQueue(queue_url, pack).ping()
+    celery.CeleryQueue(queue_url, pack).ping()
     with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once
         label = f"{chosen.name} ({chosen.isolation})"
-    _notice(f"worker: grading with {label}, {concurrency} process(es), from {redacted(queue_url)}")
-    config = WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay, label)
-    run_worker(config)
+    _notice(f"worker: grading with {label}, {concurrency} process(es), from {celery.redacted(queue_url)}")
+    config = celery.WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay, label)
+    celery.run_worker(config)
 
 
 @cli.command("workers")
@@ -831,10 +842,10 @@ def worker_cmd(
 @format_option
 def workers_cmd(queue_url: str, fmt: str) -> None:
     """Show the workers of a queue (from their heartbeats), its depth and what is being graded."""
-    from grader.queue.celery import check_url, read_status, status_json, status_text
-
-    status = read_status(check_url(queue_url))
-    click.echo(json.dumps(status_json(status), indent=2) if fmt == "json" else status_text(status))
+    celery = _celery()
+    status = celery.read_status(queue_url)
+    shown = json.dumps(celery.status_json(status), indent=2) if fmt == "json" else celery.status_text(status)
+    click.echo(shown)
 
 
 @cli.group("users")
