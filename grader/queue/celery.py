@@ -3,8 +3,8 @@
 A producer (``grader serve --queue URL``, ``grader batch --queue URL``) publishes each
 ``Job`` as one Celery task; ``grader worker --queue URL`` processes grade them, each with
 its own sandbox backend and pack folder, and the producer collects the results and keeps
-them itself (the service's database, batch's ``--out`` folder). Redis holds a result only
-until its producer has taken it (an hour at most).
+them itself (the service's database, batch's ``--out`` folder). Redis keeps a result for
+an hour (``RESULT_TTL``), long enough for every producer waiting on the job to take it.
 
 Semantics, each one an answer to a known failure of such a queue:
 
