@@ -2,6 +2,7 @@
 # A Redis server for the distributed queue's tests, CI and a one-machine trial.
 #
 #   bash tests/components/redis.sh start DIR   # prints the server's URL on its last line
+#   bash tests/components/redis.sh halt DIR    # stops it, keeping its data, port and password
 #   bash tests/components/redis.sh stop DIR    # stops it and removes its data
 #   bash tests/components/redis.sh install     # only make sure redis-server is there
 #
@@ -18,7 +19,7 @@ if [[ $action == install ]]; then
   dir=-
 fi
 if [[ -z $action || -z $dir ]]; then
-  echo "usage: $0 start|stop DIR, or $0 install" >&2
+  echo "usage: $0 start|halt|stop DIR, or $0 install" >&2
   exit 2
 fi
 
