@@ -534,6 +534,11 @@ def batch_cmd(
             queue = _celery().CeleryQueue(queue_url, pack)
             stack.callback(queue.close)
             queue.ping()
+            if not queue.status().beats:  # else the batch would wait without a word
+                _notice(
+                    "warning: no worker has sent a heartbeat to this queue in the last 30 s; the "
+                    "submissions wait until one runs: grader worker --queue URL"
+                )
             runner = Batch(out, challenges, None, audience or default_audience(), pack=pack, queue=queue)
         else:
             # Each submission gets a container of its own; --jobs of them wait, warm, for the next.

@@ -691,3 +691,16 @@ def test_serve_with_a_queue_url_grades_on_the_celery_queue(redis_url, quick_pack
         assert dispatcher.queue.kind == "celery" and dispatcher.queue.status().kind == "celery"
     finally:
         dispatcher.stop()
+
+
+def test_a_batch_on_a_queue_without_workers_says_so(redis_url, quick_pack, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "gone").symlink_to(tmp_path / "nowhere")  # a row at once: nothing waits for a worker
+    done = subprocess.run(
+        [GRADER, "batch", str(subs), "--out", str(tmp_path / "out"), "--queue", redis_url,
+         "--challenges", str(quick_pack[0])],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "no worker has sent a heartbeat" in done.stderr and "grader worker --queue" in done.stderr
