@@ -468,7 +468,7 @@ def test_a_bad_queue_url_is_one_clear_line(runner):
 
 def test_the_hard_limit_is_above_the_sandbox_wall_limit_and_the_visibility_timeout_above_both(quick_pack):
     from grader.grading import challenge_run
-    from grader.queue.celery import SOFT_GRACE, hard_limit, visibility_timeout
+    from grader.queue.celery import SOFT_GRACE, celery_app, hard_limit, visibility_timeout
     from sandbox.backend import Session
 
     pack = load_pack()
@@ -478,6 +478,10 @@ def test_the_hard_limit_is_above_the_sandbox_wall_limit_and_the_visibility_timeo
         wall = Session.build(runs, work="/w", parallel=1, clean_all=True).wall_limit
         assert hard_limit(chosen) - SOFT_GRACE > wall  # the sandbox's own limit fires first
         assert visibility_timeout(pack) > hard_limit(chosen)
+    conf = celery_app("redis://127.0.0.1:1/0", visibility_timeout(pack)).conf
+    assert conf.broker_transport_options["visibility_timeout"] == visibility_timeout(pack)
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost and conf.worker_prefetch_multiplier == 1
+    assert conf.accept_content == ["json"] and conf.task_serializer == "json"  # never pickle
 
 
 # -- helpers --------------------------------------------------------------------------------
