@@ -39,6 +39,7 @@ from grader.challenges import Challenge
 from grader.cohort import ChallengeInfo, Cohort, Row
 from grader.errors import BackendError, GraderError, UsageError
 from grader.grading import grade
+from grader.queue.base import Queue
 from grader.reports import render_html, render_json
 from grader.reports.leaderboard import render_cohort_json, render_csv, render_leaderboard_html
 from grader.results import GradeResult, RunStatus
@@ -141,16 +142,20 @@ class Batch:
         self,
         out: Path,
         challenges: Sequence[Challenge],
-        backend: Backend,
+        backend: Backend | None,
         audience: Audience = "reviewer",
         pack: Mapping[str, Challenge] | None = None,
         assessment: Assessment | None = None,
+        queue: Queue | None = None,
     ) -> None:
+        if backend is None and queue is None:
+            raise ValueError("a batch grades with a backend or on a queue")
         self.out = out
         self.challenges = list(challenges)
         self.assessment = assessment  # its weights apply to every submission
         self.pack = pack if pack is not None else {c.id: c for c in challenges}
         self.backend = backend
+        self.queue = queue  # when given, its workers grade (grader.queue), not this process
         self.audience: Audience = audience
         self.folder = out / "submissions"
 
@@ -175,9 +180,12 @@ class Batch:
             return None  # graded with other weights
         return result
 
+    def weight(self, challenge: Challenge) -> float:
+        """``challenge``'s weight in this batch (its assessment's, else 1)."""
+        return self.assessment.weights.get(challenge.id, 1.0) if self.assessment else 1.0
+
     def _max_score(self, challenge: Challenge) -> float:
-        weight = self.assessment.weights.get(challenge.id, 1.0) if self.assessment else 1.0
-        return challenge.max_score() * weight
+        return challenge.max_score() * self.weight(challenge)
 
     def _unreadable(self, path: Path, reason: str) -> GradeResult:
         return GradeResult(
@@ -185,8 +193,8 @@ class Batch:
             status=RunStatus.ERROR,
             score=0.0,
             max_score=sum(self._max_score(c) for c in self.challenges),
-            backend=self.backend.name,
-            isolation=self.backend.isolation,
+            backend=self.backend.name if self.backend else f"queue ({self.queue.kind if self.queue else ''})",
+            isolation=self.backend.isolation if self.backend else "",
             duration=0.0,
             challenges=(),
             grader_version=__version__,
@@ -199,6 +207,7 @@ class Batch:
     def grade_one(self, name: str, path: Path) -> Row:
         """Grade one submission and save its JSON and HTML report; never raises for the submission:
         a failure to grade, render or save it is its row (status ``error``, saved nothing)."""
+        assert self.backend is not None
         try:
             result = for_audience(
                 grade(str(path), self.challenges, self.backend, assessment=self.assessment),
@@ -213,6 +222,10 @@ class Batch:
             result = self._unreadable(path, exc.message)
         except Exception as exc:  # one submission's crash must never lose the others
             return self._failed(name, path, f"the grader crashed on this submission ({exception_line(exc)})")
+        return self._keep(name, path, result)
+
+    def _keep(self, name: str, path: Path, result: GradeResult) -> Row:
+        """Save ``result`` as ``name``'s and give its row (a failure to save is the row's error)."""
         try:
             self.save(name, result)
         except Exception as exc:  # nor can one submission's reports: they are its row's problem
@@ -322,9 +335,26 @@ class Batch:
         write_atomically(self.out / "similarity.html", similarity.render_html(report))
         return report.similar_to()
 
+    def _interrupted(self, todo: list[tuple[str, Path]], rows: dict[str, Row]) -> Interrupted:
+        saved = sum(1 for row in rows.values() if row.saved and not row.reused)
+        return Interrupted(
+            f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
+            f"(leaderboard.html lists them); run the same command with --resume to grade the "
+            f"other {len(todo) - saved}"
+        )
+
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None
     ) -> None:
+        if self.queue is not None:  # the queue's workers grade; this process only keeps results
+            from grader.queue.batch import grade_on_queue
+
+            try:
+                grade_on_queue(self, self.queue, todo, rows, on_row)
+            except KeyboardInterrupt:  # the jobs stay queued: --resume collects what the workers graded
+                raise self._interrupted(todo, rows) from None
+            return
+        assert self.backend is not None
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="batch")
         pending: set[Future[Row]] = {pool.submit(self.grade_one, name, path) for name, path in todo}
         done = 0
@@ -347,12 +377,6 @@ class Batch:
                     row = future.result()
                     if row.saved:  # finished just before the stop: a real grading
                         rows[row.name] = row
-            saved = sum(1 for row in rows.values() if row.saved and not row.reused)
-            left = len(todo) - saved
-            raise Interrupted(
-                f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
-                f"(leaderboard.html lists them); run the same command with --resume to grade the "
-                f"other {left}"
-            ) from None
+            raise self._interrupted(todo, rows) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

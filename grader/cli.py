@@ -89,6 +89,30 @@ format_option = click.option(
 )
 
 
+def queue_option(help_text: str, required: bool = False) -> Callable[[F], F]:
+    """``--queue URL``: the Redis of the distributed queue (``grader.queue.celery``)."""
+    return click.option(
+        "--queue",
+        "queue_url",
+        metavar="URL",
+        envvar="GRADER_QUEUE",
+        required=required,
+        help=f"{help_text} A redis://[:PASSWORD@]HOST:PORT/DB URL [env: GRADER_QUEUE].",
+    )
+
+
+def _celery() -> Any:
+    """``grader.queue.celery``, or a ``UsageError`` saying how to install what it needs."""
+    try:
+        from grader.queue import celery
+    except ImportError as exc:
+        raise UsageError(
+            f"the distributed queue needs Celery and redis-py ({exc.name} is missing): "
+            "pip install 'grader[queue]'"
+        ) from None
+    return celery
+
+
 def _pack(challenges_dir: Path | None) -> dict[str, Challenge]:
     return load_pack(pack_dir(challenges_dir))
 
@@ -527,11 +551,13 @@ def _sigterm_interrupts() -> Iterator[None]:
     "nothing), naming them on stderr."
 )
 @challenges_option
+@queue_option("Send the gradings to the workers of this queue (grader worker) instead of grading here.")
 def batch_cmd(
     submissions: tuple[Path, ...],
     out: Path,
     jobs: int,
     resume: bool,
+    queue_url: str | None,
     ids: tuple[str, ...],
     assessment_spec: str | None,
     backend: str,
@@ -569,13 +595,23 @@ def batch_cmd(
     if skipped:
         names = ", ".join(file_name(p.name) for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         click.echo(f"skipped {counted(len(skipped), 'file')} (not folders or archives): {names}", err=True)
-    # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
-    chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
-    runner = Batch(
-        out, challenges, chosen, audience or default_audience(), pack=pack, assessment=picked.assessment
-    )
+    view = audience or default_audience()
     with ExitStack() as stack, _sigterm_interrupts():
-        stack.enter_context(chosen)
+        if queue_url:  # the queue's workers grade, each with its own backend
+            queue = _celery().CeleryQueue(queue_url, pack)
+            stack.callback(queue.close)
+            queue.ping()
+            if not queue.status().beats:  # else the batch would wait without a word
+                _notice(
+                    "warning: no worker has sent a heartbeat to this queue in the last 30 s; the "
+                    "submissions wait until one runs: grader worker --queue URL"
+                )
+            runner = Batch(out, challenges, None, view, pack=pack, assessment=picked.assessment, queue=queue)
+        else:
+            # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
+            chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
+            stack.enter_context(chosen)
+            runner = Batch(out, challenges, chosen, view, pack=pack, assessment=picked.assessment)
         progress = _BatchProgress(out, stack)
         cohort = runner.run(found, jobs=jobs, resume=resume, on_row=progress.row, on_start=progress.start)
 
@@ -801,6 +837,7 @@ def service_options(func: F) -> F:
 @click.option(
     "--trust-proxy", is_flag=True, envvar="GRADER_TRUST_PROXY", help="Behind a reverse proxy (TLS)."
 )
+@queue_option("Grade on the workers of this queue (grader worker) instead of in this process.")
 def serve_cmd(
     host: str,
     port: int,
@@ -814,6 +851,7 @@ def serve_cmd(
     server: str,
     threads: int,
     trust_proxy: bool,
+    queue_url: str | None,
 ) -> None:
     """Run the review service: assessments, invitations, grading, review and the API.
 
@@ -822,6 +860,8 @@ def serve_cmd(
     from grader.service.config import Settings
     from grader.service.server import serve
 
+    if queue_url:
+        _celery().check_url(queue_url)  # installed, and a Redis URL: say so before starting
     settings = Settings.make(
         instance,
         database,
@@ -831,8 +871,68 @@ def serve_cmd(
         base_image=base_image,
         workers=workers,
         trust_proxy=trust_proxy,
+        queue_url=queue_url,
     )
     serve(settings, host, port, server, threads, _notice)
+
+
+@cli.command("worker")
+@queue_option("The queue to take gradings from.", required=True)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Gradings at once (one process each).",
+)
+@click.option("--name", metavar="NAME", help="This worker's name [default: grader@HOSTNAME].")
+@click.option(
+    "--retry-delay",
+    type=click.FloatRange(0, 3600),
+    default=5.0,
+    show_default=True,
+    help="Seconds before retrying an infrastructure failure; doubled each time.",
+)
+@backend_options("Where this worker runs candidate code (as for grade).")
+@challenges_option
+def worker_cmd(
+    queue_url: str,
+    concurrency: int,
+    name: str | None,
+    retry_delay: float,
+    backend: str,
+    runtime: str | None,
+    base_image: str | None,
+    challenges_dir: Path | None,
+) -> None:
+    """Grade the submissions producers put on the queue (grader serve --queue, grader batch --queue).
+
+    Each process grades one submission at a time in its own sandbox. Every worker of a
+    queue needs the same grader version and challenge pack as its producers (both are
+    part of each job's identity). SIGTERM finishes the gradings in hand, then stops;
+    if the worker dies instead, its gradings are delivered again to another.
+    """
+    celery = _celery()
+    pack = _pack(challenges_dir)
+    require_hidden(list(pack.values()))  # a public-only pack cannot grade: say so now, not per job
+    settings = _settings(backend, 1, runtime, base_image)
+    celery.CeleryQueue(queue_url, pack).ping()
+    with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once
+        label = f"{chosen.name} ({chosen.isolation})"
+    _notice(f"worker: grading with {label}, {concurrency} process(es), from {celery.redacted(queue_url)}")
+    config = celery.WorkerConfig(queue_url, pack, settings, name or "", concurrency, retry_delay, label)
+    celery.run_worker(config)
+
+
+@cli.command("workers")
+@queue_option("The queue to look at.", required=True)
+@format_option
+def workers_cmd(queue_url: str, fmt: str) -> None:
+    """Show the workers of a queue (from their heartbeats), its depth and what is being graded."""
+    celery = _celery()
+    status = celery.read_status(queue_url)
+    shown = json.dumps(celery.status_json(status), indent=2) if fmt == "json" else celery.status_text(status)
+    click.echo(shown)
 
 
 @cli.group("users")

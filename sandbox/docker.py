@@ -17,7 +17,8 @@ Every limit is set on the container by the host, not by code inside it:
   cap by the host, as validated frames;
 - a host-side watchdog that SIGKILLs the container at the wall limit; the
   container is removed in a ``finally`` (success, error, timeout, Ctrl-C), and
-  containers a crashed run left behind are swept by label on the next run.
+  containers a crashed run left behind are swept by label on the next run (at
+  once when the grader process that started one is gone).
 
 The image holds the pinned stack and the harness only (``sandbox/image``); its
 tag is a hash of what goes into it, so a change rebuilds and an unchanged tree
@@ -29,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import secrets
 import shutil
 import socket
@@ -51,6 +53,7 @@ IMAGE_REPOSITORY = "grader-sandbox"
 SESSION_LABEL = "io.grader.session"
 RUN_LABEL = "io.grader.run"  # which backend (one per grader process and command) made it
 DEADLINE_LABEL = "io.grader.deadline"
+OWNER_LABEL = "io.grader.owner"  # "host:pid" of the grader process that started it
 IMAGE_LABEL = "io.grader.sandbox"
 SANDBOX_UID = "10001:10001"
 STDERR_CAP = 16 * 1024
@@ -222,20 +225,55 @@ def build_image(
     return tag
 
 
+def owner() -> str:
+    """This process as a container's owner label says it: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(label: str) -> bool:
+    """Whether the owner ``label`` names a process of this host that no longer runs (a grader
+    killed with SIGKILL, e.g. a queue worker's process past its hard time limit)."""
+    host, _, pid = label.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def sweep(client: Any) -> int:
-    """Remove containers that earlier runs left behind: past their deadline, or not running
-    for longer than a live run ever leaves one (another grader on this host may be between
-    creating and starting its container, or reading the state of one that just exited)."""
+    """Remove containers that earlier runs left behind: past their deadline, started by a
+    process of this host that is gone, or not running for longer than a live run ever leaves
+    one (another grader on this host may be between creating and starting its container, or
+    reading the state of one that just exited)."""
     removed = 0
     now = time.time()
     for container in client.containers.list(all=True, filters={"label": SESSION_LABEL}):
         try:
             deadline = float(container.labels.get(DEADLINE_LABEL, "0"))
             stopped = container.status != "running" and now - _created(container) > SWEEP_SETTLE
-            if stopped or deadline < now:
+            orphan = _owner_gone(container.labels.get(OWNER_LABEL, ""))
+            if stopped or orphan or deadline < now:
                 container.remove(force=True)
                 removed += 1
         except Exception:  # another run may be removing it right now
+            continue
+    return removed
+
+
+def remove_owned(client: Any) -> int:
+    """Remove every sandbox container this process started (a grading it gave up on, e.g. past
+    a queue's hard time limit, whose session may still be running); how many."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={owner()}"}):
+        try:
+            container.remove(force=True)
+            removed += 1
+        except Exception:  # already gone
             continue
     return removed
 
@@ -331,6 +369,7 @@ class DockerBackend(Backend):
             "labels": {
                 SESSION_LABEL: session.nonce if session else "spare",
                 RUN_LABEL: self.run_id,
+                OWNER_LABEL: owner(),
                 DEADLINE_LABEL: str(int(time.time() + (session.wall_limit if session else SPARE_WAIT) + 60)),
             },
             "stdin_open": True,

@@ -68,6 +68,8 @@ class JobResult:
     worker: str = ""
     attempts: int = 1
     duration: float = 0.0  # seconds from a worker taking the job to its result
+    unreadable: bool = False  # ``error`` is about the submission (it cannot be read), not the grader
+    retryable: bool = False  # ``error`` is the infrastructure's (engine, container): worth another try
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,21 @@ class RunningJob:
 
 
 @dataclass(frozen=True)
+class WorkerBeat:
+    """A worker's last heartbeat: who it is, what it grades with, and when it was last seen."""
+
+    name: str
+    host: str
+    pid: int
+    concurrency: int
+    backend: str
+    version: str
+    started_at: float  # time.time() when the worker started
+    seen: float  # seconds since its last heartbeat
+    graded: int  # jobs it has finished since it started
+
+
+@dataclass(frozen=True)
 class QueueStatus:
     """What a Workers page shows: the queue's depth and what is running, for how long."""
 
@@ -90,6 +107,7 @@ class QueueStatus:
     queued: int
     running: tuple[RunningJob, ...]
     detail: str = ""  # e.g. the backend the workers grade with
+    beats: tuple[WorkerBeat, ...] = ()  # distributed workers' heartbeats (none for in-process ones)
 
 
 class Queue(abc.ABC):

@@ -18,9 +18,10 @@ from pathlib import Path
 from grader.archive import ARCHIVE_SUFFIXES
 from grader.assessment import Assessment
 from grader.challenges import Challenge, pack_digest
-from grader.errors import GraderError
+from grader.errors import BackendError, GraderError
 from grader.grading import grade
 from grader.queue.base import Job, JobResult, OnDone, OnStarted, Queue, QueueStatus, RunningJob
+from grader.results import Outcome
 from sandbox.backend import Backend
 
 BackendFactory = Callable[[], Backend]
@@ -33,12 +34,17 @@ def archive_suffix(filename: str) -> str:
 
 
 def grade_job(
-    job: Job, pack: Mapping[str, Challenge], backend: Backend, digest: str | None = None
+    job: Job,
+    pack: Mapping[str, Challenge],
+    backend: Backend,
+    digest: str | None = None,
+    passing: tuple[type[BaseException], ...] = (),
 ) -> JobResult:
     """Grade ``job`` with ``backend`` on ``pack``: what a worker does, wherever it runs.
 
     The pack must be the one the producer expects (same digest); a job naming a challenge
-    the pack lacks, or an archive that cannot be read, comes back as an error."""
+    the pack lacks, or an archive that cannot be read, comes back as an error. Exceptions
+    of the ``passing`` types (a worker's time limit) propagate instead of being a result."""
     started = time.monotonic()
     expected = digest if digest is not None else pack_digest(pack.values())
     if job.pack_digest != expected:
@@ -62,8 +68,12 @@ def grade_job(
             path = Path(tmp) / f"submission{archive_suffix(job.filename)}"
             path.write_bytes(job.submission)
             result = grade(str(path), challenges, backend, assessment=assessment)
-    except GraderError as exc:
-        return JobResult(job.id, None, exc.message, duration=time.monotonic() - started)
+    except BackendError as exc:  # the engine or the container: the infrastructure, not the candidate
+        return JobResult(job.id, None, exc.message, duration=time.monotonic() - started, retryable=True)
+    except GraderError as exc:  # the archive cannot be read: the submission's problem
+        return JobResult(job.id, None, exc.message, duration=time.monotonic() - started, unreadable=True)
+    except passing:
+        raise
     except Exception as exc:  # one job's crash must never stop the worker
         return JobResult(
             job.id,
@@ -72,7 +82,8 @@ def grade_job(
             duration=time.monotonic() - started,
         )
     result = dataclasses.replace(result, submission=job.label or job.filename)
-    return JobResult(job.id, result, duration=time.monotonic() - started)
+    failed = result.outcome is Outcome.FAILED  # a sandbox that could not start: try again elsewhere
+    return JobResult(job.id, result, duration=time.monotonic() - started, retryable=failed)
 
 
 class LocalQueue(Queue):

@@ -4,7 +4,8 @@ and decide.
 ``create_app(settings)`` builds the Flask app: Flask-SQLAlchemy models (``models``),
 Alembic migrations (``migrate``), the blueprints (``views``: sign-in, the hiring team's
 pages, the candidate's link, the API for CI), and the in-process grading queue
-(``grader.queue.local.LocalQueue``) fed from the database by a ``Dispatcher``.
+(``grader.queue.local.LocalQueue``, or with ``--queue`` the distributed
+``grader.queue.celery.CeleryQueue``) fed from the database by a ``Dispatcher``.
 """
 
 from __future__ import annotations
@@ -102,7 +103,12 @@ def start_grading(app: Flask, queue: Queue | None = None) -> None:
     from grader.service.dispatch import Dispatcher
 
     settings: Settings = app.extensions["grader.settings"]
-    if queue is None:
+    if queue is None and settings.queue_url:
+        from grader.queue.celery import CeleryQueue
+
+        ctx: Context = app.extensions["grader.context"]
+        queue = CeleryQueue(settings.queue_url, ctx.pack)
+    elif queue is None:
         queue = local_queue(app, settings)
     dispatcher = Dispatcher(app, queue)
     app.extensions["grader.dispatcher"] = dispatcher

@@ -32,6 +32,7 @@ class Settings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     trust_proxy: bool = False  # honour X-Forwarded-Proto/For from one reverse proxy
     start_queue: bool = True  # grade in this process (tests may turn it off)
+    queue_url: str | None = None  # grade on the workers of this Redis queue (grader.queue.celery)
 
     @classmethod
     def make(
@@ -50,6 +51,8 @@ class Settings:
             given["backend"] = environ["GRADER_BACKEND"]
         if "workers" not in given and environ.get("GRADER_WORKERS", "").isdigit():
             given["workers"] = int(environ["GRADER_WORKERS"])
+        if "queue_url" not in given and environ.get("GRADER_QUEUE"):
+            given["queue_url"] = environ["GRADER_QUEUE"]
         if "trust_proxy" not in given and environ.get("GRADER_TRUST_PROXY", "") in ("1", "true", "yes"):
             given["trust_proxy"] = True
         return cls(
