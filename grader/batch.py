@@ -335,24 +335,13 @@ class Batch:
         write_atomically(self.out / "similarity.html", similarity.render_html(report))
         return report.similar_to()
 
-    def _interrupted(self, todo: list[tuple[str, Path]], rows: dict[str, Row]) -> Interrupted:
-        saved = sum(1 for row in rows.values() if row.saved and not row.reused)
-        return Interrupted(
-            f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
-            f"(leaderboard.html lists them); run the same command with --resume to grade the "
-            f"other {len(todo) - saved}"
-        )
-
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None
     ) -> None:
         if self.queue is not None:  # the queue's workers grade; this process only keeps results
             from grader.queue.batch import grade_on_queue
 
-            try:
-                grade_on_queue(self, self.queue, todo, rows, on_row)
-            except KeyboardInterrupt:  # the jobs stay queued: --resume collects what the workers graded
-                raise self._interrupted(todo, rows) from None
+            grade_on_queue(self, self.queue, todo, rows, on_row)
             return
         assert self.backend is not None
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="batch")
@@ -377,6 +366,11 @@ class Batch:
                     row = future.result()
                     if row.saved:  # finished just before the stop: a real grading
                         rows[row.name] = row
-            raise self._interrupted(todo, rows) from None
+            saved = sum(1 for row in rows.values() if row.saved and not row.reused)
+            raise Interrupted(
+                f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
+                f"(leaderboard.html lists them); run the same command with --resume to grade the "
+                f"other {len(todo) - saved}"
+            ) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

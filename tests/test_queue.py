@@ -577,7 +577,7 @@ def test_a_batch_on_the_queue_writes_what_a_local_batch_writes_and_resumes(pool,
          *common],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
-    assert resumed.returncode == 0 and "5 submission(s) already graded" in resumed.stderr, resumed.stderr
+    assert resumed.returncode == 0 and "5 submissions already graded" in resumed.stderr, resumed.stderr
     assert json.loads(resumed.stdout)["leaderboard"] == json.loads(queued.stdout)["leaderboard"]
 
 
@@ -708,3 +708,24 @@ def test_a_batch_on_a_queue_without_workers_says_so(redis_url, quick_pack, tmp_p
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "no worker has sent a heartbeat" in done.stderr and "grader worker --queue" in done.stderr
+
+
+def test_a_queued_batch_sends_its_assessment_and_keeps_it_in_the_rows(tmp_path: Path) -> None:
+    from grader.assessment import Assessment
+    from grader.batch import Batch
+    from grader.queue.batch import job_for, row_of
+    from grader.queue.local import LocalQueue
+    from tests.helpers import MODEL_BASICS_OK, write_sub
+
+    pack = load_pack()
+    weights = {"model-basics": 2.0, "crud": 0.5}
+    chosen = Assessment("pair", "A pair", "", 30, weights)
+    queue = LocalQueue.__new__(LocalQueue)  # never started: only its kind is read
+    batch = Batch(tmp_path / "out", chosen.challenges(pack), None, pack=pack, assessment=chosen, queue=queue)
+    sub = write_sub(tmp_path, "ann", MODEL_BASICS_OK)
+    job = job_for(batch, sub)
+    assert job.weights == weights and job.assessment["name"] == "pair"
+    unreadable = row_of(batch, "ann", sub, JobResult(job.id, None, "cannot be read", unreadable=True))
+    expected = pack["model-basics"].max_score() * 2 + pack["crud"].max_score() * 0.5
+    assert unreadable.result.max_score == expected
+    assert unreadable.result.assessment == chosen.as_json()

@@ -353,7 +353,7 @@ def test_similarity_command_without_answers_says_so(runner, tmp_path):
     (tmp_path / "empty" / "notes.txt").write_text("x")
     empty = runner.invoke(cli, ["similarity", str(tmp_path / "empty")])  # one submission, laid out wrong
     assert empty.exit_code == 0, empty.output
-    assert "across 0 challenge(s)" in empty.stdout and "Nothing flagged" in empty.stdout
+    assert "across 0 challenges" in empty.stdout and "Nothing flagged" in empty.stdout
 
 
 def test_read_sources_takes_only_solution_py_and_skips_what_cannot_be_read(tmp_path):

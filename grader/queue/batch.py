@@ -25,6 +25,7 @@ from grader.audience import for_audience
 from grader.challenges import pack_digest
 from grader.errors import GraderError, SubmissionError
 from grader.queue.base import Job, JobResult, Queue
+from grader.sanitize import counted
 from grader.submission import check_submission_path
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def grade_on_queue(
     except KeyboardInterrupt:
         saved = sum(1 for row in rows.values() if row.saved and not row.reused)
         raise Interrupted(
-            f"interrupted: {saved} of {len(todo)} submission(s) graded and saved in {batch.out}; "
+            f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {batch.out}; "
             "run the same command with --resume to grade the rest (the queue's workers go on "
             "with what was sent; --resume collects their results)"
         ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from grader.reports import html as h
+from grader.sanitize import counted
 from grader.similarity.render import lines_of, span
 from grader.similarity.report import Match, Pair, ReferenceMatch, SimilarityReport
 
@@ -134,7 +135,8 @@ def render_html(report: SimilarityReport) -> str:
     parts = [
         f"<style>{SIDE_BY_SIDE_CSS}</style>",
         "<header><h1>Similarity</h1>",
-        f'<p class="meta">{len(report.sources)} submission(s) across {len(report.challenges)} challenge(s); '
+        f'<p class="meta">{counted(len(report.sources), "submission")} across '
+        f'{counted(len(report.challenges), "challenge")}; '
         f"a pair is flagged at similarity {report.threshold:.2f} or above when it also stands out from the "
         "cohort's own pairs for that challenge (the bar). For reviewers only: never shown to candidates, and "
         "it changes no score.</p>",

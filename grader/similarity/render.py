@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from grader.sanitize import counted
 from grader.similarity.report import Match, SimilarityReport
 
 
@@ -29,7 +30,8 @@ def render_text(report: SimilarityReport) -> str:
     """The report for a terminal: what is flagged, then each challenge's figures."""
     submissions = len(report.sources)
     out = [
-        f"Similarity of {submissions} submission(s) across {len(report.challenges)} challenge(s); "
+        f"Similarity of {counted(submissions, 'submission')} across "
+        f"{counted(len(report.challenges), 'challenge')}; "
         f"threshold {report.threshold:.2f}",
         "",
     ]
