@@ -42,6 +42,7 @@ from grader.reports.leaderboard import (
 )
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
 from grader.sanitize import exception_line, file_name, one_line
+from grader.statements import full_statement
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 
@@ -187,7 +188,7 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
         f"{c.max_score():g} points · time limit {c.time_limit:g} s"
     )
     click.echo("")
-    click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
+    click.echo(full_statement(c).rstrip())
 
 
 def backend_options(help_text: str) -> Callable[[F], F]:

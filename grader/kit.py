@@ -3,12 +3,12 @@
 Layout::
 
     DEST/README.md                     how to work and how to run `grader check`
-    DEST/<id>/statement.md
+    DEST/<id>/statement.md             the statement, with the shared rules (``grader.statements``)
     DEST/<id>/solution.py              the starter
-    DEST/<id>/public_tests/test_*.py   the public tests, to read
+    DEST/<id>/public_tests/test_*.py   the public tests, to read (and the helpers.py they import)
 
-Only these three kinds of file are copied, by name: no hidden test, reference
-or known-bad solution can reach a kit by accident.
+Only these kinds of file are copied, by name: no hidden test, reference or
+known-bad solution can reach a kit by accident.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from grader.assessment import Assessment
 from grader.challenges import Challenge
 from grader.errors import UsageError
+from grader.statements import full_statement
 
 _README = """\
 # Your Flask-SQLAlchemy challenges
@@ -52,10 +53,14 @@ def make_kit(dest: Path, challenges: Sequence[Challenge], assessment: Assessment
     for challenge in challenges:
         folder = dest / challenge.id
         (folder / "public_tests").mkdir(parents=True)
-        pairs = [
-            (challenge.statement_path, folder / "statement.md"),
-            (challenge.starter_path, folder / "solution.py"),
-        ] + [(p, folder / "public_tests" / p.name) for p in challenge.test_files("public")]
+        statement = folder / "statement.md"
+        statement.write_text(full_statement(challenge), encoding="utf-8")
+        written.append(statement)
+        public = challenge.test_files("public")
+        pairs = [(challenge.starter_path, folder / "solution.py")]
+        pairs += [(p, folder / "public_tests" / p.name) for p in public]
+        if challenge.helpers_path and public:
+            pairs.append((challenge.helpers_path, folder / "public_tests" / challenge.helpers_path.name))
         for source, target in pairs:
             shutil.copyfile(source, target)
             written.append(target)

@@ -38,6 +38,7 @@ def _authors(solution):
 
 
 def test_author_columns(db, solution):
+    """Author.id is an integer primary key and Author.name a required String(100)"""
     id_column = column(solution.Author, "id")
     assert id_column.primary_key, "Author.id should be the primary key"
     assert isinstance(id_column.type, Integer), "Author.id should be an Integer column"
@@ -48,6 +49,7 @@ def test_author_columns(db, solution):
 
 
 def test_book_columns(db, solution):
+    """Book.id is an integer primary key and Book.title a required String(200)"""
     id_column = column(solution.Book, "id")
     assert id_column.primary_key, "Book.id should be the primary key"
     assert isinstance(id_column.type, Integer), "Book.id should be an Integer column"
@@ -58,6 +60,7 @@ def test_book_columns(db, solution):
 
 
 def test_author_id_is_a_required_foreign_key(db, solution):
+    """Book.author_id is a not-null foreign key to the Author primary key"""
     author_id = column(solution.Book, "author_id")
     assert author_id.nullable is False, "Book.author_id should be not null"
     author_pk = column(solution.Author, "id")
@@ -69,6 +72,7 @@ def test_author_id_is_a_required_foreign_key(db, solution):
 
 
 def test_books_and_author_relationships(db, solution):
+    """Author.books is a list of the author's Book objects and Book.author is the owning Author"""
     _seed(db, solution)
     for author in db.session.scalars(db.select(solution.Author)).unique().all():
         books = author.books
@@ -89,6 +93,7 @@ def test_books_and_author_relationships(db, solution):
 
 
 def test_authors_with_books_returns_a_list(db, solution):
+    """authors_with_books() returns a list of Author objects that belong to db.session"""
     _seed(db, solution)
     authors = _authors(solution)
     assert authors, "authors_with_books() returned no authors"
@@ -97,12 +102,14 @@ def test_authors_with_books_returns_a_list(db, solution):
 
 
 def test_authors_in_name_order(db, solution):
+    """authors_with_books() returns the authors in the asked order"""
     _seed(db, solution)
     names = [author.name for author in _authors(solution)]
     assert names == sorted(names), "authors_with_books() should return the authors by name ascending"
 
 
 def test_authors_without_books_included(db, solution):
+    """authors_with_books() returns every author, those without books included"""
     _seed(db, solution)
     names = {author.name for author in _authors(solution)}
     missing = [name for name in WITHOUT_BOOKS if name not in names]
@@ -111,6 +118,7 @@ def test_authors_without_books_included(db, solution):
 
 
 def test_each_author_once(db, solution):
+    """authors_with_books() returns each author exactly once"""
     _seed(db, solution)
     ids = [author.id for author in _authors(solution)]
     assert len(ids) == len(set(ids)), "authors_with_books() should return each author only once"
@@ -118,6 +126,7 @@ def test_each_author_once(db, solution):
 
 
 def test_loaded_books_are_the_authors_books(db, solution):
+    """each returned author's books are exactly that author's books"""
     _seed(db, solution)
     for author in _authors(solution):
         books = list(author.books)
@@ -129,6 +138,9 @@ def test_loaded_books_are_the_authors_books(db, solution):
 
 
 def test_at_most_two_selects(db, solution, sql):
+    """calling authors_with_books() and reading every author's books and titles runs at most 2
+    SELECTs for 25 authors
+    """
     _seed(db, solution)
     with sql.record() as log:
         authors = solution.authors_with_books()

@@ -8,6 +8,7 @@ from sandbox.harness.checks import column
 
 
 def test_row_round_trips(db, solution):
+    """a saved user reads back with the same values after the session is closed"""
     user = solution.User(username="grace", email="grace@example.com")
     db.session.add(user)
     db.session.commit()
@@ -21,6 +22,7 @@ def test_row_round_trips(db, solution):
 
 
 def test_id_is_integer_primary_key(db, solution):
+    """id is an integer primary key the database assigns"""
     id_column = column(solution.User, "id")
     assert id_column.primary_key, "id should be the primary key"
     assert isinstance(id_column.type, Integer), "id should be an Integer column"
@@ -33,6 +35,7 @@ def test_id_is_integer_primary_key(db, solution):
 
 
 def test_duplicate_username_is_rejected_at_commit(db, solution):
+    """a second user with a taken username fails at commit with IntegrityError"""
     db.session.add(solution.User(username="linus", email="l1@example.com"))
     db.session.commit()
     db.session.add(solution.User(username="linus", email="l2@example.com"))
@@ -43,6 +46,7 @@ def test_duplicate_username_is_rejected_at_commit(db, solution):
 
 
 def test_same_email_is_allowed(db, solution):
+    """two users may share an email address"""
     db.session.add(solution.User(username="one", email="shared@example.com"))
     db.session.add(solution.User(username="two", email="shared@example.com"))
     db.session.commit()
@@ -50,6 +54,7 @@ def test_same_email_is_allowed(db, solution):
 
 
 def test_username_is_required(db, solution):
+    """a user without a username fails at commit with IntegrityError"""
     db.session.add(solution.User(email="nobody@example.com"))
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -57,6 +62,7 @@ def test_username_is_required(db, solution):
 
 
 def test_email_is_required(db, solution):
+    """a user without an email fails at commit with IntegrityError"""
     db.session.add(solution.User(username="noemail"))
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -64,6 +70,7 @@ def test_email_is_required(db, solution):
 
 
 def test_column_lengths(db, solution):
+    """username is String(80) and email is String(120)"""
     username = column(solution.User, "username")
     email = column(solution.User, "email")
     assert isinstance(username.type, String), "username should be a String column"

@@ -47,6 +47,7 @@ def _counts(solution: Any) -> dict[str, int]:
 
 
 def test_user_columns(db, solution):
+    """User.id is an integer primary key and User.name is a required String(50)"""
     user_id = column(solution.User, "id")
     name = column(solution.User, "name")
     assert user_id.primary_key, "User.id should be the primary key"
@@ -57,6 +58,9 @@ def test_user_columns(db, solution):
 
 
 def test_page_view_columns(db, solution):
+    """PageView has an integer primary key, a required String(200) path and a required integer
+    user_id with no foreign key
+    """
     view_id = column(solution.PageView, "id")
     path = column(solution.PageView, "path")
     user_id = column(solution.PageView, "user_id")
@@ -71,6 +75,7 @@ def test_page_view_columns(db, solution):
 
 
 def test_user_table_only_in_default_database(db, solution):
+    """User's table exists in the default database and not in analytics"""
     name = solution.User.__table__.name
     assert name in table_names(db), "User's table should exist in the default database"
     assert name not in table_names(db, "analytics"), (
@@ -79,6 +84,7 @@ def test_user_table_only_in_default_database(db, solution):
 
 
 def test_page_view_table_only_in_analytics_database(db, solution):
+    """PageView's table exists in the analytics database and not in the default one"""
     name = solution.PageView.__table__.name
     assert name in table_names(db, "analytics"), (
         "PageView's table should exist in the analytics database"
@@ -87,6 +93,7 @@ def test_page_view_table_only_in_analytics_database(db, solution):
 
 
 def test_record_view_commits(db, solution):
+    """record_view returns None and its view is committed where it belongs"""
     _seed_users(db, solution)
     assert solution.record_view(7, "/home") is None, "record_view should return None"
     assert solution.record_view(3, "/docs") is None, "record_view should return None"
@@ -97,6 +104,7 @@ def test_record_view_commits(db, solution):
 
 
 def test_record_view_keeps_earlier_views(db, solution):
+    """many recorded views are all stored, each once"""
     _seed_users(db, solution)
     for user_id, path in VIEWS:
         solution.record_view(user_id, path)
@@ -104,6 +112,7 @@ def test_record_view_keeps_earlier_views(db, solution):
 
 
 def test_views_per_user_counts(db, solution):
+    """views_per_user gives each user's number of views"""
     _seed_users(db, solution)
     for user_id, path in VIEWS:
         solution.record_view(user_id, path)
@@ -115,6 +124,7 @@ def test_views_per_user_counts(db, solution):
 
 
 def test_views_per_user_includes_users_without_views(db, solution):
+    """users without views are included with 0"""
     _seed_users(db, solution)
     _seed_views(db, solution)
     db.session.remove()
@@ -124,12 +134,14 @@ def test_views_per_user_includes_users_without_views(db, solution):
 
 
 def test_views_per_user_without_any_views(db, solution):
+    """with no views at all every user counts 0"""
     _seed_users(db, solution)
     db.session.remove()
     assert _counts(solution) == dict.fromkeys(USERS.values(), 0)
 
 
 def test_views_per_user_ignores_views_of_unknown_users(db, solution):
+    """views whose user_id matches no user are not counted under anyone"""
     _seed_users(db, solution)
     _seed_views(db, solution, [*VIEWS, (99, "/home"), (99, "/docs"), (42, "/home")])
     db.session.remove()
@@ -139,6 +151,7 @@ def test_views_per_user_ignores_views_of_unknown_users(db, solution):
 
 
 def test_views_per_user_with_no_users(db, solution):
+    """with no users the result is empty"""
     _seed_views(db, solution, [(1, "/home")])
     db.session.remove()
     assert _counts(solution) == {}, "with no users the result is an empty dict"

@@ -46,6 +46,7 @@ def _commit_or_fail(db, what):
 
 
 def test_user_columns(db, solution):
+    """User.id is an integer primary key and User.name is a required String(50)"""
     user_id = column(solution.User, "id")
     name = column(solution.User, "name")
     assert user_id.primary_key, "User.id should be the primary key"
@@ -56,6 +57,7 @@ def test_user_columns(db, solution):
 
 
 def test_address_columns(db, solution):
+    """Address.id is an integer primary key and Address.email is a required String(120)"""
     address_id = column(solution.Address, "id")
     email = column(solution.Address, "email")
     assert address_id.primary_key, "Address.id should be the primary key"
@@ -66,6 +68,7 @@ def test_address_columns(db, solution):
 
 
 def test_user_id_is_a_required_foreign_key_to_user(db, solution):
+    """Address.user_id is a not-null foreign key to the User primary key"""
     user_id = column(solution.Address, "user_id")
     user_pk = column(solution.User, "id")
     targets = [fk.column for fk in user_id.foreign_keys]
@@ -77,6 +80,7 @@ def test_user_id_is_a_required_foreign_key_to_user(db, solution):
 
 
 def test_addresses_is_a_list_collection(db, solution):
+    """User.addresses is a list-like collection of Address, not a query"""
     configure_mappers()
     relationships = inspect(solution.User).relationships
     assert "addresses" in relationships, "User.addresses should be a relationship"
@@ -98,6 +102,7 @@ def test_addresses_is_a_list_collection(db, solution):
 
 
 def test_address_user_is_the_owner(db, solution):
+    """Address.user is a relationship to User that loads the owning user"""
     configure_mappers()
     relationships = inspect(solution.Address).relationships
     assert "user" in relationships, "Address.user should be a relationship"
@@ -114,6 +119,7 @@ def test_address_user_is_the_owner(db, solution):
 
 
 def test_appending_an_address_sets_its_user(db, solution):
+    """appending to user.addresses sets address.user before any flush"""
     user = solution.User(name="ada")
     address = solution.Address(email="ada@example.com")
     user.addresses.append(address)
@@ -123,6 +129,7 @@ def test_appending_an_address_sets_its_user(db, solution):
 
 
 def test_setting_the_user_adds_the_address(db, solution):
+    """setting address.user adds the address to user.addresses before any flush"""
     user = solution.User(name="ada")
     address = solution.Address(email="ada@example.com")
     address.user = user
@@ -132,6 +139,7 @@ def test_setting_the_user_adds_the_address(db, solution):
 
 
 def test_deleting_a_user_deletes_its_addresses(db, solution):
+    """deleting a user deletes its addresses, with the database's foreign keys not enforced"""
     user_id, _ = _user_with(db, solution, "ada", "ada@home.example", "ada@work.example")
     db.session.remove()
     _foreign_keys_off(db)
@@ -148,6 +156,7 @@ def test_deleting_a_user_deletes_its_addresses(db, solution):
 
 
 def test_deleting_a_user_keeps_other_users_addresses(db, solution):
+    """deleting a user leaves other users and their addresses alone"""
     doomed_id, _ = _user_with(db, solution, "ada", "ada@example.com")
     kept_id, kept_addresses = _user_with(db, solution, "grace", "g1@example.com", "g2@example.com")
     db.session.remove()
@@ -164,6 +173,7 @@ def test_deleting_a_user_keeps_other_users_addresses(db, solution):
 
 
 def test_removing_an_address_deletes_it(db, solution):
+    """an address removed from user.addresses is deleted at commit"""
     user_id, (gone_id, kept_id) = _user_with(db, solution, "ada", "a1@example.com", "a2@example.com")
     db.session.remove()
 

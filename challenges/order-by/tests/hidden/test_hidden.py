@@ -88,6 +88,7 @@ def _limit_value(stmt):
 
 
 def test_name_column(db, solution):
+    """name is a not-null String(50) column"""
     name = column(solution.User, "name")
     assert isinstance(name.type, String), "name should be a String column"
     assert name.type.length == 50, "name should be String(50)"
@@ -95,12 +96,14 @@ def test_name_column(db, solution):
 
 
 def test_age_column(db, solution):
+    """age is a not-null Integer column"""
     age = column(solution.User, "age")
     assert isinstance(age.type, Integer), "age should be an Integer column"
     assert age.nullable is False, "age should be not null"
 
 
 def test_created_at_column(db, solution):
+    """created_at is a not-null DateTime column"""
     created_at = column(solution.User, "created_at")
     assert isinstance(created_at.type, DateTime), "created_at should be a DateTime column"
     assert created_at.nullable is False, "created_at should be not null"
@@ -110,12 +113,14 @@ def test_created_at_column(db, solution):
 
 
 def test_users_by_name_order(db, solution):
+    """users_by_name() returns every user in the asked order"""
     _seed(db, solution.User)
     names = _names(solution.users_by_name(), solution.User, "users_by_name()")
     assert names == BY_NAME, "users_by_name() should return every user, name ascending"
 
 
 def test_users_by_name_sorts_in_sql(db, solution, sql):
+    """users_by_name() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_by_name()
@@ -127,12 +132,14 @@ def test_users_by_name_sorts_in_sql(db, solution, sql):
 
 
 def test_users_newest_first_order(db, solution):
+    """users_newest_first() returns every user in the asked order"""
     _seed(db, solution.User)
     names = _names(solution.users_newest_first(), solution.User, "users_newest_first()")
     assert names == NEWEST_FIRST, "users_newest_first() should return every user, created_at descending"
 
 
 def test_users_newest_first_sorts_in_sql(db, solution, sql):
+    """users_newest_first() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_newest_first()
@@ -146,6 +153,7 @@ def test_users_newest_first_sorts_in_sql(db, solution, sql):
 
 
 def test_users_by_age_then_name_order(db, solution):
+    """users_by_age_then_name() returns every user in the asked order, ties included"""
     _seed(db, solution.User)
     names = _names(solution.users_by_age_then_name(), solution.User, "users_by_age_then_name()")
     assert names == BY_AGE_THEN_NAME, (
@@ -154,6 +162,7 @@ def test_users_by_age_then_name_order(db, solution):
 
 
 def test_users_by_age_then_name_sorts_in_sql(db, solution, sql):
+    """users_by_age_then_name() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_by_age_then_name()
@@ -166,6 +175,7 @@ def test_users_by_age_then_name_sorts_in_sql(db, solution, sql):
 
 
 def test_oldest_users_order(db, solution):
+    """oldest_users(n) returns the right n users in the asked order for several n"""
     _seed(db, solution.User)
     for n in (1, 3, 5, 8):
         names = _names(solution.oldest_users(n), solution.User, f"oldest_users({n})")
@@ -175,6 +185,7 @@ def test_oldest_users_order(db, solution):
 
 
 def test_oldest_users_sorts_and_limits_in_sql(db, solution, sql):
+    """oldest_users(n) runs one SELECT whose ORDER BY and LIMIT do the sorting and cutting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.oldest_users(3)
@@ -189,6 +200,7 @@ def test_oldest_users_sorts_and_limits_in_sql(db, solution, sql):
 
 
 def test_oldest_users_zero(db, solution, sql):
+    """oldest_users(0) returns an empty list with at most one SELECT"""
     _seed(db, solution.User)
     with sql.record() as log:
         result = solution.oldest_users(0)
@@ -201,6 +213,7 @@ def test_oldest_users_zero(db, solution, sql):
 
 
 def test_results_belong_to_the_session(db, solution):
+    """every function returns User objects that belong to db.session"""
     _seed(db, solution.User)
     results = {
         "users_by_name()": solution.users_by_name(),

@@ -74,6 +74,7 @@ def _check_find_result(found: Any) -> list[tuple[int, str]]:
 
 
 def test_user_columns(db, solution):
+    """id is an integer primary key; name is String(50) and email String(120), both not null"""
     id_column = column(solution.User, "id")
     assert id_column.primary_key, "id should be the primary key"
     assert isinstance(id_column.type, Integer), "id should be an Integer column"
@@ -89,12 +90,14 @@ def test_user_columns(db, solution):
 
 
 def test_find_returns_plain_tuples(db, solution):
+    """find_by_email_domain returns a list of plain (int, str) tuples"""
     _seed(db, solution)
     found = _check_find_result(solution.find_by_email_domain("example.com"))
     assert found, "example.com should find some users"
 
 
 def test_find_matches_exact_domain_only(db, solution):
+    """only emails that end with @ followed by exactly the domain match, not look-alike domains"""
     _seed(db, solution)
     found = _check_find_result(solution.find_by_email_domain("example.com"))
     assert sorted(found) == EXAMPLE_COM, (
@@ -108,6 +111,7 @@ def test_find_matches_exact_domain_only(db, solution):
 
 
 def test_find_orders_by_id(db, solution):
+    """the matching users come out in the required order"""
     _seed(db, solution)
     for domain, expected in (("example.com", EXAMPLE_COM), ("mail.test", MAIL_TEST)):
         found = _check_find_result(solution.find_by_email_domain(domain))
@@ -117,6 +121,7 @@ def test_find_orders_by_id(db, solution):
 
 
 def test_find_unknown_domain_gives_empty_list(db, solution):
+    """a domain nobody uses gives an empty list"""
     _seed(db, solution)
     found = solution.find_by_email_domain("nowhere.test")
     assert type(found) is list, f"the result should be a list, got {type(found).__name__}"
@@ -124,6 +129,7 @@ def test_find_unknown_domain_gives_empty_list(db, solution):
 
 
 def test_find_runs_text_sql(db, solution, sql):
+    """the lookup runs hand-written SQL through sqlalchemy.text()"""
     _seed(db, solution)
     with sql.record() as log:
         solution.find_by_email_domain("example.com")
@@ -133,6 +139,7 @@ def test_find_runs_text_sql(db, solution, sql):
 
 
 def test_find_binds_the_domain(db, solution, sql):
+    """the domain is sent as a bound parameter and never appears inside the executed SQL"""
     _seed(db, solution)
     for domain in ("example.com", "mail.test", "nowhere.test"):
         with sql.record() as log:
@@ -150,6 +157,7 @@ def test_find_binds_the_domain(db, solution, sql):
 
 
 def test_find_resists_injection(db, solution):
+    """a domain crafted as an SQL injection finds nothing and raises nothing"""
     _seed(db, solution)
     found = solution.find_by_email_domain("x' OR '1'='1")
     assert type(found) is list, f"the result should be a list, got {type(found).__name__}"
@@ -157,6 +165,8 @@ def test_find_resists_injection(db, solution):
 
 
 def test_rename_returns_one_and_commits(db, solution):
+    """renaming an existing user returns the int 1 and the change survives the end of the session
+    """
     _seed(db, solution)
     before = _names(db, solution)
     changed = solution.rename_raw(7, "Zed")
@@ -169,6 +179,7 @@ def test_rename_returns_one_and_commits(db, solution):
 
 
 def test_rename_unknown_id_returns_zero(db, solution):
+    """renaming an unknown id returns the int 0 and changes nothing"""
     _seed(db, solution)
     before = _names(db, solution)
     changed = solution.rename_raw(999, "Nobody")
@@ -178,6 +189,7 @@ def test_rename_unknown_id_returns_zero(db, solution):
 
 
 def test_rename_runs_text_update_with_bound_values(db, solution, sql):
+    """the rename is an UPDATE written with text() whose values are all bound parameters"""
     _seed(db, solution)
     db.session.add(solution.User(id=4217, name="Old Name", email="old@example.net"))
     db.session.commit()
@@ -203,6 +215,7 @@ def test_rename_runs_text_update_with_bound_values(db, solution, sql):
 
 
 def test_rename_round_trips_quotes(db, solution):
+    """names with quotes and SQL-looking text are stored exactly as given"""
     _seed(db, solution)
     before = _names(db, solution)
     tricky = {
