@@ -42,6 +42,7 @@ from grader.reports.leaderboard import (
 )
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
 from grader.sanitize import exception_line, file_name, one_line
+from grader.scaffold import init_pack, new_challenge
 from grader.statements import full_statement
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
@@ -624,6 +625,39 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
         f"across {len(challenges)} challenge(s)"
     )
     sys.exit(1 if surprises else 0)
+
+
+@cli.command("new")
+@click.argument("challenge_id", metavar="ID")
+@click.option(
+    "--pack",
+    "pack",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The pack folder to add the challenge to.",
+)
+def new_cmd(challenge_id: str, pack: Path) -> None:
+    """Write a new challenge, ID, into a pack: a small complete example (statement, starter,
+    public and hidden tests, reference, good and bad solutions) that grader validate already
+    accepts, with TODOs where yours goes."""
+    folder = new_challenge(pack, challenge_id)
+    click.echo(f"wrote {folder}; change it step by step and run: grader validate --challenges {pack}")
+
+
+@cli.group("pack")
+def pack_group() -> None:
+    """Private challenge packs: start one."""
+
+
+@pack_group.command("init")
+@click.argument("dest", metavar="DIR", type=click.Path(path_type=Path))
+def pack_init(dest: Path) -> None:
+    """Start a private challenge pack in DIR (new or empty), with a README on keeping it private."""
+    for path in init_pack(dest):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: grader new ID --pack {dest}")
 
 
 @cli.group()
