@@ -178,7 +178,7 @@ _BAD = (
 _README = """\
 # A private challenge pack
 
-Each folder here is one challenge for [grader](https://pypi.org/project/grader/):
+Each folder here is one challenge for grader (Flask-SQLAlchemy coding challenges):
 its statement, starter and public tests, which candidates see, and its hidden
 tests and solutions, which they must never see.
 

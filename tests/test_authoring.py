@@ -152,3 +152,23 @@ def test_kit_and_show_add_the_shared_rules_once(runner, tmp_path):
         assert written.startswith(own.split("\n## ")[0])
     shown = runner.invoke(cli, ["show", "multiple-binds"])
     assert 'SQLALCHEMY_BINDS = {"analytics": "sqlite:///:memory:"}' in shown.output
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_canaries_are_documented_like_the_tests_beside_them(pack, seed):
+    """Rubric lines moved into docstrings: a canary's docstring must not stand out by its style."""
+    import ast
+    import random
+
+    from grader import canaries
+
+    challenge = pack["model-basics"]
+    files = [(p.name, p.read_bytes()) for p in challenge.test_files("hidden")]
+    planted, _expected = canaries.plan(files, [t.name for t in challenge.tests], random.Random(seed))
+    assert planted
+    for canary in planted:
+        function = ast.parse(canary.source).body[0]
+        assert isinstance(function, ast.FunctionDef)
+        doc = ast.get_docstring(function)
+        assert doc, "the tests beside it have docstrings, so the canary has one"
+        assert doc[0].islower() and not doc.endswith("."), f"{doc!r} is not in the tests' style"
