@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from sandbox.harness.checks import column, compiled_for
+from sandbox.harness.checks import assert_column, column, compiled_for
 
 
 def _open(db, solution, owner, balance):
@@ -58,14 +58,10 @@ def _assert_unchanged(db, solution, expected, what):
 def test_column_types(db, solution):
     """id, owner, balance and version have the types and length the statement names"""
     Account = solution.Account
-    id_column = column(Account, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
-    owner = column(Account, "owner")
-    assert isinstance(owner.type, sa.String), "owner should be a String column"
-    assert owner.type.length == 50, "owner should be String(50)"
-    assert isinstance(column(Account, "balance").type, sa.Integer), "balance should be an Integer column"
-    assert isinstance(column(Account, "version").type, sa.Integer), "version should be an Integer column"
+    assert_column(Account, "id", sa.Integer, primary_key=True)
+    assert_column(Account, "owner", sa.String, length=50)
+    assert_column(Account, "balance", sa.Integer)
+    assert_column(Account, "version", sa.Integer)
 
 
 def test_columns_not_null_in_database(db, solution):

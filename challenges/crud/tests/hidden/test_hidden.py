@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column, count_rows
+from sandbox.harness.checks import assert_column, count_rows
 
 
 def _stored(db, solution):
@@ -106,15 +106,9 @@ def test_name_is_required(db, solution):
 
 def test_column_types(db, solution):
     """id, name and email have the types and lengths the statement names"""
-    id_column = column(solution.User, "id")
-    name = column(solution.User, "name")
-    email = column(solution.User, "email")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
-    assert isinstance(name.type, sa.String), "name should be a String column"
-    assert isinstance(email.type, sa.String), "email should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert email.type.length == 120, "email should be String(120)"
+    assert_column(solution.User, "id", sa.Integer, primary_key=True)
+    assert_column(solution.User, "name", sa.String, length=50)
+    assert_column(solution.User, "email", sa.String, length=120)
 
 
 def test_get_user_finds_committed_user(db, solution):

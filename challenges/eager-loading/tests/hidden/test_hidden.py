@@ -2,7 +2,7 @@
 
 from sqlalchemy import Integer, String
 
-from sandbox.harness.checks import assert_list_of, column
+from sandbox.harness.checks import assert_column, assert_foreign_key, assert_list_of
 
 # 25 authors, inserted in an order that is neither ascending nor descending by
 # name (SQLite's reverse_unordered_selects is on). Author i of this list gets
@@ -39,36 +39,20 @@ def _authors(solution):
 
 def test_author_columns(db, solution):
     """Author.id is an integer primary key and Author.name a required String(100)"""
-    id_column = column(solution.Author, "id")
-    assert id_column.primary_key, "Author.id should be the primary key"
-    assert isinstance(id_column.type, Integer), "Author.id should be an Integer column"
-    name = column(solution.Author, "name")
-    assert isinstance(name.type, String), "Author.name should be a String column"
-    assert name.type.length == 100, "Author.name should be String(100)"
-    assert name.nullable is False, "Author.name should be not null"
+    assert_column(solution.Author, "id", Integer, primary_key=True)
+    assert_column(solution.Author, "name", String, length=100, nullable=False)
 
 
 def test_book_columns(db, solution):
     """Book.id is an integer primary key and Book.title a required String(200)"""
-    id_column = column(solution.Book, "id")
-    assert id_column.primary_key, "Book.id should be the primary key"
-    assert isinstance(id_column.type, Integer), "Book.id should be an Integer column"
-    title = column(solution.Book, "title")
-    assert isinstance(title.type, String), "Book.title should be a String column"
-    assert title.type.length == 200, "Book.title should be String(200)"
-    assert title.nullable is False, "Book.title should be not null"
+    assert_column(solution.Book, "id", Integer, primary_key=True)
+    assert_column(solution.Book, "title", String, length=200, nullable=False)
 
 
 def test_author_id_is_a_required_foreign_key(db, solution):
     """Book.author_id is a not-null foreign key to the Author primary key"""
-    author_id = column(solution.Book, "author_id")
-    assert author_id.nullable is False, "Book.author_id should be not null"
-    author_pk = column(solution.Author, "id")
-    targets = [fk.column for fk in author_id.foreign_keys]
-    assert targets, "Book.author_id should be a foreign key"
-    assert any(target is author_pk for target in targets), (
-        "Book.author_id should be a foreign key to the Author primary key"
-    )
+    assert_column(solution.Book, "author_id", nullable=False)
+    assert_foreign_key(solution.Book, "author_id", solution.Author)
 
 
 def test_books_and_author_relationships(db, solution):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import DateTime, Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column, count_rows
+from sandbox.harness.checks import assert_column, column, count_rows
 
 # A time long past, written straight into the table (no ORM, so no listener runs).
 LONG_AGO = datetime(2001, 2, 3, 4, 5, 6)
@@ -84,18 +84,11 @@ def _backdate(db, solution, article_id):
 
 def test_article_columns(db, solution):
     """Article's columns have the types, lengths and not-null rules the statement names"""
-    article_id = column(solution.Article, "id")
-    assert article_id.primary_key, "Article.id should be the primary key"
-    assert isinstance(article_id.type, Integer), "Article.id should be an Integer column"
+    assert_column(solution.Article, "id", Integer, primary_key=True)
     for name in ("title", "slug"):
-        col = column(solution.Article, name)
-        assert isinstance(col.type, String), f"Article.{name} should be a String column"
-        assert col.type.length == 200, f"Article.{name} should be String(200)"
-        assert col.nullable is False, f"Article.{name} should be not null"
+        assert_column(solution.Article, name, String, length=200, nullable=False)
     for name in ("created_at", "updated_at"):
-        col = column(solution.Article, name)
-        assert isinstance(col.type, DateTime), f"Article.{name} should be a DateTime column"
-        assert col.nullable is False, f"Article.{name} should be not null"
+        assert_column(solution.Article, name, DateTime, nullable=False)
 
 
 def test_slug_is_unique(db, solution):
@@ -111,16 +104,10 @@ def test_slug_is_unique(db, solution):
 
 def test_audit_log_columns(db, solution):
     """AuditLog's columns have the types and length the statement names"""
-    entry_id = column(solution.AuditLog, "id")
-    action = column(solution.AuditLog, "action")
-    article_id = column(solution.AuditLog, "article_id")
-    at = column(solution.AuditLog, "at")
-    assert entry_id.primary_key, "AuditLog.id should be the primary key"
-    assert isinstance(entry_id.type, Integer), "AuditLog.id should be an Integer column"
-    assert isinstance(action.type, String), "AuditLog.action should be a String column"
-    assert action.type.length == 10, "AuditLog.action should be String(10)"
-    assert isinstance(article_id.type, Integer), "AuditLog.article_id should be an Integer column"
-    assert isinstance(at.type, DateTime), "AuditLog.at should be a DateTime column"
+    assert_column(solution.AuditLog, "id", Integer, primary_key=True)
+    assert_column(solution.AuditLog, "action", String, length=10)
+    assert_column(solution.AuditLog, "article_id", Integer)
+    assert_column(solution.AuditLog, "at", DateTime)
 
 
 # --- the slug --------------------------------------------------------------------------------

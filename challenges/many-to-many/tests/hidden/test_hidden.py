@@ -7,7 +7,7 @@ from sqlalchemy import Integer, String, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers
 
-from sandbox.harness.checks import assert_list_of, column, count_rows
+from sandbox.harness.checks import assert_column, assert_list_of, assert_relationship, column, count_rows
 
 # Post ids, in the order the posts are inserted: ids and insertion order differ,
 # and titles sort in yet another order.
@@ -70,24 +70,14 @@ def _post_ids(result: Any, solution: Any) -> list[int]:
 
 def test_post_columns(db, solution):
     """Post.id is an integer primary key and Post.title is a required String(200)"""
-    post_id = column(solution.Post, "id")
-    title = column(solution.Post, "title")
-    assert post_id.primary_key, "Post.id should be the primary key"
-    assert isinstance(post_id.type, Integer), "Post.id should be an Integer column"
-    assert isinstance(title.type, String), "Post.title should be a String column"
-    assert title.type.length == 200, "Post.title should be String(200)"
-    assert title.nullable is False, "Post.title should be not null"
+    assert_column(solution.Post, "id", Integer, primary_key=True)
+    assert_column(solution.Post, "title", String, length=200, nullable=False)
 
 
 def test_tag_columns(db, solution):
     """Tag.id is an integer primary key and Tag.name is a required String(50)"""
-    tag_id = column(solution.Tag, "id")
-    name = column(solution.Tag, "name")
-    assert tag_id.primary_key, "Tag.id should be the primary key"
-    assert isinstance(tag_id.type, Integer), "Tag.id should be an Integer column"
-    assert isinstance(name.type, String), "Tag.name should be a String column"
-    assert name.type.length == 50, "Tag.name should be String(50)"
-    assert name.nullable is False, "Tag.name should be not null"
+    assert_column(solution.Tag, "id", Integer, primary_key=True)
+    assert_column(solution.Tag, "name", String, length=50, nullable=False)
 
 
 def test_tag_name_is_unique(db, solution):
@@ -116,12 +106,8 @@ def test_association_table_references_both_sides(db, solution):
 def test_tags_and_posts_are_list_collections(db, solution):
     """Post.tags and Tag.posts are list-like relationships to the other model"""
     configure_mappers()
-    post_rels = inspect(solution.Post).relationships
-    tag_rels = inspect(solution.Tag).relationships
-    assert "tags" in post_rels, "Post.tags should be a relationship"
-    assert post_rels["tags"].mapper.class_ is solution.Tag, "Post.tags should be a relationship to Tag"
-    assert "posts" in tag_rels, "Tag.posts should be a relationship"
-    assert tag_rels["posts"].mapper.class_ is solution.Post, "Tag.posts should be a relationship to Post"
+    assert_relationship(solution.Post, "tags", solution.Tag, many=True)
+    assert_relationship(solution.Tag, "posts", solution.Post, many=True)
     assert isinstance(solution.Post(title="new").tags, list), "Post.tags should be list-like, not a query"
     assert isinstance(solution.Tag(name="new").posts, list), "Tag.posts should be list-like, not a query"
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Integer, String, inspect
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 
 def test_row_round_trips(db, solution):
@@ -23,9 +23,7 @@ def test_row_round_trips(db, solution):
 
 def test_id_is_integer_primary_key(db, solution):
     """id is an integer primary key the database assigns"""
-    id_column = column(solution.User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
+    assert_column(solution.User, "id", Integer, primary_key=True)
     first = solution.User(username="a", email="a@example.com")
     second = solution.User(username="b", email="b@example.com")
     db.session.add_all([first, second])
@@ -71,10 +69,6 @@ def test_email_is_required(db, solution):
 
 def test_column_lengths(db, solution):
     """username is String(80) and email is String(120)"""
-    username = column(solution.User, "username")
-    email = column(solution.User, "email")
-    assert isinstance(username.type, String), "username should be a String column"
-    assert isinstance(email.type, String), "email should be a String column"
-    assert username.type.length == 80, "username should be String(80)"
-    assert email.type.length == 120, "email should be String(120)"
+    assert_column(solution.User, "username", String, length=80)
+    assert_column(solution.User, "email", String, length=120)
     assert inspect(db.engine).has_table(solution.User.__table__.name)

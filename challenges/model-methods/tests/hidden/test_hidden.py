@@ -1,12 +1,13 @@
 """Hidden tests for model-methods."""
 
 import inspect as pyinspect
+import secrets
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 PASSWORD = "Tr0ub4dor&3-horse"
 
@@ -67,14 +68,9 @@ def test_column_types(db, solution):
     """id, username, first_name, last_name and password_hash have the types and lengths the
     statement names
     """
-    User = solution.User
-    id_column = column(User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
+    assert_column(solution.User, "id", sa.Integer, primary_key=True)
     for name, length in [("username", 80), ("first_name", 50), ("last_name", 50), ("password_hash", 255)]:
-        col = column(User, name)
-        assert isinstance(col.type, sa.String), f"{name} should be a String column"
-        assert col.type.length == length, f"{name} should be String({length})"
+        assert_column(solution.User, name, sa.String, length=length)
 
 
 def test_username_is_unique(db, solution):
@@ -144,6 +140,23 @@ def test_set_password_stores_a_hash_not_the_password(db, solution):
     for row in db.session.execute(sa.select(table)).all():
         for value in row:
             assert PASSWORD not in str(value), "the plain password was stored in the database"
+
+
+def test_hash_is_one_way(db, solution):
+    """the stored hash is one-way: a long password gives no longer a hash, and still checks"""
+    short, long = "Tr0ub4dor&3", secrets.token_urlsafe(300)
+    sizes = []
+    for name, password in [("short", short), ("long", long)]:
+        user = _user(solution, name)
+        user.set_password(password)
+        stored = [getattr(user, a.key) for a in sa.inspect(solution.User).column_attrs]
+        sizes.append(sum(len(str(v)) for v in stored if v is not None))
+        assert user.check_password(password) is True, "check_password should accept a long password"
+        db.session.rollback()
+    assert sizes[1] - sizes[0] < 64, (
+        f"a password of {len(long)} characters is stored in {sizes[1] - sizes[0]} more characters than "
+        f"one of {len(short)}: the password is encoded, not hashed (use a one-way salted hash)"
+    )
 
 
 def test_same_password_gives_different_hashes(db, solution):

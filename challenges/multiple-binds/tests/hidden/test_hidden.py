@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, select
 
-from sandbox.harness.checks import column, table_names
+from sandbox.harness.checks import assert_column, table_names
 
 # name -> the paths that user views; ids, names and insertion order all differ.
 USERS = {12: "grace", 3: "linus", 7: "ada", 5: "ken", 20: "barbara"}
@@ -48,29 +48,17 @@ def _counts(solution: Any) -> dict[str, int]:
 
 def test_user_columns(db, solution):
     """User.id is an integer primary key and User.name is a required String(50)"""
-    user_id = column(solution.User, "id")
-    name = column(solution.User, "name")
-    assert user_id.primary_key, "User.id should be the primary key"
-    assert isinstance(user_id.type, Integer), "User.id should be an Integer column"
-    assert isinstance(name.type, String), "User.name should be a String column"
-    assert name.type.length == 50, "User.name should be String(50)"
-    assert name.nullable is False, "User.name should be not null"
+    assert_column(solution.User, "id", Integer, primary_key=True)
+    assert_column(solution.User, "name", String, length=50, nullable=False)
 
 
 def test_page_view_columns(db, solution):
     """PageView has an integer primary key, a required String(200) path and a required integer
     user_id with no foreign key
     """
-    view_id = column(solution.PageView, "id")
-    path = column(solution.PageView, "path")
-    user_id = column(solution.PageView, "user_id")
-    assert view_id.primary_key, "PageView.id should be the primary key"
-    assert isinstance(view_id.type, Integer), "PageView.id should be an Integer column"
-    assert isinstance(path.type, String), "PageView.path should be a String column"
-    assert path.type.length == 200, "PageView.path should be String(200)"
-    assert path.nullable is False, "PageView.path should be not null"
-    assert isinstance(user_id.type, Integer), "PageView.user_id should be an Integer column"
-    assert user_id.nullable is False, "PageView.user_id should be not null"
+    assert_column(solution.PageView, "id", Integer, primary_key=True)
+    assert_column(solution.PageView, "path", String, length=200, nullable=False)
+    user_id = assert_column(solution.PageView, "user_id", Integer, nullable=False)
     assert not user_id.foreign_keys, "PageView.user_id should have no foreign key"
 
 

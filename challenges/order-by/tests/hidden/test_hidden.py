@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String
 
-from sandbox.harness.checks import assert_list_of, column, has_limit, order_by_terms
+from sandbox.harness.checks import assert_column, assert_list_of, column, has_limit, order_by_terms
 
 # Inserted in this order, which is neither the order any function asks for
 # nor its reverse (SQLite's reverse_unordered_selects is on). Ages tie
@@ -89,24 +89,17 @@ def _limit_value(stmt):
 
 def test_name_column(db, solution):
     """name is a not-null String(50) column"""
-    name = column(solution.User, "name")
-    assert isinstance(name.type, String), "name should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert name.nullable is False, "name should be not null"
+    assert_column(solution.User, "name", String, length=50, nullable=False)
 
 
 def test_age_column(db, solution):
     """age is a not-null Integer column"""
-    age = column(solution.User, "age")
-    assert isinstance(age.type, Integer), "age should be an Integer column"
-    assert age.nullable is False, "age should be not null"
+    assert_column(solution.User, "age", Integer, nullable=False)
 
 
 def test_created_at_column(db, solution):
     """created_at is a not-null DateTime column"""
-    created_at = column(solution.User, "created_at")
-    assert isinstance(created_at.type, DateTime), "created_at should be a DateTime column"
-    assert created_at.nullable is False, "created_at should be not null"
+    assert_column(solution.User, "created_at", DateTime, nullable=False)
 
 
 # --- users_by_name ---------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Integer, String
 from werkzeug.exceptions import HTTPException
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 KEYS = ("items", "page", "per_page", "total", "pages", "has_next", "has_prev")
 NUMBERS = ("page", "per_page", "total", "pages")
@@ -59,13 +59,8 @@ def _flags(result: dict[str, Any]) -> tuple[bool, bool]:
 
 def test_item_columns(db, solution):
     """Item.id is an integer primary key and Item.name is a required String(100)"""
-    item_id = column(solution.Item, "id")
-    name = column(solution.Item, "name")
-    assert item_id.primary_key, "Item.id should be the primary key"
-    assert isinstance(item_id.type, Integer), "Item.id should be an Integer column"
-    assert isinstance(name.type, String), "Item.name should be a String column"
-    assert name.type.length == 100, "Item.name should be String(100)"
-    assert name.nullable is False, "Item.name should be not null"
+    assert_column(solution.Item, "id", Integer, primary_key=True)
+    assert_column(solution.Item, "name", String, length=100, nullable=False)
 
 
 def test_result_types(db, solution):

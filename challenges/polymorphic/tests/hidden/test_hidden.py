@@ -2,7 +2,7 @@
 
 from sqlalchemy import Integer, String, inspect, select
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 ROLES = ("employee", "manager", "engineer")
 
@@ -48,23 +48,14 @@ def _staff(solution):
 
 def test_employee_columns(db, solution):
     """Employee.id is an integer primary key and Employee.name a required String(50)"""
-    employee_id = column(solution.Employee, "id")
-    name = column(solution.Employee, "name")
-    assert employee_id.primary_key, "Employee.id should be the primary key"
-    assert isinstance(employee_id.type, Integer), "Employee.id should be an Integer column"
-    assert isinstance(name.type, String), "Employee.name should be a String column"
-    assert name.type.length == 50, "Employee.name should be String(50)"
-    assert name.nullable is False, "Employee.name should be not null"
+    assert_column(solution.Employee, "id", Integer, primary_key=True)
+    assert_column(solution.Employee, "name", String, length=50, nullable=False)
 
 
 def test_subclass_columns(db, solution):
     """Manager.department and Engineer.language are String(50) columns"""
-    department = column(solution.Manager, "department")
-    language = column(solution.Engineer, "language")
-    assert isinstance(department.type, String), "Manager.department should be a String column"
-    assert department.type.length == 50, "Manager.department should be String(50)"
-    assert isinstance(language.type, String), "Engineer.language should be a String column"
-    assert language.type.length == 50, "Engineer.language should be String(50)"
+    assert_column(solution.Manager, "department", String, length=50)
+    assert_column(solution.Engineer, "language", String, length=50)
 
 
 def test_subclasses_are_mapped_as_inheritance(db, solution):

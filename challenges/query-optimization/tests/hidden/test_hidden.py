@@ -4,7 +4,13 @@ import re
 
 from sqlalchemy import Float, Integer, Numeric, String
 
-from sandbox.harness.checks import assert_list_of, column, count_rows, indexed_columns
+from sandbox.harness.checks import (
+    assert_column,
+    assert_list_of,
+    column,
+    count_rows,
+    indexed_columns,
+)
 
 # Inserted in this order, which is neither ascending nor descending by name
 # inside any category (SQLite's reverse_unordered_selects is on).
@@ -66,21 +72,13 @@ def _column_labels(Product, attribute):
 def test_product_columns(db, solution):
     """id is an integer primary key; name, category and price have the asked types and are not null
     """
-    id_column = column(solution.Product, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
-    name = column(solution.Product, "name")
-    assert isinstance(name.type, String) and name.type.length == 100, "name should be String(100)"
-    assert name.nullable is False, "name should be not null"
-    category = column(solution.Product, "category")
-    assert isinstance(category.type, String) and category.type.length == 50, "category should be String(50)"
-    assert category.nullable is False, "category should be not null"
-    price = column(solution.Product, "price")
-    # Float is not a subclass of Numeric in SQLAlchemy 2.1 (it is in 2.0): test it first.
+    assert_column(solution.Product, "id", Integer, primary_key=True)
+    assert_column(solution.Product, "name", String, length=100, nullable=False)
+    assert_column(solution.Product, "category", String, length=50, nullable=False)
+    # Float is not a subclass of Numeric in SQLAlchemy 2.1 (it is in 2.0): name both.
+    price = assert_column(solution.Product, "price", (Numeric, Float), nullable=False)
     if not isinstance(price.type, Float):
-        assert isinstance(price.type, Numeric), "price should be Numeric(10, 2) or Float"
         assert (price.type.precision, price.type.scale) == (10, 2), "price should be Numeric(10, 2) or Float"
-    assert price.nullable is False, "price should be not null"
 
 
 def test_category_is_indexed(db, solution):

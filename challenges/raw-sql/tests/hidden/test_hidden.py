@@ -6,7 +6,12 @@ from sqlalchemy import Integer, String, inspect
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
-from sandbox.harness.checks import assert_list_of, assert_plain_tuple, column, count_rows
+from sandbox.harness.checks import (
+    assert_column,
+    assert_list_of,
+    assert_plain_tuple,
+    count_rows,
+)
 
 # (id, name, email), in the order they are inserted. Ids, names, emails and the
 # insertion order all sort differently, so only an ORDER BY id (or an explicit
@@ -75,17 +80,9 @@ def _check_find_result(found: Any) -> list[tuple[int, str]]:
 
 def test_user_columns(db, solution):
     """id is an integer primary key; name is String(50) and email String(120), both not null"""
-    id_column = column(solution.User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
-    name = column(solution.User, "name")
-    email = column(solution.User, "email")
-    assert isinstance(name.type, String), "name should be a String column"
-    assert isinstance(email.type, String), "email should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert email.type.length == 120, "email should be String(120)"
-    assert name.nullable is False, "name should be not null"
-    assert email.nullable is False, "email should be not null"
+    assert_column(solution.User, "id", Integer, primary_key=True)
+    assert_column(solution.User, "name", String, length=50, nullable=False)
+    assert_column(solution.User, "email", String, length=120, nullable=False)
     assert inspect(db.engine).has_table(solution.User.__table__.name)
 
 

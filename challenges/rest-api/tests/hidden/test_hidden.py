@@ -1,13 +1,12 @@
 """Hidden tests for rest-api."""
 
-import json
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from helpers import api, json_of
-from sandbox.harness.checks import column, count_rows
+from helpers import api, json_of  # noqa: F401  (api is a fixture: pytest finds it by name)
+from sandbox.harness.checks import assert_column, count_rows
 
 
 # --- helpers -----------------------------------------------------------------
@@ -102,14 +101,9 @@ BAD_DONES = {
 
 def test_todo_columns(db, solution):
     """id, title and done have the types, length and nullability the statement names"""
-    todo_id = column(solution.Todo, "id")
-    title = column(solution.Todo, "title")
-    done = column(solution.Todo, "done")
-    assert todo_id.primary_key and isinstance(todo_id.type, sa.Integer), "id should be an integer primary key"
-    assert isinstance(title.type, sa.String) and title.type.length == 200, "title should be String(200)"
-    assert not title.nullable, "title should be not null"
-    assert isinstance(done.type, sa.Boolean), "done should be a Boolean column"
-    assert not done.nullable, "done should be not null"
+    assert_column(solution.Todo, "id", sa.Integer, primary_key=True)
+    assert_column(solution.Todo, "title", sa.String, length=200, nullable=False)
+    assert_column(solution.Todo, "done", sa.Boolean, nullable=False)
 
 
 def test_title_is_required(db, solution):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from helpers import api, json_of
+from helpers import api, json_of  # noqa: F401  (api is a fixture: pytest finds it by name)
 
 
 def test_blueprint_is_exported(solution):
