@@ -203,6 +203,11 @@ def select(pack: dict[str, Challenge], ids: Sequence[str]) -> list[Challenge]:
     return [pack[i] for i in dict.fromkeys(ids)]
 
 
+def is_challenge_id(text: str) -> bool:
+    """Whether ``text`` may name a challenge: lower-case letters, digits and ``-``, not first."""
+    return bool(text) and set(text) <= _ID_CHARS and not text.startswith("-")
+
+
 def load_challenge(folder: Path) -> Challenge:
     """Load and check one challenge folder, raising ``ChallengeFormatError`` on any problem."""
     meta_path = folder / "challenge.toml"
@@ -215,7 +220,7 @@ def load_challenge(folder: Path) -> Challenge:
 
     m = _Meta(meta_path, meta)
     cid = m.text("id")
-    if not cid or not set(cid) <= _ID_CHARS or cid.startswith("-"):
+    if not is_challenge_id(cid):
         raise ChallengeFormatError(meta_path, f"id {cid!r} must be lower-case letters, digits, '-'")
     if cid != folder.name:
         raise ChallengeFormatError(meta_path, f"id {cid!r} differs from the folder name")

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.challenges import DIFFICULTIES, load_challenge
+from grader.challenges import DIFFICULTIES, is_challenge_id, load_challenge
 from grader.errors import UsageError
-
-_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 _TOML = """\
 id = "@ID@"
@@ -84,7 +82,7 @@ import sqlalchemy as sa
 from sandbox.harness.checks import assert_column, count_rows
 
 
-def test_name_column(db, solution):
+def test_item_name_is_unique_and_required(db, solution):
     """name is a unique, not-null String(50)"""
     assert_column(solution.Item, "name", sa.String, length=50, nullable=False, unique=True)
 
@@ -211,7 +209,7 @@ _GITIGNORE = "__pycache__/\n*.pyc\n"
 def new_challenge(pack: Path, challenge_id: str) -> Path:
     """Write the challenge ``challenge_id`` into ``pack`` (created if need be) and return its
     folder; a usage error when the id is not valid or the folder exists."""
-    if not challenge_id or not set(challenge_id) <= _ID_CHARS or challenge_id[0] == "-":
+    if not is_challenge_id(challenge_id):
         raise UsageError(
             f"challenge id {challenge_id!r} must be lower-case letters, digits and '-' (like one-to-many)"
         )
