@@ -250,6 +250,8 @@ def load_challenge(folder: Path) -> Challenge:
             raise ChallengeFormatError(folder / rel, "is missing")
 
     tests = _discover_tests(folder, m.table("tests"), float(points), meta_path, withheld is not None)
+    if (folder / HELPERS).is_file():
+        discover_test_names(folder / HELPERS)  # it must parse: a broken one would fail every test
     time_limit = m.number("time_limit", DEFAULTS["time_limit"])
     test_timeout = m.number("test_timeout", min(DEFAULTS["test_timeout"], time_limit))
     return Challenge(

@@ -172,3 +172,11 @@ def test_canaries_are_documented_like_the_tests_beside_them(pack, seed):
         doc = ast.get_docstring(function)
         assert doc, "the tests beside it have docstrings, so the canary has one"
         assert doc[0].islower() and not doc.endswith("."), f"{doc!r} is not in the tests' style"
+
+
+def test_a_broken_helpers_file_is_a_format_error(copy_of_rest_api):
+    from grader.errors import ChallengeFormatError
+
+    (copy_of_rest_api / "helpers.py").write_text("def api(:\n")
+    with pytest.raises(ChallengeFormatError, match=r"helpers.py: is not valid Python \(line 1"):
+        load_challenge(copy_of_rest_api)
