@@ -141,7 +141,8 @@ def cli() -> None:
     \b
     Hiring teams:  grader kit DEST, then grader grade SUBMISSION
     Candidates:    grader check (inside your kit folder)
-    Authors:       grader validate (prove a challenge's tests are right)
+    Authors:       grader pack init DIR, grader new ID --pack DIR, then
+                   grader validate (prove a challenge's tests are right)
     """
 
 
