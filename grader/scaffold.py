@@ -79,12 +79,19 @@ common things are in sandbox.harness.checks; a helpers.py beside tests/ is share
 
 import sqlalchemy as sa
 
-from sandbox.harness.checks import assert_column, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows
 
 
 def test_item_name_is_unique_and_required(db, solution):
     """name is a unique, not-null String(50)"""
     assert_column(solution.Item, "name", sa.String, length=50, nullable=False, unique=True)
+
+
+def test_the_database_refuses_a_taken_name(db, solution):
+    """the database itself refuses a second item with a taken name"""
+    db.session.add(solution.Item(name="lamp"))
+    db.session.commit()
+    assert_commit_refused(db, solution.Item(name="lamp"), what="a second item with a taken name")
 
 
 def test_add_item_commits(db, solution):

@@ -9,7 +9,12 @@ import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 
-from sandbox.harness.checks import assert_column, assert_foreign_key, assert_relationship
+from sandbox.harness.checks import (
+    assert_column,
+    assert_commit_refused,
+    assert_foreign_key,
+    assert_relationship,
+)
 
 
 def _models(name: dict[str, Any], fk: str, rel: dict[str, Any] | None) -> Any:
@@ -114,3 +119,23 @@ def test_a_missing_column_or_relationship_is_named() -> None:
         assert_column(user, "email", sa.String)
     with pytest.raises(AssertionError, match="User should have a relationship 'posts'"):
         assert_relationship(user, "posts", user)
+
+
+def test_commit_refused_passes_on_a_constraint_and_names_the_change_otherwise() -> None:
+    from flask import Flask
+
+    user, _address = _models({}, "user.id", None)
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db = user.__fsa__  # the SQLAlchemy() the models were declared on
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        db.session.add(user(name="ada"))
+        db.session.commit()
+        assert_commit_refused(db, user(name="ada"), what="a second user with a taken name")
+        assert db.session.query(user).count() == 1, "the session was rolled back and is usable"
+        with pytest.raises(
+            AssertionError, match="a user with a note should fail at commit with IntegrityError"
+        ):
+            assert_commit_refused(db, user(name="grace", note="x"), what="a user with a note")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapper
 
 __all__ = [
     "assert_column",
+    "assert_commit_refused",
     "assert_foreign_key",
     "assert_list_of",
     "assert_plain_tuple",
@@ -199,6 +200,23 @@ def assert_relationship(
     missing = [c for c in cascade if c not in rel.cascade]
     assert not missing, f"{where} should cascade {', '.join(missing)} (cascade=...)"
     return rel
+
+
+def assert_commit_refused(db: Any, *objects: Any, what: str) -> None:
+    """Adding ``objects`` and committing fails with ``IntegrityError``: the database itself
+    refuses them (a NOT NULL or UNIQUE constraint). The session is rolled back after."""
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add_all(objects)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return
+    raise AssertionError(
+        f"{what} should fail at commit with IntegrityError (a constraint in the table), "
+        "but the commit went through"
+    )
 
 
 def count_rows(db: Any, model: type) -> int:
