@@ -2,9 +2,8 @@
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import assert_column, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows
 
 
 def _stored(db, solution):
@@ -90,18 +89,16 @@ def test_session_usable_after_duplicate(db, solution):
 def test_name_is_unique_in_database(db, solution):
     """the database itself refuses two users with the same name"""
     db.session.add(solution.User(name="twin", email="one@example.com"))
-    db.session.add(solution.User(name="twin", email="two@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.User(name="twin", email="two@example.com"), what="a second user with a taken name"
+    )
 
 
 def test_name_is_required(db, solution):
     """the database refuses a user without a name"""
-    db.session.add(solution.User(email="nameless@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.User(email="nameless@example.com"), what="a user without a name"
+    )
 
 
 def test_column_types(db, solution):

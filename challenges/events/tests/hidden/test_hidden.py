@@ -2,11 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import DateTime, Integer, String, select, update
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import assert_column, column, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, column, count_rows
 
 # A time long past, written straight into the table (no ORM, so no listener runs).
 LONG_AGO = datetime(2001, 2, 3, 4, 5, 6)
@@ -95,10 +93,9 @@ def test_slug_is_unique(db, solution):
     """a second article with a taken slug fails at commit with IntegrityError"""
     db.session.add(solution.Article(title="Same", slug="same"))
     db.session.commit()
-    db.session.add(solution.Article(title="Same", slug="same"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.Article(title="Same", slug="same"), what="a second article with a taken slug"
+    )
     assert count_rows(db, solution.Article) == 1
 
 

@@ -4,10 +4,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Integer, String, func, inspect, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers
 
-from sandbox.harness.checks import assert_column, assert_list_of, assert_relationship, column, count_rows
+from sandbox.harness.checks import (
+    assert_column,
+    assert_commit_refused,
+    assert_list_of,
+    assert_relationship,
+    column,
+    count_rows,
+)
 
 # Post ids, in the order the posts are inserted: ids and insertion order differ,
 # and titles sort in yet another order.
@@ -84,10 +90,7 @@ def test_tag_name_is_unique(db, solution):
     """a second tag with a taken name fails at commit with IntegrityError"""
     db.session.add(solution.Tag(name="python"))
     db.session.commit()
-    db.session.add(solution.Tag(name="python"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(db, solution.Tag(name="python"), what="a second tag with a taken name")
     assert count_rows(db, solution.Tag) == 1
 
 

@@ -1,10 +1,8 @@
 """Hidden tests for model-basics."""
 
-import pytest
 from sqlalchemy import Integer, String, inspect
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import assert_column
+from sandbox.harness.checks import assert_column, assert_commit_refused
 
 
 def test_row_round_trips(db, solution):
@@ -36,10 +34,11 @@ def test_duplicate_username_is_rejected_at_commit(db, solution):
     """a second user with a taken username fails at commit with IntegrityError"""
     db.session.add(solution.User(username="linus", email="l1@example.com"))
     db.session.commit()
-    db.session.add(solution.User(username="linus", email="l2@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db,
+        solution.User(username="linus", email="l2@example.com"),
+        what="a second user with a taken username",
+    )
     assert db.session.query(solution.User).count() == 1
 
 
@@ -53,18 +52,14 @@ def test_same_email_is_allowed(db, solution):
 
 def test_username_is_required(db, solution):
     """a user without a username fails at commit with IntegrityError"""
-    db.session.add(solution.User(email="nobody@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.User(email="nobody@example.com"), what="a user without a username"
+    )
 
 
 def test_email_is_required(db, solution):
     """a user without an email fails at commit with IntegrityError"""
-    db.session.add(solution.User(username="noemail"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(db, solution.User(username="noemail"), what="a user without an email")
 
 
 def test_column_lengths(db, solution):

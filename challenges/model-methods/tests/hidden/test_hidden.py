@@ -5,9 +5,8 @@ import secrets
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import assert_column
+from sandbox.harness.checks import assert_column, assert_commit_refused
 
 PASSWORD = "Tr0ub4dor&3-horse"
 
@@ -77,10 +76,9 @@ def test_username_is_unique(db, solution):
     """the database refuses a second user with a taken username"""
     db.session.add(_user(solution, "ada"))
     db.session.commit()
-    db.session.add(_user(solution, "ada", "Another", "Ada"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, _user(solution, "ada", "Another", "Ada"), what="a second user with a taken username"
+    )
 
 
 @pytest.mark.parametrize("missing", ["username", "first_name", "last_name"])
@@ -88,10 +86,7 @@ def test_required_columns(db, solution, missing):
     """the database refuses a user without a username, a first name or a last name"""
     values = {"username": "ada", "first_name": "Ada", "last_name": "Lovelace"}
     del values[missing]
-    db.session.add(solution.User(**values))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(db, solution.User(**values), what=f"a user without {missing}")
 
 
 def test_password_hash_is_optional(db, solution):
