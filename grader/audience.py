@@ -80,6 +80,7 @@ class _Secrets:
         if challenge is None:
             return cls()
         public_paths = [*challenge.test_files("public"), challenge.statement_path, challenge.starter_path]
+        public_paths += [challenge.helpers_path] if challenge.helpers_path else []
         public = {_flatten(line) for p in public_paths for line in _lines(p)}
         public |= {_flatten(t.rubric) for t in challenge.tests}
         hidden_paths = challenge.test_files("hidden")

@@ -50,7 +50,7 @@ class _Item:
     line: int
     end: int
     args: tuple[str, ...]
-    documented: bool
+    doc: str  # its docstring, "" when it has none
 
 
 def _items(source: bytes) -> list[_Item]:
@@ -71,7 +71,7 @@ def _items(source: bytes) -> list[_Item]:
             continue
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         end = node.end_lineno or node.lineno
-        found.append(_Item(node.name, tests, first, end, args, bool(ast.get_docstring(node))))
+        found.append(_Item(node.name, tests, first, end, args, ast.get_docstring(node) or ""))
     return found
 
 
@@ -89,7 +89,21 @@ def _name(rng: random.Random, words: list[str], taken: set[str]) -> str:
             return name
 
 
-def _source(rng: random.Random, name: str, kind: str, args: Sequence[str], documented: bool) -> str:
+def _docstring(rng: random.Random, items: Sequence[_Item]) -> str:
+    """A docstring for a canary among ``items``, in their style ("" when most have none): a
+    rubric line in lower case and without a full stop, where theirs are written so."""
+    docs = [i.doc for i in items if i.doc]
+    if not docs or len(docs) * 2 < len(items):
+        return ""
+    text = rng.choice(_DOCSTRINGS)
+    if sum(d[:1].islower() for d in docs) * 2 > len(docs):
+        text = text[:1].lower() + text[1:]
+    if sum(not d.rstrip().endswith(".") for d in docs) * 2 > len(docs):
+        text = text.rstrip(".")
+    return text
+
+
+def _source(rng: random.Random, name: str, kind: str, args: Sequence[str], doc: str) -> str:
     usable = [a for a in args if a in _FIXTURES]
     if "sql" in usable and "db" not in usable:
         usable.append("db")
@@ -99,8 +113,8 @@ def _source(rng: random.Random, name: str, kind: str, args: Sequence[str], docum
     expected = n if kind == "pass" else wrong
     note = f", {message!r}" if kind == "fail" else ""
     lines = [f"def {name}({', '.join(usable)}):"]
-    if documented:
-        lines.append(f"    {rng.choice(_DOCSTRINGS)!r}")
+    if doc:
+        lines.append(f"    {doc!r}")
     if "sql" in usable:
         lines += [
             "    from sqlalchemy import text",
@@ -153,7 +167,7 @@ def plan(
         file, at = rng.choice(slots)
         items = dict(modules)[file]
         neighbour = items[min(at, len(items) - 1)] if items else None
-        documented = sum(i.documented for i in items) * 2 >= len(items) > 0
+        doc = _docstring(rng, items)
         name = _name(rng, words, taken)
         args = neighbour.args if neighbour else ()
         line = (items[at].line - 1 if at < len(items) else items[-1].end + 2) if items else 1
@@ -163,7 +177,7 @@ def plan(
                 file=file,
                 before=items[at].name if at < len(items) else "",
                 line=max(1, line),
-                source=_source(rng, name, kind, args, documented),
+                source=_source(rng, name, kind, args, doc),
                 expect="pass" if kind == "pass" else "fail",
             )
         )

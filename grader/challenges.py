@@ -7,12 +7,18 @@ A challenge is a folder ``<pack>/<id>/`` holding::
     starter/solution.py     what the candidate starts from
     tests/public/test_*.py  tests the candidate may see
     tests/hidden/test_*.py  tests the candidate never sees
+    helpers.py              optional: fixtures and functions both phases' tests import
+                            (``from helpers import ...``); public, like the public tests
     solutions/reference.py  the reference solution
     solutions/good/*.py     more known-good solutions, in other styles
     solutions/bad/*.py      known-bad solutions, one realistic mistake each
 
 Test functions are found by reading the test files (never importing them), so
 the set of expected tests is known on the host before any candidate code runs.
+A test's rubric line is its ``[tests.NAME] rubric`` in ``challenge.toml`` or, when
+that is absent, the first paragraph of its docstring. Everything in the metadata
+but ``id``, ``title``, ``summary`` and ``difficulty`` has a default (``DEFAULTS``),
+so a challenge.toml states only what differs.
 
 A *public-only* challenge is the part of one that ships in grader's wheel (see
 ``grader.public_pack``): no hidden tests, no solutions, and a ``[hidden_tests]``
@@ -34,11 +40,19 @@ from grader.public_pack import MARKER, test_names
 
 Visibility = Literal["public", "hidden"]
 DIFFICULTIES = ("junior", "mid", "senior")
-# Seconds solution.py may take to import, unless challenge.toml says `import_timeout`: an
-# endless loop at module level is told in seconds, not after the whole challenge's limit.
-IMPORT_TIMEOUT = 10.0
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 _PYTHON_NAME = str.isidentifier
+HELPERS = "helpers.py"
+# The loader's defaults: a challenge.toml that repeats them says nothing.
+DEFAULTS: dict[str, Any] = {
+    "time_limit": 60,
+    "test_timeout": 10,  # or time_limit, when that is shorter
+    # Seconds solution.py may take to import (or time_limit, when shorter): an endless loop at
+    # module level is told in seconds, not after the whole challenge's limit.
+    "import_timeout": 10,
+    "scoring": {"per": "test", "points": 1},
+    "requires": ["db"],
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ class Challenge:
     tests: tuple[TestSpec, ...]
     binds: tuple[str, ...] = field(default=())
     withheld: Withheld | None = None
-    import_timeout: float = 10.0  # seconds solution.py may take to import (IMPORT_TIMEOUT)
+    import_timeout: float = 10.0  # seconds solution.py may take to import (DEFAULTS)
 
     @property
     def public_only(self) -> bool:
@@ -111,6 +125,12 @@ class Challenge:
     def bad_solutions(self) -> list[Path]:
         """The known-bad solutions, sorted by name."""
         return sorted((self.path / "solutions" / "bad").glob("*.py"))
+
+    @property
+    def helpers_path(self) -> Path | None:
+        """The challenge's ``helpers.py``, shipped beside the tests of both phases, if it has one."""
+        path = self.path / HELPERS
+        return path if path.is_file() else None
 
     def test_files(self, visibility: Visibility) -> list[Path]:
         """The test files of ``visibility``; a usage error for hidden ones of a public-only challenge."""
@@ -187,6 +207,11 @@ def select(pack: dict[str, Challenge], ids: Sequence[str]) -> list[Challenge]:
     return [pack[i] for i in dict.fromkeys(ids)]
 
 
+def is_challenge_id(text: str) -> bool:
+    """Whether ``text`` may name a challenge: lower-case letters, digits and ``-``, not first."""
+    return bool(text) and set(text) <= _ID_CHARS and not text.startswith("-")
+
+
 def load_challenge(folder: Path) -> Challenge:
     """Load and check one challenge folder, raising ``ChallengeFormatError`` on any problem."""
     meta_path = folder / "challenge.toml"
@@ -199,7 +224,7 @@ def load_challenge(folder: Path) -> Challenge:
 
     m = _Meta(meta_path, meta)
     cid = m.text("id")
-    if not cid or not set(cid) <= _ID_CHARS or cid.startswith("-"):
+    if not is_challenge_id(cid):
         raise ChallengeFormatError(meta_path, f"id {cid!r} must be lower-case letters, digits, '-'")
     if cid != folder.name:
         raise ChallengeFormatError(meta_path, f"id {cid!r} differs from the folder name")
@@ -207,10 +232,10 @@ def load_challenge(folder: Path) -> Challenge:
     if difficulty not in DIFFICULTIES:
         raise ChallengeFormatError(meta_path, f"difficulty must be one of {', '.join(DIFFICULTIES)}")
     scoring_table = m.table("scoring")
-    per = scoring_table.get("per", "test")
+    per = scoring_table.get("per", DEFAULTS["scoring"]["per"])
     if per not in ("test", "challenge"):
         raise ChallengeFormatError(meta_path, "scoring.per must be 'test' or 'challenge'")
-    points = scoring_table.get("points", 1)
+    points = scoring_table.get("points", DEFAULTS["scoring"]["points"])
     if not isinstance(points, int | float) or isinstance(points, bool) or points <= 0:
         raise ChallengeFormatError(meta_path, "scoring.points must be a positive number")
     requires = m.strings("requires")
@@ -229,9 +254,11 @@ def load_challenge(folder: Path) -> Challenge:
             raise ChallengeFormatError(folder / rel, "is missing")
 
     tests = _discover_tests(folder, m.table("tests"), float(points), meta_path, withheld is not None)
-    time_limit = m.number("time_limit", 60)
-    test_timeout = m.number("test_timeout", min(10.0, time_limit))
-    import_timeout = m.number("import_timeout", min(IMPORT_TIMEOUT, time_limit))
+    if (folder / HELPERS).is_file():
+        discover_test_names(folder / HELPERS)  # it must parse: a broken one would fail every test
+    time_limit = m.number("time_limit", DEFAULTS["time_limit"])
+    test_timeout = m.number("test_timeout", min(DEFAULTS["test_timeout"], time_limit))
+    import_timeout = m.number("import_timeout", min(DEFAULTS["import_timeout"], time_limit))
     return Challenge(
         id=cid,
         title=m.text("title"),
@@ -303,6 +330,7 @@ def _discover_tests(
     visibility: Visibility
     for visibility in ("public", "hidden"):
         for path in sorted((folder / "tests" / visibility).glob("test_*.py")):
+            documented = test_docstrings(path)
             for name in discover_test_names(path):
                 if name in seen:
                     raise ChallengeFormatError(path, f"test {name} is also defined in {seen[name]}")
@@ -310,7 +338,7 @@ def _discover_tests(
                 extra = overrides.get(name, {})
                 if not isinstance(extra, dict):
                     raise ChallengeFormatError(meta_path, f"[tests.{name}] must be a table")
-                rubric = extra.get("rubric", "")
+                rubric = extra.get("rubric", documented.get(name, ""))
                 pts = extra.get("points", default_points)
                 if not isinstance(rubric, str) or not isinstance(pts, int | float) or pts < 0:
                     raise ChallengeFormatError(
@@ -334,6 +362,31 @@ def discover_test_names(path: Path) -> list[str]:
         return test_names(path.read_bytes(), str(path))
     except SyntaxError as exc:
         raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
+
+
+def test_docstrings(path: Path) -> dict[str, str]:
+    """The first paragraph of each test function's docstring in a test file, on one line, by the
+    test's name (``test_x``, ``TestC::test_y``); tests without a docstring are left out."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError as exc:
+        raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
+    functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            functions += [
+                (f"{node.name}::{item.name}", item) for item in node.body if isinstance(item, ast.FunctionDef)
+            ]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            functions.append((node.name, node))
+    found: dict[str, str] = {}
+    for name, function in functions:
+        doc = ast.get_docstring(function)
+        if function.name.startswith("test") and doc and doc.strip():
+            found[name] = " ".join(doc.strip().split("\n\n")[0].split())
+    return found
 
 
 def pack_digest(challenges: Iterable[Challenge]) -> str:

@@ -45,6 +45,8 @@ from grader.reports.leaderboard import (
 from grader.reports.text import threshold_verdict
 from grader.results import ChallengeResult, GradeResult, Outcome, RunStatus
 from grader.sanitize import counted, exception_line, file_name, one_line
+from grader.scaffold import init_pack, new_challenge
+from grader.statements import full_statement
 from grader.submission import check_submission_path
 from grader.validate import Check, validate
 
@@ -210,7 +212,8 @@ def cli(verbose: bool) -> None:
     \b
     Hiring teams:  grader kit DEST, then grader grade SUBMISSION
     Candidates:    grader check (inside your kit folder)
-    Authors:       grader validate (prove a challenge's tests are right)
+    Authors:       grader pack init DIR, grader new ID --pack DIR, then
+                   grader validate (prove a challenge's tests are right)
     """
 
 
@@ -258,7 +261,7 @@ def show(challenge_id: str, challenges_dir: Path | None) -> None:
         f"{c.max_score():g} points · time limit {c.time_limit:g} s"
     )
     click.echo("")
-    click.echo(c.statement_path.read_text(encoding="utf-8").rstrip())
+    click.echo(full_statement(c).rstrip())
 
 
 def backend_options(help_text: str) -> Callable[[F], F]:
@@ -742,6 +745,39 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
         f"across {counted(len(challenges), 'challenge')}"
     )
     sys.exit(1 if surprises else 0)
+
+
+@cli.command("new")
+@click.argument("challenge_id", metavar="ID")
+@click.option(
+    "--pack",
+    "pack",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The pack folder to add the challenge to.",
+)
+def new_cmd(challenge_id: str, pack: Path) -> None:
+    """Write a new challenge, ID, into a pack: a small complete example (statement, starter,
+    public and hidden tests, reference, good and bad solutions) that grader validate already
+    accepts, with TODOs where yours goes."""
+    folder = new_challenge(pack, challenge_id)
+    click.echo(f"wrote {folder}; change it step by step and run: grader validate --challenges {pack}")
+
+
+@cli.group("pack")
+def pack_group() -> None:
+    """Private challenge packs: start one."""
+
+
+@pack_group.command("init")
+@click.argument("dest", metavar="DIR", type=click.Path(path_type=Path))
+def pack_init(dest: Path) -> None:
+    """Start a private challenge pack in DIR (new or empty), with a README on keeping it private."""
+    for path in init_pack(dest):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: grader new ID --pack {dest}")
 
 
 @cli.group()

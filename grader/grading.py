@@ -25,16 +25,19 @@ Progress = Callable[[ChallengeResult], None]
 
 
 def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
-    """The backend request for one challenge: its solution and, per phase, the test files,
-    the canaries made for this run (``grader.canaries``) and every test it must report."""
+    """The backend request for one challenge: its solution and, per phase, the test files
+    (with the challenge's ``helpers.py``, if any), the canaries made for this run
+    (``grader.canaries``) and every test it must report."""
     names = [t.name for t in challenge.tests]
+    helpers = challenge.helpers_path
+    shared = ((helpers.name, helpers.read_bytes()),) if helpers else ()
     phases = []
     for visibility in visibilities:
         files = tuple((p.name, p.read_bytes()) for p in challenge.test_files(visibility))
         if not files:
             continue
         planted, expected = canaries.plan(files, names)
-        phases.append(PhaseRun(visibility, files, expected, planted))
+        phases.append(PhaseRun(visibility, files + shared, expected, planted))
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=solution,

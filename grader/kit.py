@@ -5,12 +5,12 @@ Layout::
     DEST/README.md                     how to install the grader and run `grader check`
     DEST/grader-kit.json               the manifest: challenges, assessment, pack digest, version
     DEST/conftest.py, DEST/pytest.ini  make a plain `pytest` say, in one line, to use `grader check`
-    DEST/<id>/statement.md
+    DEST/<id>/statement.md             the statement, with the shared rules (``grader.statements``)
     DEST/<id>/solution.py              the starter
-    DEST/<id>/public_tests/test_*.py   the public tests, to read
+    DEST/<id>/public_tests/test_*.py   the public tests, to read (and the helpers.py they import)
 
-Only these three kinds of challenge file are copied, by name: no hidden test,
-reference or known-bad solution can reach a kit by accident.
+Only these kinds of file are copied, by name: no hidden test, reference or
+known-bad solution can reach a kit by accident.
 
 The manifest is how ``grade`` and ``batch`` know what a kit (or a submission
 made from one) holds: ``choose`` grades its challenges with its weights unless
@@ -38,6 +38,7 @@ from grader.challenges import Challenge, pack_digest, select
 from grader.errors import SubmissionError, UsageError
 from grader.kitfiles import CONFTEST, MANIFEST, PYTEST_INI
 from grader.sanitize import one_line
+from grader.statements import full_statement
 from grader.submission import opened_submission, submission_root
 
 MANIFEST_VERSION = 1
@@ -89,10 +90,14 @@ def make_kit(dest: Path, challenges: Sequence[Challenge], assessment: Assessment
     for challenge in challenges:
         folder = dest / challenge.id
         (folder / "public_tests").mkdir(parents=True)
-        pairs = [
-            (challenge.statement_path, folder / "statement.md"),
-            (challenge.starter_path, folder / "solution.py"),
-        ] + [(p, folder / "public_tests" / p.name) for p in challenge.test_files("public")]
+        statement = folder / "statement.md"
+        statement.write_text(full_statement(challenge), encoding="utf-8")
+        written.append(statement)
+        public = challenge.test_files("public")
+        pairs = [(challenge.starter_path, folder / "solution.py")]
+        pairs += [(p, folder / "public_tests" / p.name) for p in public]
+        if challenge.helpers_path and public:
+            pairs.append((challenge.helpers_path, folder / "public_tests" / challenge.helpers_path.name))
         for source, target in pairs:
             shutil.copyfile(source, target)
             written.append(target)

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 MARKER = "hidden_tests"  # the table a public-only challenge.toml carries: count, points
-PUBLIC_FILES = ("challenge.toml", "statement.md")
+PUBLIC_FILES = ("challenge.toml", "statement.md", "helpers.py")  # helpers.py: see grader.challenges
 PUBLIC_FOLDERS = (("starter",), ("tests", "public"))
 _HEADER = (
     "# The public part of this challenge, as grader's build writes it: its hidden tests and\n"
@@ -35,8 +35,9 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 def is_public(rel: PurePosixPath) -> bool:
     """Whether the file at ``rel`` (relative to a pack folder) may ship to candidates: the
-    pack's ``__init__.py``, and in each challenge folder its metadata, statement, starter and
-    public tests; never a compiled file or anything else."""
+    pack's ``__init__.py``, and in each challenge folder its metadata, statement, helpers
+    (which the public tests import), starter and public tests; never a compiled file or
+    anything else."""
     parts = rel.parts
     if "__pycache__" in parts or rel.suffix in (".pyc", ".pyo"):
         return False

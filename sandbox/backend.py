@@ -71,8 +71,12 @@ class PhaseRun:
     canaries: tuple[Canary, ...] = ()
 
     def test_modules(self) -> list[str]:
-        """The names of the test files (not their pycs)."""
-        return [name for name, _data in self.files if "/" not in name and name.endswith(".py")]
+        """The names of the test files (not their pycs, not the challenge's ``helpers.py``)."""
+        return [
+            name
+            for name, _data in self.files
+            if "/" not in name and name.startswith("test_") and name.endswith(".py")
+        ]
 
 
 @dataclass(frozen=True)

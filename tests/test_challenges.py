@@ -40,6 +40,15 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def _prepend(path: Path, lines: str) -> None:
+    """Top-level keys go before the file's first table."""
+    path.write_text(lines + path.read_text())
+
+
+def _append(path: Path, table: str) -> None:
+    path.write_text(path.read_text() + "\n" + table)
+
+
 @pytest.mark.parametrize(
     ("breakage", "expected"),
     [
@@ -54,10 +63,10 @@ def _replace(path: Path, old: str, new: str) -> None:
             "difficulty must be one of",
         ),
         (
-            lambda p: _replace(p / "challenge.toml", "time_limit = 60", "time_limit = -1"),
+            lambda p: _prepend(p / "challenge.toml", "time_limit = -1\n"),
             "time_limit must be a positive number",
         ),
-        (lambda p: _replace(p / "challenge.toml", 'per = "test"', 'per = "each"'), "scoring.per must be"),
+        (lambda p: _append(p / "challenge.toml", '[scoring]\nper = "each"\n'), "scoring.per must be"),
         (lambda p: (p / "statement.md").unlink(), "statement.md: is missing"),
         (lambda p: (p / "solutions" / "reference.py").unlink(), "reference.py: is missing"),
         (lambda p: (p / "tests" / "hidden" / "test_hidden.py").unlink(), "holds no test function"),
@@ -72,7 +81,7 @@ def _replace(path: Path, old: str, new: str) -> None:
             "is also defined in",
         ),
         (
-            lambda p: _replace(p / "challenge.toml", "[tests.test_column_lengths]", "[tests.test_nope]"),
+            lambda p: _append(p / "challenge.toml", '[tests.test_nope]\nrubric = "gone"\n'),
             "names no such test: test_nope",
         ),
     ],
@@ -141,7 +150,6 @@ def test_select_names_unknown_ids(pack):
 
 
 def test_scoring_per_challenge(copy_of_model_basics):
-    _replace(copy_of_model_basics / "challenge.toml", 'per = "test"', 'per = "challenge"')
-    _replace(copy_of_model_basics / "challenge.toml", "points = 1", "points = 10")
+    _append(copy_of_model_basics / "challenge.toml", '[scoring]\nper = "challenge"\npoints = 10\n')
     c = load_challenge(copy_of_model_basics)
     assert c.max_score() == 10

@@ -116,6 +116,8 @@ def test_kit_holds_statements_starters_and_public_tests_only(runner, tmp_path, p
     for c in pack.values():
         expected |= {f"{c.id}/statement.md", f"{c.id}/solution.py"}
         expected |= {f"{c.id}/public_tests/{p.name}" for p in c.test_files("public")}
+        if c.helpers_path:
+            expected.add(f"{c.id}/public_tests/helpers.py")
     assert files == expected
     # No byte of a hidden test, reference or known-good/bad solution is in the kit.
     kit_text = "\n".join((dest / f).read_text() for f in files)

@@ -167,7 +167,11 @@ def _contents(archive: Path) -> dict[str, bytes]:
 
 def _assert_public(files: dict[str, bytes], pack_prefix: str, secrets: list[str]) -> None:
     pack_files = [name for name in files if name.startswith(pack_prefix)]
-    assert len(pack_files) == 1 + 4 * 15, pack_files  # __init__.py, then 4 files a challenge
+    # __init__.py, then 4 files a challenge, and the helpers.py its public tests import if any
+    helpers = list(builtin_pack().glob("*/helpers.py"))
+    assert helpers, "the built-in pack shows a helpers.py (rest-api)"
+    assert len(pack_files) == 1 + 4 * 15 + len(helpers), pack_files
+    assert {f"{pack_prefix}{p.parent.name}/helpers.py" for p in helpers} <= set(pack_files)
     for name in pack_files:
         assert "/tests/hidden/" not in name and "/solutions/" not in name, name
     assert not any(name.startswith(("examples/", "tests/")) for name in files)

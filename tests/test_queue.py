@@ -496,14 +496,17 @@ def _bytes(data: bytes) -> Any:
 def _docker_or_none() -> Any:
     """A Docker client when an engine is reachable and the sandbox image can be had, else None
     (then a test uses the local backend), or a failure when CI requires Docker."""
-    from sandbox.docker import DockerUnavailable, connect
+    from sandbox.docker import DockerBackend, DockerUnavailable, connect
 
     try:
-        return connect(timeout=5)
+        client = connect(timeout=5)
+        # The workers find the image as grade does: no base image here means no Docker for them.
+        DockerBackend(client=client, base=os.environ.get("GRADER_BASE_IMAGE") or None).close()
     except DockerUnavailable as exc:
         if os.environ.get("GRADER_REQUIRE_DOCKER") == "1":
             pytest.fail(f"GRADER_REQUIRE_DOCKER=1 but {exc}")
         return None
+    return client
 
 
 def _owned_by(client: Any, pid: int) -> list[Any]:

@@ -14,8 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper
 
 __all__ = [
+    "assert_column",
+    "assert_commit_refused",
+    "assert_foreign_key",
     "assert_list_of",
     "assert_plain_tuple",
+    "assert_relationship",
     "column",
     "compiled_for",
     "count_rows",
@@ -52,6 +56,167 @@ def column(model: type, attribute: str) -> sa.Column[Any]:
     col = mapper.columns[attribute]
     assert isinstance(col, sa.Column), f"{model.__name__}.{attribute} is not a table column"
     return col
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def _column_groups(col: sa.Column[Any], unique_only: bool) -> list[list[str]]:
+    """The column names of each index and unique constraint of ``col``'s table, in order."""
+    table = col.table
+    groups = [[c.name for c in ix.columns] for ix in table.indexes if ix.unique or not unique_only]
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint):
+            groups.append([c.name for c in constraint.columns])
+    return groups
+
+
+def _unique(col: sa.Column[Any]) -> bool:
+    """Whether the column alone is unique: ``unique=True``, a one-column unique constraint or
+    unique index, or the whole primary key."""
+    if col.unique or (col.primary_key and len(col.table.primary_key.columns) == 1):
+        return True
+    return [col.name] in _column_groups(col, unique_only=True)
+
+
+def _indexed(col: sa.Column[Any]) -> bool:
+    """Whether an index (or a unique constraint, which databases back with one) leads with the column."""
+    groups = _column_groups(col, unique_only=False)
+    return bool(col.index or col.unique) or any(g[:1] == [col.name] for g in groups)
+
+
+def assert_column(
+    model: type,
+    attribute: str,
+    kind: type | tuple[type, ...] | None = None,
+    *,
+    length: int | None = None,
+    nullable: bool | None = None,
+    unique: bool | None = None,
+    primary_key: bool | None = None,
+    index: bool | None = None,
+) -> sa.Column[Any]:
+    """``model.attribute`` is a table column as the statement describes it, read from the mapping.
+
+    Only what is given is checked: ``kind`` (a SQLAlchemy type class, or a tuple of them),
+    ``length`` (of a ``String``), ``nullable``, ``unique`` (``unique=True``, a one-column
+    unique constraint or unique index), ``primary_key`` and ``index`` (any index that leads
+    with the column). The message says what the statement asks and what the model declares.
+    """
+    col = column(model, attribute)
+    where = f"{model.__name__}.{attribute}"
+    if kind is not None:
+        assert isinstance(col.type, kind), (
+            f"{where} should be a {_type_name(kind)} column, but it is declared {type(col.type).__name__}"
+        )
+    if length is not None:
+        got = getattr(col.type, "length", None)
+        declared = f"{type(col.type).__name__}({got})" if got is not None else "without a length"
+        assert got == length, f"{where} should be String({length}), but it is declared {declared}"
+    if primary_key is not None:
+        assert bool(col.primary_key) is primary_key, (
+            f"{where} should be the primary key" if primary_key else f"{where} should not be a primary key"
+        )
+    if nullable is not None:
+        assert bool(col.nullable) is nullable, (
+            f"{where} should be nullable (None allowed)"
+            if nullable
+            else f"{where} should be not null (nullable=False): a row without it must be refused"
+        )
+    if unique is not None:
+        assert _unique(col) is unique, (
+            f"{where} should be unique (unique=True or a unique constraint on it alone)"
+            if unique
+            else f"{where} should not be unique: two rows may share a value"
+        )
+    if index is not None:
+        assert _indexed(col) is index, (
+            f"{where} should have an index (index=True or an Index on it)"
+            if index
+            else f"{where} should have no index"
+        )
+    return col
+
+
+def assert_foreign_key(
+    model: type, attribute: str, target: type, target_attribute: str = "id"
+) -> sa.Column[Any]:
+    """``model.attribute`` is a column with a foreign key to ``target.target_attribute``'s column."""
+    col = column(model, attribute)
+    wanted = column(target, target_attribute)
+    where = f"{model.__name__}.{attribute}"
+    pointed = [fk.column for fk in col.foreign_keys]
+    assert pointed, f"{where} should be a foreign key to {target.__name__}.{target_attribute} (ForeignKey)"
+    assert any(p is wanted or (p.table.name, p.name) == (wanted.table.name, wanted.name) for p in pointed), (
+        f"{where} should point to {target.__name__}.{target_attribute}, but its foreign key points to "
+        + ", ".join(f"{p.table.name}.{p.name}" for p in pointed)
+    )
+    return col
+
+
+def assert_relationship(
+    model: type,
+    attribute: str,
+    target: type,
+    *,
+    many: bool | None = None,
+    back: str | None = None,
+    cascade: tuple[str, ...] = (),
+) -> Any:
+    """``model.attribute`` is a relationship to ``target`` (or a subclass), read from the mapping.
+
+    ``many``: a list-like collection (``True``; not a dynamic or write-only query) or one
+    object (``False``). ``back``: the name of the relationship on ``target`` that mirrors
+    this one (``back_populates`` on both sides, or a ``backref``), so that setting either side
+    updates the other in Python. ``cascade``: options that must be among its cascades
+    (``"delete"``, ``"delete-orphan"``).
+    """
+    mapper: Mapper[Any] = sa.inspect(model)
+    where = f"{model.__name__}.{attribute}"
+    assert attribute in mapper.relationships, (
+        f"{model.__name__} should have a relationship {attribute!r} (db.relationship / relationship())"
+    )
+    rel = mapper.relationships[attribute]
+    assert issubclass(rel.mapper.class_, target), (
+        f"{where} should lead to {target.__name__}, but it leads to {rel.mapper.class_.__name__}"
+    )
+    if many is not None:
+        plain = rel.lazy not in ("dynamic", "write_only")
+        if many:
+            assert rel.uselist and plain, (
+                f"{where} should be a list of {target.__name__} objects"
+                + ("" if plain else f", not a {rel.lazy} query (lazy={rel.lazy!r})")
+            )
+        else:
+            assert not rel.uselist, f"{where} should be one {target.__name__} object, not a list"
+    if back is not None:
+        reverse = {r.key for r in getattr(rel, "_reverse_property", ())}
+        assert back in reverse, (
+            f"{where} and {target.__name__}.{back} should mirror each other (back_populates= on both "
+            f"sides, or backref=): setting one must update the other"
+        )
+    missing = [c for c in cascade if c not in rel.cascade]
+    assert not missing, f"{where} should cascade {', '.join(missing)} (cascade=...)"
+    return rel
+
+
+def assert_commit_refused(db: Any, *objects: Any, what: str) -> None:
+    """Adding ``objects`` and committing fails with ``IntegrityError``: the database itself
+    refuses them (a NOT NULL or UNIQUE constraint). The session is rolled back after."""
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add_all(objects)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return
+    raise AssertionError(
+        f"{what} should fail at commit with IntegrityError (a constraint in the table), "
+        "but the commit went through"
+    )
 
 
 def count_rows(db: Any, model: type) -> int:

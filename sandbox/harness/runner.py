@@ -4,7 +4,8 @@ The supervisor calls ``run`` in a child it has just forked, with the job as an
 object (``sandbox.wire.Job``) and the job's folder, which holds::
 
     solution/solution.py  the candidate's file, and nothing else of theirs
-    tests/<phase>/...     the challenge's test files for this phase (and their pycs)
+    tests/<phase>/...     the challenge's test files for this phase (and their pycs), and
+                          its helpers.py, which the tests import as ``helpers``
 
 Order matters: limits first, then the output redirection, then pytest, which
 imports every test module (and adds the run's canaries to them) before the
@@ -37,6 +38,7 @@ from sandbox.harness.limits import apply_rlimits, isolate_network
 from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record
 
 OUTPUT_FILE = "output.log"
+HELPERS = "helpers.py"  # a challenge's shared test code, beside each phase's test files
 Emit = Callable[[Record], None]
 
 
@@ -238,6 +240,12 @@ class Harness:
         solution, prefix = work / "solution" / "solution.py", f"{job.challenge_id}/"
         self.relabel: Callable[[str], str] = lambda text: relabel(text, solution, self.tests, prefix)
 
+    def pytest_sessionstart(self, session: Any) -> None:
+        # The challenge's helpers.py, imported as ``helpers`` before any test module (which
+        # imports from it) and then treated as one of them: snapshotted, out of sys.modules.
+        for path in sorted(self.tests.glob(f"*/{HELPERS}")):
+            self.modules.append(_load_helpers(path, session.config))
+
     def pytest_make_collect_report(self, collector: Any) -> None:
         import pytest
 
@@ -306,6 +314,21 @@ class Harness:
         tests = str(self.tests)
         for filename in [f for f in linecache.cache if f.startswith(tests)]:
             linecache.cache.pop(filename, None)
+
+
+def _load_helpers(path: Path, config: Any) -> types.ModuleType:
+    """Import a challenge's ``helpers.py`` as the module ``helpers``, its asserts rewritten as
+    pytest rewrites a test module's."""
+    from _pytest.assertion.rewrite import rewrite_asserts
+
+    source = path.read_bytes()
+    tree = ast.parse(source, filename=str(path))
+    rewrite_asserts(tree, source, str(path), config)
+    module = types.ModuleType(HELPERS.removesuffix(".py"))
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module
+    exec(compile(tree, str(path), "exec", dont_inherit=True), vars(module))
+    return module
 
 
 def _add_canaries(module: types.ModuleType, canaries: list[Canary], path: str, config: Any) -> None:

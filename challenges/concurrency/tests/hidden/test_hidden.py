@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from sandbox.harness.checks import column, compiled_for
+from sandbox.harness.checks import assert_column, column, compiled_for
 
 
 def _open(db, solution, owner, balance):
@@ -56,18 +56,16 @@ def _assert_unchanged(db, solution, expected, what):
 
 
 def test_column_types(db, solution):
+    """id, owner, balance and version have the types and length the statement names"""
     Account = solution.Account
-    id_column = column(Account, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
-    owner = column(Account, "owner")
-    assert isinstance(owner.type, sa.String), "owner should be a String column"
-    assert owner.type.length == 50, "owner should be String(50)"
-    assert isinstance(column(Account, "balance").type, sa.Integer), "balance should be an Integer column"
-    assert isinstance(column(Account, "version").type, sa.Integer), "version should be an Integer column"
+    assert_column(Account, "id", sa.Integer, primary_key=True)
+    assert_column(Account, "owner", sa.String, length=50)
+    assert_column(Account, "balance", sa.Integer)
+    assert_column(Account, "version", sa.Integer)
 
 
 def test_columns_not_null_in_database(db, solution):
+    """owner, balance and version are NOT NULL in the created table"""
     table = solution.Account.__table__
     columns = {c["name"]: c for c in sa.inspect(db.engine).get_columns(table.name)}
     for attribute in ("owner", "balance", "version"):
@@ -77,6 +75,7 @@ def test_columns_not_null_in_database(db, solution):
 
 
 def test_version_is_version_id_col(db, solution):
+    """version is the mapper's version_id_col"""
     mapper = sa.inspect(solution.Account)
     assert mapper.version_id_col is not None, "Account's mapper has no version_id_col"
     assert mapper.version_id_col is column(solution.Account, "version"), (
@@ -85,6 +84,9 @@ def test_version_is_version_id_col(db, solution):
 
 
 def test_stale_write_raises_stale_data_error(db, solution, other_session):
+    """committing a change to an account another session changed first raises StaleDataError and
+    overwrites nothing
+    """
     Account = solution.Account
     account_id = _open(db, solution, "ada", 100)
     mine = db.session.get(Account, account_id)
@@ -103,6 +105,7 @@ def test_stale_write_raises_stale_data_error(db, solution, other_session):
 
 
 def test_withdraw_is_a_change_other_sessions_see(db, solution, other_session):
+    """a session that read an account before a withdrawal cannot then overwrite it"""
     Account = solution.Account
     account_id = _open(db, solution, "ada", 100)
     theirs = other_session.get(Account, account_id)
@@ -122,6 +125,9 @@ def test_withdraw_is_a_change_other_sessions_see(db, solution, other_session):
 
 
 def test_withdraw_is_committed(db, solution):
+    """withdraw returns an int and its change survives the session being closed, other accounts
+    untouched
+    """
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 80)
     result = solution.withdraw(second, 25)
@@ -134,6 +140,7 @@ def test_withdraw_is_committed(db, solution):
 
 
 def test_withdraw_to_exactly_zero(db, solution):
+    """withdrawing the whole balance is allowed"""
     account_id = _open(db, solution, "ada", 40)
     result = solution.withdraw(account_id, 40)
     assert type(result) is int and result == 0, "withdrawing the whole balance should leave 0"
@@ -142,6 +149,7 @@ def test_withdraw_to_exactly_zero(db, solution):
 
 
 def test_withdraw_overdraft_changes_nothing(db, solution):
+    """an overdraft raises ValueError and changes nothing in the session or the database"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     held = _preload(db, solution, first, second)
@@ -153,6 +161,7 @@ def test_withdraw_overdraft_changes_nothing(db, solution):
 
 @pytest.mark.parametrize("amount", [0, -20])
 def test_withdraw_nonpositive_amount_changes_nothing(db, solution, amount):
+    """a zero or negative withdrawal raises ValueError and changes nothing"""
     account_id = _open(db, solution, "ada", 100)
     held = _preload(db, solution, account_id)
     with pytest.raises(ValueError):
@@ -162,6 +171,7 @@ def test_withdraw_nonpositive_amount_changes_nothing(db, solution, amount):
 
 
 def test_withdraw_unknown_account_raises_lookup_error(db, solution):
+    """withdrawing from an unknown account raises LookupError and changes nothing"""
     first = _open(db, solution, "ada", 100)
     held = _preload(db, solution, first)
     with pytest.raises(LookupError):
@@ -174,6 +184,8 @@ def test_withdraw_unknown_account_raises_lookup_error(db, solution):
 
 
 def test_transfer_is_committed(db, solution):
+    """a transfer moves the money between the two accounts, committed, and touches no other account
+    """
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     third = _open(db, solution, "linus", 10)
@@ -185,6 +197,7 @@ def test_transfer_is_committed(db, solution):
 
 
 def test_transfer_whole_balance(db, solution):
+    """a transfer may empty the source account"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     solution.transfer(first, second, 100)
@@ -193,6 +206,8 @@ def test_transfer_whole_balance(db, solution):
 
 
 def test_transfer_insufficient_funds_changes_nothing(db, solution):
+    """a transfer larger than the balance raises ValueError and leaves both accounts as they were
+    """
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     held = _preload(db, solution, first, second)
@@ -204,6 +219,7 @@ def test_transfer_insufficient_funds_changes_nothing(db, solution):
 
 @pytest.mark.parametrize("amount", [0, -25])
 def test_transfer_nonpositive_amount_changes_nothing(db, solution, amount):
+    """a zero or negative transfer raises ValueError and leaves both accounts as they were"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     held = _preload(db, solution, first, second)
@@ -216,6 +232,7 @@ def test_transfer_nonpositive_amount_changes_nothing(db, solution, amount):
 
 
 def test_transfer_to_same_account_raises_value_error(db, solution):
+    """a transfer from an account to itself raises ValueError and changes nothing"""
     first = _open(db, solution, "ada", 100)
     held = _preload(db, solution, first)
     with pytest.raises(ValueError):
@@ -226,6 +243,9 @@ def test_transfer_to_same_account_raises_value_error(db, solution):
 
 @pytest.mark.parametrize("unknown", ["source", "target"])
 def test_transfer_unknown_account_changes_nothing(db, solution, unknown):
+    """a transfer with an unknown source or target raises LookupError and leaves the other account
+    as it was
+    """
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     missing = second + 1000
@@ -240,6 +260,7 @@ def test_transfer_unknown_account_changes_nothing(db, solution, unknown):
 
 
 def test_session_usable_after_failed_transfer(db, solution):
+    """after failed transfers, further transfers and withdrawals work and are committed"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     held = _preload(db, solution, first, second)
@@ -272,6 +293,7 @@ class _FailSecondUpdate:
 
 
 def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
+    """when the database refuses part of a transfer, neither balance changes"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     fail = _FailSecondUpdate()
@@ -298,6 +320,8 @@ def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
 
 
 def test_locked_account_query_is_select_for_update(db, solution, sql):
+    """locked_account_query runs nothing and returns a Select that takes a row lock on PostgreSQL
+    """
     first = _open(db, solution, "ada", 100)
     with sql.record() as log:
         statement = solution.locked_account_query(first)
@@ -312,6 +336,7 @@ def test_locked_account_query_is_select_for_update(db, solution, sql):
 
 
 def test_locked_account_query_selects_that_account(db, solution):
+    """the locked statement, when run, selects exactly the requested Account"""
     ids = [_open(db, solution, name, balance) for name, balance in [("ada", 1), ("grace", 2), ("linus", 3)]]
     db.session.remove()
     statement = solution.locked_account_query(ids[1])

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 
 def test_account_round_trips(db, solution):
+    """an Account built with owner= and balance= is saved with an integer id and a version"""
     account = solution.Account(owner="ada", balance=100)
     db.session.add(account)
     db.session.commit()
@@ -17,6 +18,7 @@ def test_account_round_trips(db, solution):
 
 
 def test_withdraw_returns_new_balance(db, solution):
+    """withdraw returns the balance left after the withdrawal"""
     account = solution.Account(owner="ada", balance=100)
     db.session.add(account)
     db.session.commit()
@@ -24,6 +26,7 @@ def test_withdraw_returns_new_balance(db, solution):
 
 
 def test_locked_account_query_returns_a_select(db, solution):
+    """locked_account_query returns a SQLAlchemy Select"""
     account = solution.Account(owner="ada", balance=100)
     db.session.add(account)
     db.session.commit()

@@ -2,9 +2,8 @@
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows
 
 
 def _stored(db, solution):
@@ -21,6 +20,7 @@ def _seed(solution):
 
 
 def test_create_user_is_committed(db, solution):
+    """a created user is still there after the session is closed"""
     solution.create_user("ada", "ada@example.com")
     db.session.remove()
     assert _stored(db, solution) == [("ada", "ada@example.com")], (
@@ -29,6 +29,7 @@ def test_create_user_is_committed(db, solution):
 
 
 def test_create_user_email_is_optional(db, solution):
+    """create_user without an email stores no email"""
     user = solution.create_user("bob")
     assert isinstance(user, solution.User), "create_user should return a User"
     assert user.email is None
@@ -37,6 +38,7 @@ def test_create_user_email_is_optional(db, solution):
 
 
 def test_create_user_gives_distinct_integer_ids(db, solution):
+    """created users get distinct integer ids and belong to db.session"""
     first = solution.create_user("ada", "ada@example.com")
     second = solution.create_user("grace")
     assert isinstance(first, solution.User) and isinstance(second, solution.User)
@@ -46,12 +48,16 @@ def test_create_user_gives_distinct_integer_ids(db, solution):
 
 
 def test_duplicate_name_raises_value_error(db, solution):
+    """create_user with a name already taken raises ValueError"""
     solution.create_user("ada", "ada@example.com")
     with pytest.raises(ValueError):
         solution.create_user("ada", "other@example.com")
 
 
 def test_duplicate_name_leaves_no_half_made_change(db, solution):
+    """after a rejected duplicate, the session holds no pending change and the stored users are
+    unchanged
+    """
     _seed(solution)
     before = _stored(db, solution)
     with pytest.raises(ValueError):
@@ -64,6 +70,7 @@ def test_duplicate_name_leaves_no_half_made_change(db, solution):
 
 
 def test_session_usable_after_duplicate(db, solution):
+    """after a rejected duplicate, further users can be created and committed"""
     _seed(solution)
     with pytest.raises(ValueError):
         solution.create_user("ada", "again@example.com")
@@ -80,33 +87,29 @@ def test_session_usable_after_duplicate(db, solution):
 
 
 def test_name_is_unique_in_database(db, solution):
+    """the database itself refuses two users with the same name"""
     db.session.add(solution.User(name="twin", email="one@example.com"))
-    db.session.add(solution.User(name="twin", email="two@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.User(name="twin", email="two@example.com"), what="a second user with a taken name"
+    )
 
 
 def test_name_is_required(db, solution):
-    db.session.add(solution.User(email="nameless@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    """the database refuses a user without a name"""
+    assert_commit_refused(
+        db, solution.User(email="nameless@example.com"), what="a user without a name"
+    )
 
 
 def test_column_types(db, solution):
-    id_column = column(solution.User, "id")
-    name = column(solution.User, "name")
-    email = column(solution.User, "email")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
-    assert isinstance(name.type, sa.String), "name should be a String column"
-    assert isinstance(email.type, sa.String), "email should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert email.type.length == 120, "email should be String(120)"
+    """id, name and email have the types and lengths the statement names"""
+    assert_column(solution.User, "id", sa.Integer, primary_key=True)
+    assert_column(solution.User, "name", sa.String, length=50)
+    assert_column(solution.User, "email", sa.String, length=120)
 
 
 def test_get_user_finds_committed_user(db, solution):
+    """get_user finds the user with that name among several"""
     _seed(solution)
     db.session.remove()
     for name, email in [("grace", "grace@example.com"), ("ada", "ada@example.com"), ("linus", None)]:
@@ -117,11 +120,13 @@ def test_get_user_finds_committed_user(db, solution):
 
 
 def test_get_user_unknown_among_others_is_none(db, solution):
+    """get_user returns None for a name nobody has, without raising"""
     _seed(solution)
     assert solution.get_user("nobody") is None, "get_user should return None for an unknown name"
 
 
 def test_update_email_returns_updated_user(db, solution):
+    """update_email returns the user with the new email"""
     created = solution.create_user("ada", "ada@example.com")
     ada_id = created.id
     user = solution.update_email("ada", "lovelace@example.com")
@@ -131,6 +136,7 @@ def test_update_email_returns_updated_user(db, solution):
 
 
 def test_update_email_is_committed(db, solution):
+    """the new email survives the session being closed, and only that user changes"""
     _seed(solution)
     solution.update_email("linus", "torvalds@example.com")
     db.session.remove()
@@ -142,6 +148,7 @@ def test_update_email_is_committed(db, solution):
 
 
 def test_update_email_unknown_name_is_none(db, solution):
+    """update_email for an unknown name returns None and changes nothing"""
     _seed(solution)
     before = _stored(db, solution)
     assert solution.update_email("nobody", "nobody@example.com") is None, (
@@ -152,6 +159,7 @@ def test_update_email_unknown_name_is_none(db, solution):
 
 
 def test_delete_user_returns_true_and_commits(db, solution):
+    """delete_user returns True and the deletion survives the session being closed"""
     _seed(solution)
     result = solution.delete_user("grace")
     assert type(result) is bool, f"delete_user should return a bool, got {type(result).__name__}"
@@ -163,6 +171,7 @@ def test_delete_user_returns_true_and_commits(db, solution):
 
 
 def test_delete_user_unknown_name_is_false(db, solution):
+    """delete_user for an unknown name returns False and deletes nothing"""
     _seed(solution)
     result = solution.delete_user("nobody")
     assert type(result) is bool, f"delete_user should return a bool, got {type(result).__name__}"
@@ -172,6 +181,7 @@ def test_delete_user_unknown_name_is_false(db, solution):
 
 
 def test_delete_user_twice(db, solution):
+    """deleting the same user a second time returns False"""
     _seed(solution)
     assert solution.delete_user("ada") is True
     result = solution.delete_user("ada")

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Integer, String
 
-from sandbox.harness.checks import assert_list_of, column
+from sandbox.harness.checks import assert_column, assert_foreign_key, assert_list_of
 
 # 25 authors, inserted in an order that is neither ascending nor descending by
 # name (SQLite's reverse_unordered_selects is on). Author i of this list gets
@@ -38,37 +38,25 @@ def _authors(solution):
 
 
 def test_author_columns(db, solution):
-    id_column = column(solution.Author, "id")
-    assert id_column.primary_key, "Author.id should be the primary key"
-    assert isinstance(id_column.type, Integer), "Author.id should be an Integer column"
-    name = column(solution.Author, "name")
-    assert isinstance(name.type, String), "Author.name should be a String column"
-    assert name.type.length == 100, "Author.name should be String(100)"
-    assert name.nullable is False, "Author.name should be not null"
+    """Author.id is an integer primary key and Author.name a required String(100)"""
+    assert_column(solution.Author, "id", Integer, primary_key=True)
+    assert_column(solution.Author, "name", String, length=100, nullable=False)
 
 
 def test_book_columns(db, solution):
-    id_column = column(solution.Book, "id")
-    assert id_column.primary_key, "Book.id should be the primary key"
-    assert isinstance(id_column.type, Integer), "Book.id should be an Integer column"
-    title = column(solution.Book, "title")
-    assert isinstance(title.type, String), "Book.title should be a String column"
-    assert title.type.length == 200, "Book.title should be String(200)"
-    assert title.nullable is False, "Book.title should be not null"
+    """Book.id is an integer primary key and Book.title a required String(200)"""
+    assert_column(solution.Book, "id", Integer, primary_key=True)
+    assert_column(solution.Book, "title", String, length=200, nullable=False)
 
 
 def test_author_id_is_a_required_foreign_key(db, solution):
-    author_id = column(solution.Book, "author_id")
-    assert author_id.nullable is False, "Book.author_id should be not null"
-    author_pk = column(solution.Author, "id")
-    targets = [fk.column for fk in author_id.foreign_keys]
-    assert targets, "Book.author_id should be a foreign key"
-    assert any(target is author_pk for target in targets), (
-        "Book.author_id should be a foreign key to the Author primary key"
-    )
+    """Book.author_id is a not-null foreign key to the Author primary key"""
+    assert_column(solution.Book, "author_id", nullable=False)
+    assert_foreign_key(solution.Book, "author_id", solution.Author)
 
 
 def test_books_and_author_relationships(db, solution):
+    """Author.books is a list of the author's Book objects and Book.author is the owning Author"""
     _seed(db, solution)
     for author in db.session.scalars(db.select(solution.Author)).unique().all():
         books = author.books
@@ -89,6 +77,7 @@ def test_books_and_author_relationships(db, solution):
 
 
 def test_authors_with_books_returns_a_list(db, solution):
+    """authors_with_books() returns a list of Author objects that belong to db.session"""
     _seed(db, solution)
     authors = _authors(solution)
     assert authors, "authors_with_books() returned no authors"
@@ -97,12 +86,14 @@ def test_authors_with_books_returns_a_list(db, solution):
 
 
 def test_authors_in_name_order(db, solution):
+    """authors_with_books() returns the authors in the asked order"""
     _seed(db, solution)
     names = [author.name for author in _authors(solution)]
     assert names == sorted(names), "authors_with_books() should return the authors by name ascending"
 
 
 def test_authors_without_books_included(db, solution):
+    """authors_with_books() returns every author, those without books included"""
     _seed(db, solution)
     names = {author.name for author in _authors(solution)}
     missing = [name for name in WITHOUT_BOOKS if name not in names]
@@ -111,6 +102,7 @@ def test_authors_without_books_included(db, solution):
 
 
 def test_each_author_once(db, solution):
+    """authors_with_books() returns each author exactly once"""
     _seed(db, solution)
     ids = [author.id for author in _authors(solution)]
     assert len(ids) == len(set(ids)), "authors_with_books() should return each author only once"
@@ -118,6 +110,7 @@ def test_each_author_once(db, solution):
 
 
 def test_loaded_books_are_the_authors_books(db, solution):
+    """each returned author's books are exactly that author's books"""
     _seed(db, solution)
     for author in _authors(solution):
         books = list(author.books)
@@ -129,6 +122,9 @@ def test_loaded_books_are_the_authors_books(db, solution):
 
 
 def test_at_most_two_selects(db, solution, sql):
+    """calling authors_with_books() and reading every author's books and titles runs at most 2
+    SELECTs for 25 authors
+    """
     _seed(db, solution)
     with sql.record() as log:
         authors = solution.authors_with_books()

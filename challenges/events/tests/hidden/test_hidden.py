@@ -2,11 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import DateTime, Integer, String, select, update
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, column, count_rows
 
 # A time long past, written straight into the table (no ORM, so no listener runs).
 LONG_AGO = datetime(2001, 2, 3, 4, 5, 6)
@@ -83,47 +81,37 @@ def _backdate(db, solution, article_id):
 
 
 def test_article_columns(db, solution):
-    article_id = column(solution.Article, "id")
-    assert article_id.primary_key, "Article.id should be the primary key"
-    assert isinstance(article_id.type, Integer), "Article.id should be an Integer column"
+    """Article's columns have the types, lengths and not-null rules the statement names"""
+    assert_column(solution.Article, "id", Integer, primary_key=True)
     for name in ("title", "slug"):
-        col = column(solution.Article, name)
-        assert isinstance(col.type, String), f"Article.{name} should be a String column"
-        assert col.type.length == 200, f"Article.{name} should be String(200)"
-        assert col.nullable is False, f"Article.{name} should be not null"
+        assert_column(solution.Article, name, String, length=200, nullable=False)
     for name in ("created_at", "updated_at"):
-        col = column(solution.Article, name)
-        assert isinstance(col.type, DateTime), f"Article.{name} should be a DateTime column"
-        assert col.nullable is False, f"Article.{name} should be not null"
+        assert_column(solution.Article, name, DateTime, nullable=False)
 
 
 def test_slug_is_unique(db, solution):
+    """a second article with a taken slug fails at commit with IntegrityError"""
     db.session.add(solution.Article(title="Same", slug="same"))
     db.session.commit()
-    db.session.add(solution.Article(title="Same", slug="same"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, solution.Article(title="Same", slug="same"), what="a second article with a taken slug"
+    )
     assert count_rows(db, solution.Article) == 1
 
 
 def test_audit_log_columns(db, solution):
-    entry_id = column(solution.AuditLog, "id")
-    action = column(solution.AuditLog, "action")
-    article_id = column(solution.AuditLog, "article_id")
-    at = column(solution.AuditLog, "at")
-    assert entry_id.primary_key, "AuditLog.id should be the primary key"
-    assert isinstance(entry_id.type, Integer), "AuditLog.id should be an Integer column"
-    assert isinstance(action.type, String), "AuditLog.action should be a String column"
-    assert action.type.length == 10, "AuditLog.action should be String(10)"
-    assert isinstance(article_id.type, Integer), "AuditLog.article_id should be an Integer column"
-    assert isinstance(at.type, DateTime), "AuditLog.at should be a DateTime column"
+    """AuditLog's columns have the types and length the statement names"""
+    assert_column(solution.AuditLog, "id", Integer, primary_key=True)
+    assert_column(solution.AuditLog, "action", String, length=10)
+    assert_column(solution.AuditLog, "article_id", Integer)
+    assert_column(solution.AuditLog, "at", DateTime)
 
 
 # --- the slug --------------------------------------------------------------------------------
 
 
 def test_slug_keeps_only_a_to_z_and_digits(db, solution):
+    """a made slug keeps only the letters a-z and digits of the lower-cased title"""
     cases = {
         "Café Straße 9": "caf-stra-e-9",
         "Ünïcödé Über Àll": "n-c-d-ber-ll",
@@ -135,6 +123,7 @@ def test_slug_keeps_only_a_to_z_and_digits(db, solution):
 
 
 def test_slug_collapses_runs_and_trims_dashes(db, solution):
+    """a made slug has one dash per run of other characters and no dash at either end"""
     cases = {
         "  --Top 10 Tips--  ": "top-10-tips",
         "Python 3.12 -- What's New?!": "python-3-12-what-s-new",
@@ -146,6 +135,7 @@ def test_slug_collapses_runs_and_trims_dashes(db, solution):
 
 
 def test_none_or_empty_slug_is_made_from_the_title(db, solution):
+    """a slug given as None or as an empty string is made from the title"""
     got = _slug_of(db, solution, title="Empty Slug", slug="")
     assert got == "empty-slug", f'an article saved with slug="" should get "empty-slug", got {got!r}'
     got = _slug_of(db, solution, title="No Slug", slug=None)
@@ -153,12 +143,14 @@ def test_none_or_empty_slug_is_made_from_the_title(db, solution):
 
 
 def test_given_slug_is_kept(db, solution):
+    """a slug given by the caller is stored exactly as given"""
     for title, slug in (("Hello, World!", "My Own_Slug!"), ("Another Title", "Hello-World")):
         got = _slug_of(db, solution, title=title, slug=slug)
         assert got == slug, f"a slug given by the caller should be kept exactly: {slug!r}, got {got!r}"
 
 
 def test_slug_uses_the_title_at_insert_time(db, solution):
+    """the slug is made from the title the article has when it is inserted"""
     article = solution.Article(title="First Draft")
     article.title = "Final Title"
     db.session.add(article)
@@ -175,6 +167,9 @@ def test_slug_uses_the_title_at_insert_time(db, solution):
 
 
 def test_insert_sets_utc_timestamps(db, solution, local_timezone):
+    """an insert sets created_at and updated_at to the current UTC time, whatever the local time
+    zone
+    """
     before = _utc_now()
     (article_id,) = _create(db, solution, "Timely")
     after = _utc_now()
@@ -186,6 +181,7 @@ def test_insert_sets_utc_timestamps(db, solution, local_timezone):
 
 
 def test_update_refreshes_updated_at(db, solution, local_timezone):
+    """an update sets updated_at to the current UTC time"""
     (article_id,) = _create(db, solution, "Old News")
     _backdate(db, solution, article_id)
 
@@ -202,6 +198,7 @@ def test_update_refreshes_updated_at(db, solution, local_timezone):
 
 
 def test_update_keeps_created_at(db, solution, local_timezone):
+    """an update leaves created_at as it was"""
     (article_id,) = _create(db, solution, "Old News")
     _backdate(db, solution, article_id)
 
@@ -220,6 +217,7 @@ def test_update_keeps_created_at(db, solution, local_timezone):
 
 
 def test_insert_writes_one_audit_row(db, solution):
+    """each inserted article writes one insert audit row with its id"""
     first, second = _create(db, solution, "One", "Two")
     (third,) = _create(db, solution, "Three")
     db.session.remove()
@@ -230,6 +228,7 @@ def test_insert_writes_one_audit_row(db, solution):
 
 
 def test_update_writes_one_audit_row(db, solution):
+    """each updated article writes one update audit row with its id, and untouched ones none"""
     first, second, untouched = _create(db, solution, "One", "Two", "Three")
     db.session.remove()
 
@@ -246,6 +245,7 @@ def test_update_writes_one_audit_row(db, solution):
 
 
 def test_delete_writes_one_audit_row(db, solution):
+    """a deleted article writes one delete audit row with its id"""
     doomed, kept = _create(db, solution, "Doomed", "Kept")
     db.session.remove()
 
@@ -261,6 +261,7 @@ def test_delete_writes_one_audit_row(db, solution):
 
 
 def test_rollback_discards_insert_and_its_audit_row(db, solution):
+    """an insert's audit row is written in the same transaction and a rollback discards both"""
     article = solution.Article(title="Never Saved")
     db.session.add(article)
     db.session.flush()
@@ -276,6 +277,7 @@ def test_rollback_discards_insert_and_its_audit_row(db, solution):
 
 
 def test_rollback_discards_update_and_its_audit_row(db, solution):
+    """an update's audit row is written in the same transaction and a rollback discards both"""
     (article_id,) = _create(db, solution, "Original")
     db.session.remove()
 
@@ -294,6 +296,7 @@ def test_rollback_discards_update_and_its_audit_row(db, solution):
 
 
 def test_rollback_discards_delete_and_its_audit_row(db, solution):
+    """a delete's audit row is written in the same transaction and a rollback discards both"""
     (article_id,) = _create(db, solution, "Survivor")
     db.session.remove()
 

@@ -6,12 +6,14 @@ from sqlalchemy import inspect
 
 
 def test_tables_are_created(db, solution):
+    """create_all() creates a table for Article and one for AuditLog"""
     tables = set(inspect(db.engine).get_table_names())
     for model in (solution.Article, solution.AuditLog):
         assert model.__table__.name in tables, f"create_all() should create {model.__name__}'s table"
 
 
 def test_models_take_keyword_arguments(db, solution):
+    """Article and AuditLog can be built with their columns as keywords"""
     article = solution.Article(title="Hello", slug="hello")
     assert (article.title, article.slug) == ("Hello", "hello")
     when = datetime(2024, 1, 2, 3, 4, 5)
@@ -20,6 +22,7 @@ def test_models_take_keyword_arguments(db, solution):
 
 
 def test_slug_is_made_from_the_title(db, solution):
+    """an article saved without a slug gets one made from its title"""
     article = solution.Article(title="Hello, World!")
     db.session.add(article)
     db.session.commit()

@@ -4,10 +4,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Integer, String, func, inspect, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers
 
-from sandbox.harness.checks import assert_list_of, column, count_rows
+from sandbox.harness.checks import (
+    assert_column,
+    assert_commit_refused,
+    assert_list_of,
+    assert_relationship,
+    column,
+    count_rows,
+)
 
 # Post ids, in the order the posts are inserted: ids and insertion order differ,
 # and titles sort in yet another order.
@@ -69,36 +75,27 @@ def _post_ids(result: Any, solution: Any) -> list[int]:
 
 
 def test_post_columns(db, solution):
-    post_id = column(solution.Post, "id")
-    title = column(solution.Post, "title")
-    assert post_id.primary_key, "Post.id should be the primary key"
-    assert isinstance(post_id.type, Integer), "Post.id should be an Integer column"
-    assert isinstance(title.type, String), "Post.title should be a String column"
-    assert title.type.length == 200, "Post.title should be String(200)"
-    assert title.nullable is False, "Post.title should be not null"
+    """Post.id is an integer primary key and Post.title is a required String(200)"""
+    assert_column(solution.Post, "id", Integer, primary_key=True)
+    assert_column(solution.Post, "title", String, length=200, nullable=False)
 
 
 def test_tag_columns(db, solution):
-    tag_id = column(solution.Tag, "id")
-    name = column(solution.Tag, "name")
-    assert tag_id.primary_key, "Tag.id should be the primary key"
-    assert isinstance(tag_id.type, Integer), "Tag.id should be an Integer column"
-    assert isinstance(name.type, String), "Tag.name should be a String column"
-    assert name.type.length == 50, "Tag.name should be String(50)"
-    assert name.nullable is False, "Tag.name should be not null"
+    """Tag.id is an integer primary key and Tag.name is a required String(50)"""
+    assert_column(solution.Tag, "id", Integer, primary_key=True)
+    assert_column(solution.Tag, "name", String, length=50, nullable=False)
 
 
 def test_tag_name_is_unique(db, solution):
+    """a second tag with a taken name fails at commit with IntegrityError"""
     db.session.add(solution.Tag(name="python"))
     db.session.commit()
-    db.session.add(solution.Tag(name="python"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(db, solution.Tag(name="python"), what="a second tag with a taken name")
     assert count_rows(db, solution.Tag) == 1
 
 
 def test_association_table_references_both_sides(db, solution):
+    """an association table with a foreign key to each side holds one row per link"""
     table, _, _ = _link_table(solution)
     assert inspect(db.engine).has_table(table.name), "create_all() should create the association table"
     _seed_posts(db, solution, [4])
@@ -110,13 +107,10 @@ def test_association_table_references_both_sides(db, solution):
 
 
 def test_tags_and_posts_are_list_collections(db, solution):
+    """Post.tags and Tag.posts are list-like relationships to the other model"""
     configure_mappers()
-    post_rels = inspect(solution.Post).relationships
-    tag_rels = inspect(solution.Tag).relationships
-    assert "tags" in post_rels, "Post.tags should be a relationship"
-    assert post_rels["tags"].mapper.class_ is solution.Tag, "Post.tags should be a relationship to Tag"
-    assert "posts" in tag_rels, "Tag.posts should be a relationship"
-    assert tag_rels["posts"].mapper.class_ is solution.Post, "Tag.posts should be a relationship to Post"
+    assert_relationship(solution.Post, "tags", solution.Tag, many=True)
+    assert_relationship(solution.Tag, "posts", solution.Post, many=True)
     assert isinstance(solution.Post(title="new").tags, list), "Post.tags should be list-like, not a query"
     assert isinstance(solution.Tag(name="new").posts, list), "Tag.posts should be list-like, not a query"
 
@@ -135,6 +129,7 @@ def test_tags_and_posts_are_list_collections(db, solution):
 
 
 def test_appending_a_tag_updates_tag_posts(db, solution):
+    """appending to post.tags updates tag.posts before any flush"""
     post = solution.Post(title="Hello")
     tag = solution.Tag(name="python")
     post.tags.append(tag)
@@ -144,6 +139,7 @@ def test_appending_a_tag_updates_tag_posts(db, solution):
 
 
 def test_appending_a_post_updates_post_tags(db, solution):
+    """appending to tag.posts updates post.tags before any flush"""
     post = solution.Post(title="Hello")
     tag = solution.Tag(name="python")
     tag.posts.append(post)
@@ -153,6 +149,7 @@ def test_appending_a_post_updates_post_tags(db, solution):
 
 
 def test_add_tag_returns_the_post_and_commits(db, solution):
+    """add_tag returns the session's post and commits the new tag and link"""
     _seed_posts(db, solution)
     result = solution.add_tag(11, "python")
     assert isinstance(result, solution.Post), "add_tag should return a Post"
@@ -169,6 +166,7 @@ def test_add_tag_returns_the_post_and_commits(db, solution):
 
 
 def test_add_tag_reuses_an_existing_tag(db, solution):
+    """add_tag links an existing tag instead of creating another"""
     _seed_posts(db, solution)
     db.session.add(solution.Tag(name="python"))
     db.session.commit()
@@ -185,6 +183,7 @@ def test_add_tag_reuses_an_existing_tag(db, solution):
 
 
 def test_add_tag_never_links_twice(db, solution):
+    """tagging a post twice with the same tag leaves one link"""
     _seed_posts(db, solution)
     solution.add_tag(5, "python")
     result = solution.add_tag(5, "python")
@@ -200,6 +199,7 @@ def test_add_tag_never_links_twice(db, solution):
 
 
 def test_tag_names_are_case_sensitive(db, solution):
+    """tag names that differ only in case are different tags"""
     _seed_posts(db, solution)
     for name in ("Python", "python", "PYTHON", "python"):
         solution.add_tag(3, name)
@@ -209,6 +209,7 @@ def test_tag_names_are_case_sensitive(db, solution):
 
 
 def test_add_tag_unknown_post_raises_lookup_error(db, solution):
+    """an unknown post id raises LookupError, creates no tag and leaves the session usable"""
     _seed_posts(db, solution)
     solution.add_tag(9, "python")
     db.session.remove()
@@ -227,6 +228,7 @@ def test_add_tag_unknown_post_raises_lookup_error(db, solution):
 
 
 def test_posts_tagged_returns_the_tagged_posts(db, solution):
+    """posts_tagged returns a list of exactly the posts carrying that tag"""
     _seed_posts(db, solution)
     for post_id in (9, 2, 11):
         solution.add_tag(post_id, "python")
@@ -241,6 +243,7 @@ def test_posts_tagged_returns_the_tagged_posts(db, solution):
 
 
 def test_posts_tagged_orders_by_id(db, solution):
+    """posts_tagged returns the posts in the required order"""
     _seed_posts(db, solution)
     for post_id in (9, 2, 11, 5, 3):
         solution.add_tag(post_id, "python")
@@ -253,6 +256,7 @@ def test_posts_tagged_orders_by_id(db, solution):
 
 
 def test_posts_tagged_unknown_tag_gives_empty_list(db, solution):
+    """a tag nobody uses gives an empty list"""
     _seed_posts(db, solution)
     solution.add_tag(2, "python")
     db.session.remove()
@@ -262,6 +266,7 @@ def test_posts_tagged_unknown_tag_gives_empty_list(db, solution):
 
 
 def test_deleting_a_post_removes_its_links(db, solution):
+    """deleting a post removes its association rows and no one else's"""
     _seed_posts(db, solution)
     for name in ("python", "sql"):
         solution.add_tag(7, name)
@@ -277,6 +282,7 @@ def test_deleting_a_post_removes_its_links(db, solution):
 
 
 def test_deleting_a_post_keeps_its_tags(db, solution):
+    """deleting a post keeps its tags, and other posts keep them too"""
     _seed_posts(db, solution)
     for name in ("python", "sql"):
         solution.add_tag(7, name)

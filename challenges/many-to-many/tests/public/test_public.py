@@ -4,6 +4,7 @@ from sqlalchemy import inspect
 
 
 def test_tables_are_created(db, solution):
+    """create_all() creates a table for Post, one for Tag and the association table"""
     tables = inspect(db.engine).get_table_names()
     assert solution.Post.__table__.name in tables, "create_all() should create the Post table"
     assert solution.Tag.__table__.name in tables, "create_all() should create the Tag table"
@@ -11,6 +12,7 @@ def test_tables_are_created(db, solution):
 
 
 def test_models_take_keyword_arguments(db, solution):
+    """Post can be built with title= and Tag with name= keywords"""
     post = solution.Post(title="Hello")
     tag = solution.Tag(name="python")
     assert post.title == "Hello"
@@ -18,6 +20,7 @@ def test_models_take_keyword_arguments(db, solution):
 
 
 def test_add_tag_attaches_a_tag(db, solution):
+    """add_tag returns the post, now carrying the tag"""
     post = solution.Post(title="Hello")
     db.session.add(post)
     db.session.commit()

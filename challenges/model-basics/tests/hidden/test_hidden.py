@@ -1,13 +1,12 @@
 """Hidden tests for model-basics."""
 
-import pytest
 from sqlalchemy import Integer, String, inspect
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column, assert_commit_refused
 
 
 def test_row_round_trips(db, solution):
+    """a saved user reads back with the same values after the session is closed"""
     user = solution.User(username="grace", email="grace@example.com")
     db.session.add(user)
     db.session.commit()
@@ -21,9 +20,8 @@ def test_row_round_trips(db, solution):
 
 
 def test_id_is_integer_primary_key(db, solution):
-    id_column = column(solution.User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
+    """id is an integer primary key the database assigns"""
+    assert_column(solution.User, "id", Integer, primary_key=True)
     first = solution.User(username="a", email="a@example.com")
     second = solution.User(username="b", email="b@example.com")
     db.session.add_all([first, second])
@@ -33,16 +31,19 @@ def test_id_is_integer_primary_key(db, solution):
 
 
 def test_duplicate_username_is_rejected_at_commit(db, solution):
+    """a second user with a taken username fails at commit with IntegrityError"""
     db.session.add(solution.User(username="linus", email="l1@example.com"))
     db.session.commit()
-    db.session.add(solution.User(username="linus", email="l2@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db,
+        solution.User(username="linus", email="l2@example.com"),
+        what="a second user with a taken username",
+    )
     assert db.session.query(solution.User).count() == 1
 
 
 def test_same_email_is_allowed(db, solution):
+    """two users may share an email address"""
     db.session.add(solution.User(username="one", email="shared@example.com"))
     db.session.add(solution.User(username="two", email="shared@example.com"))
     db.session.commit()
@@ -50,24 +51,19 @@ def test_same_email_is_allowed(db, solution):
 
 
 def test_username_is_required(db, solution):
-    db.session.add(solution.User(email="nobody@example.com"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    """a user without a username fails at commit with IntegrityError"""
+    assert_commit_refused(
+        db, solution.User(email="nobody@example.com"), what="a user without a username"
+    )
 
 
 def test_email_is_required(db, solution):
-    db.session.add(solution.User(username="noemail"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    """a user without an email fails at commit with IntegrityError"""
+    assert_commit_refused(db, solution.User(username="noemail"), what="a user without an email")
 
 
 def test_column_lengths(db, solution):
-    username = column(solution.User, "username")
-    email = column(solution.User, "email")
-    assert isinstance(username.type, String), "username should be a String column"
-    assert isinstance(email.type, String), "email should be a String column"
-    assert username.type.length == 80, "username should be String(80)"
-    assert email.type.length == 120, "email should be String(120)"
+    """username is String(80) and email is String(120)"""
+    assert_column(solution.User, "username", String, length=80)
+    assert_column(solution.User, "email", String, length=120)
     assert inspect(db.engine).has_table(solution.User.__table__.name)

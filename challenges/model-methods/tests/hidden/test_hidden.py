@@ -1,12 +1,12 @@
 """Hidden tests for model-methods."""
 
 import inspect as pyinspect
+import secrets
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column, assert_commit_refused
 
 PASSWORD = "Tr0ub4dor&3-horse"
 
@@ -64,36 +64,33 @@ def _committed_ada(db, solution):
 
 
 def test_column_types(db, solution):
-    User = solution.User
-    id_column = column(User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, sa.Integer), "id should be an Integer column"
+    """id, username, first_name, last_name and password_hash have the types and lengths the
+    statement names
+    """
+    assert_column(solution.User, "id", sa.Integer, primary_key=True)
     for name, length in [("username", 80), ("first_name", 50), ("last_name", 50), ("password_hash", 255)]:
-        col = column(User, name)
-        assert isinstance(col.type, sa.String), f"{name} should be a String column"
-        assert col.type.length == length, f"{name} should be String({length})"
+        assert_column(solution.User, name, sa.String, length=length)
 
 
 def test_username_is_unique(db, solution):
+    """the database refuses a second user with a taken username"""
     db.session.add(_user(solution, "ada"))
     db.session.commit()
-    db.session.add(_user(solution, "ada", "Another", "Ada"))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(
+        db, _user(solution, "ada", "Another", "Ada"), what="a second user with a taken username"
+    )
 
 
 @pytest.mark.parametrize("missing", ["username", "first_name", "last_name"])
 def test_required_columns(db, solution, missing):
+    """the database refuses a user without a username, a first name or a last name"""
     values = {"username": "ada", "first_name": "Ada", "last_name": "Lovelace"}
     del values[missing]
-    db.session.add(solution.User(**values))
-    with pytest.raises(IntegrityError):
-        db.session.commit()
-    db.session.rollback()
+    assert_commit_refused(db, solution.User(**values), what=f"a user without {missing}")
 
 
 def test_password_hash_is_optional(db, solution):
+    """a user without a password can be saved, with no password_hash"""
     user_id = _committed_user(db, solution, "nopass")
     db.session.remove()
     user = db.session.get(solution.User, user_id)
@@ -105,6 +102,7 @@ def test_password_hash_is_optional(db, solution):
 
 
 def test_full_name_of_loaded_user(db, solution):
+    """full_name works on a user read back from the database"""
     user_id = _committed_user(db, solution, "grace", "Grace", "Hopper")
     db.session.remove()
     user = db.session.get(solution.User, user_id)
@@ -112,6 +110,7 @@ def test_full_name_of_loaded_user(db, solution):
 
 
 def test_full_name_follows_changes(db, solution):
+    """full_name reflects the current first and last name"""
     user = _user(solution, "ada", "Ada", "Lovelace")
     assert _full_name(user) == "Ada Lovelace"
     user.first_name = "Augusta"
@@ -123,6 +122,9 @@ def test_full_name_follows_changes(db, solution):
 
 
 def test_set_password_stores_a_hash_not_the_password(db, solution):
+    """set_password stores a hash, and the plain password reaches neither the object's hash nor the
+    database
+    """
     fields = _hashed_fields(db, solution)
     stored = fields.get("password_hash")
     assert type(stored) is str and stored, "set_password should store a hash in password_hash"
@@ -135,7 +137,25 @@ def test_set_password_stores_a_hash_not_the_password(db, solution):
             assert PASSWORD not in str(value), "the plain password was stored in the database"
 
 
+def test_hash_is_one_way(db, solution):
+    """the stored hash is one-way: a long password gives no longer a hash, and still checks"""
+    short, long = "Tr0ub4dor&3", secrets.token_urlsafe(300)
+    sizes = []
+    for name, password in [("short", short), ("long", long)]:
+        user = _user(solution, name)
+        user.set_password(password)
+        stored = [getattr(user, a.key) for a in sa.inspect(solution.User).column_attrs]
+        sizes.append(sum(len(str(v)) for v in stored if v is not None))
+        assert user.check_password(password) is True, "check_password should accept a long password"
+        db.session.rollback()
+    assert sizes[1] - sizes[0] < 64, (
+        f"a password of {len(long)} characters is stored in {sizes[1] - sizes[0]} more characters than "
+        f"one of {len(short)}: the password is encoded, not hashed (use a one-way salted hash)"
+    )
+
+
 def test_same_password_gives_different_hashes(db, solution):
+    """two users with the same password get different hashes"""
     first_hash = _hashed_fields(db, solution).get("password_hash")
     second = _user(solution, "grace", "Grace", "Hopper")
     second.set_password(PASSWORD)
@@ -146,6 +166,7 @@ def test_same_password_gives_different_hashes(db, solution):
 
 
 def test_set_password_does_not_commit(db, solution):
+    """set_password leaves committing to the caller"""
     user_id = _committed_user(db, solution, "ada")
     user = db.session.get(solution.User, user_id)
     user.set_password(PASSWORD)
@@ -155,6 +176,7 @@ def test_set_password_does_not_commit(db, solution):
 
 
 def test_check_password_accepts_the_password(db, solution):
+    """check_password on a user read back from the database returns True for its password"""
     user_id = _committed_ada(db, solution)
     db.session.remove()
     user = db.session.get(solution.User, user_id)
@@ -163,6 +185,7 @@ def test_check_password_accepts_the_password(db, solution):
 
 
 def test_check_password_rejects_a_wrong_password(db, solution):
+    """check_password on a user read back from the database returns False for another password"""
     user_id = _committed_ada(db, solution)
     db.session.remove()
     user = db.session.get(solution.User, user_id)
@@ -171,6 +194,7 @@ def test_check_password_rejects_a_wrong_password(db, solution):
 
 
 def test_check_password_without_password_is_false(db, solution):
+    """check_password returns False for a user with no password set"""
     user = _user(solution, "ada")
     for attempt in ["", PASSWORD]:
         result = user.check_password(attempt)
@@ -185,6 +209,7 @@ def test_check_password_without_password_is_false(db, solution):
 
 
 def test_authenticate_is_static_or_class_method(db, solution):
+    """authenticate is declared as the statement says"""
     raw = pyinspect.getattr_static(solution.User, "authenticate", None)
     assert raw is not None, "User has no authenticate"
     assert isinstance(raw, (staticmethod, classmethod)), (
@@ -193,6 +218,7 @@ def test_authenticate_is_static_or_class_method(db, solution):
 
 
 def test_authenticate_returns_the_user(db, solution):
+    """authenticate returns the matching user, from db.session, among several users"""
     fields = _hashed_fields(db, solution)
     _committed_user(db, solution, "grace", "Grace", "Hopper")
     ada_id = _committed_user(db, solution, "ada", **fields)
@@ -205,6 +231,7 @@ def test_authenticate_returns_the_user(db, solution):
 
 
 def test_authenticate_wrong_password_is_none(db, solution):
+    """authenticate returns None for a wrong password"""
     _committed_ada(db, solution)
     db.session.remove()
     assert solution.User.authenticate("ada", PASSWORD.upper()) is None, (
@@ -213,6 +240,7 @@ def test_authenticate_wrong_password_is_none(db, solution):
 
 
 def test_authenticate_unknown_username_is_none(db, solution):
+    """authenticate returns None for an unknown username"""
     _committed_ada(db, solution)
     db.session.remove()
     assert solution.User.authenticate("adam", PASSWORD) is None, (
@@ -221,6 +249,7 @@ def test_authenticate_unknown_username_is_none(db, solution):
 
 
 def test_authenticate_user_without_password_is_none(db, solution):
+    """authenticate returns None for a user with no password set"""
     _committed_user(db, solution, "ada")
     db.session.remove()
     for attempt in ["", PASSWORD]:

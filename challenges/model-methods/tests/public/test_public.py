@@ -7,11 +7,13 @@ def _full_name(user):
 
 
 def test_full_name(db, solution):
+    """full_name gives the first and last name of a new user"""
     user = solution.User(username="ada", first_name="Ada", last_name="Lovelace")
     assert _full_name(user) == "Ada Lovelace"
 
 
 def test_set_password_fills_password_hash(db, solution):
+    """set_password fills password_hash with something other than the password"""
     user = solution.User(username="ada", first_name="Ada", last_name="Lovelace")
     assert user.password_hash is None
     user.set_password("correct horse")

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, select
 
-from sandbox.harness.checks import column, table_names
+from sandbox.harness.checks import assert_column, table_names
 
 # name -> the paths that user views; ids, names and insertion order all differ.
 USERS = {12: "grace", 3: "linus", 7: "ada", 5: "ken", 20: "barbara"}
@@ -47,30 +47,23 @@ def _counts(solution: Any) -> dict[str, int]:
 
 
 def test_user_columns(db, solution):
-    user_id = column(solution.User, "id")
-    name = column(solution.User, "name")
-    assert user_id.primary_key, "User.id should be the primary key"
-    assert isinstance(user_id.type, Integer), "User.id should be an Integer column"
-    assert isinstance(name.type, String), "User.name should be a String column"
-    assert name.type.length == 50, "User.name should be String(50)"
-    assert name.nullable is False, "User.name should be not null"
+    """User.id is an integer primary key and User.name is a required String(50)"""
+    assert_column(solution.User, "id", Integer, primary_key=True)
+    assert_column(solution.User, "name", String, length=50, nullable=False)
 
 
 def test_page_view_columns(db, solution):
-    view_id = column(solution.PageView, "id")
-    path = column(solution.PageView, "path")
-    user_id = column(solution.PageView, "user_id")
-    assert view_id.primary_key, "PageView.id should be the primary key"
-    assert isinstance(view_id.type, Integer), "PageView.id should be an Integer column"
-    assert isinstance(path.type, String), "PageView.path should be a String column"
-    assert path.type.length == 200, "PageView.path should be String(200)"
-    assert path.nullable is False, "PageView.path should be not null"
-    assert isinstance(user_id.type, Integer), "PageView.user_id should be an Integer column"
-    assert user_id.nullable is False, "PageView.user_id should be not null"
+    """PageView has an integer primary key, a required String(200) path and a required integer
+    user_id with no foreign key
+    """
+    assert_column(solution.PageView, "id", Integer, primary_key=True)
+    assert_column(solution.PageView, "path", String, length=200, nullable=False)
+    user_id = assert_column(solution.PageView, "user_id", Integer, nullable=False)
     assert not user_id.foreign_keys, "PageView.user_id should have no foreign key"
 
 
 def test_user_table_only_in_default_database(db, solution):
+    """User's table exists in the default database and not in analytics"""
     name = solution.User.__table__.name
     assert name in table_names(db), "User's table should exist in the default database"
     assert name not in table_names(db, "analytics"), (
@@ -79,6 +72,7 @@ def test_user_table_only_in_default_database(db, solution):
 
 
 def test_page_view_table_only_in_analytics_database(db, solution):
+    """PageView's table exists in the analytics database and not in the default one"""
     name = solution.PageView.__table__.name
     assert name in table_names(db, "analytics"), (
         "PageView's table should exist in the analytics database"
@@ -87,6 +81,7 @@ def test_page_view_table_only_in_analytics_database(db, solution):
 
 
 def test_record_view_commits(db, solution):
+    """record_view returns None and its view is committed where it belongs"""
     _seed_users(db, solution)
     assert solution.record_view(7, "/home") is None, "record_view should return None"
     assert solution.record_view(3, "/docs") is None, "record_view should return None"
@@ -97,6 +92,7 @@ def test_record_view_commits(db, solution):
 
 
 def test_record_view_keeps_earlier_views(db, solution):
+    """many recorded views are all stored, each once"""
     _seed_users(db, solution)
     for user_id, path in VIEWS:
         solution.record_view(user_id, path)
@@ -104,6 +100,7 @@ def test_record_view_keeps_earlier_views(db, solution):
 
 
 def test_views_per_user_counts(db, solution):
+    """views_per_user gives each user's number of views"""
     _seed_users(db, solution)
     for user_id, path in VIEWS:
         solution.record_view(user_id, path)
@@ -115,6 +112,7 @@ def test_views_per_user_counts(db, solution):
 
 
 def test_views_per_user_includes_users_without_views(db, solution):
+    """users without views are included with 0"""
     _seed_users(db, solution)
     _seed_views(db, solution)
     db.session.remove()
@@ -124,12 +122,14 @@ def test_views_per_user_includes_users_without_views(db, solution):
 
 
 def test_views_per_user_without_any_views(db, solution):
+    """with no views at all every user counts 0"""
     _seed_users(db, solution)
     db.session.remove()
     assert _counts(solution) == dict.fromkeys(USERS.values(), 0)
 
 
 def test_views_per_user_ignores_views_of_unknown_users(db, solution):
+    """views whose user_id matches no user are not counted under anyone"""
     _seed_users(db, solution)
     _seed_views(db, solution, [*VIEWS, (99, "/home"), (99, "/docs"), (42, "/home")])
     db.session.remove()
@@ -139,6 +139,7 @@ def test_views_per_user_ignores_views_of_unknown_users(db, solution):
 
 
 def test_views_per_user_with_no_users(db, solution):
+    """with no users the result is empty"""
     _seed_views(db, solution, [(1, "/home")])
     db.session.remove()
     assert _counts(solution) == {}, "with no users the result is an empty dict"

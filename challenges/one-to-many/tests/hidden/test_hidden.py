@@ -1,11 +1,16 @@
 """Hidden tests for one-to-many."""
 
 import pytest
-from sqlalchemy import Integer, String, func, inspect, select, text
+from sqlalchemy import Integer, String, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers
 
-from sandbox.harness.checks import column, count_rows
+from sandbox.harness.checks import (
+    assert_column,
+    assert_foreign_key,
+    assert_relationship,
+    count_rows,
+)
 
 
 def _holds(collection, obj):
@@ -46,43 +51,27 @@ def _commit_or_fail(db, what):
 
 
 def test_user_columns(db, solution):
-    user_id = column(solution.User, "id")
-    name = column(solution.User, "name")
-    assert user_id.primary_key, "User.id should be the primary key"
-    assert isinstance(user_id.type, Integer), "User.id should be an Integer column"
-    assert isinstance(name.type, String), "User.name should be a String column"
-    assert name.type.length == 50, "User.name should be String(50)"
-    assert name.nullable is False, "User.name should be not null"
+    """User.id is an integer primary key and User.name is a required String(50)"""
+    assert_column(solution.User, "id", Integer, primary_key=True)
+    assert_column(solution.User, "name", String, length=50, nullable=False)
 
 
 def test_address_columns(db, solution):
-    address_id = column(solution.Address, "id")
-    email = column(solution.Address, "email")
-    assert address_id.primary_key, "Address.id should be the primary key"
-    assert isinstance(address_id.type, Integer), "Address.id should be an Integer column"
-    assert isinstance(email.type, String), "Address.email should be a String column"
-    assert email.type.length == 120, "Address.email should be String(120)"
-    assert email.nullable is False, "Address.email should be not null"
+    """Address.id is an integer primary key and Address.email is a required String(120)"""
+    assert_column(solution.Address, "id", Integer, primary_key=True)
+    assert_column(solution.Address, "email", String, length=120, nullable=False)
 
 
 def test_user_id_is_a_required_foreign_key_to_user(db, solution):
-    user_id = column(solution.Address, "user_id")
-    user_pk = column(solution.User, "id")
-    targets = [fk.column for fk in user_id.foreign_keys]
-    assert targets, "Address.user_id should be a foreign key"
-    assert any(target is user_pk for target in targets), (
-        "Address.user_id should reference the User primary key"
-    )
-    assert user_id.nullable is False, "Address.user_id should be not null"
+    """Address.user_id is a not-null foreign key to the User primary key"""
+    assert_foreign_key(solution.Address, "user_id", solution.User)
+    assert_column(solution.Address, "user_id", nullable=False)
 
 
 def test_addresses_is_a_list_collection(db, solution):
+    """User.addresses is a list-like collection of Address, not a query"""
     configure_mappers()
-    relationships = inspect(solution.User).relationships
-    assert "addresses" in relationships, "User.addresses should be a relationship"
-    assert relationships["addresses"].mapper.class_ is solution.Address, (
-        "User.addresses should be a relationship to Address"
-    )
+    assert_relationship(solution.User, "addresses", solution.Address, many=True)
     assert isinstance(solution.User(name="new").addresses, list), (
         "User.addresses should be a list-like collection, not a query"
     )
@@ -98,12 +87,9 @@ def test_addresses_is_a_list_collection(db, solution):
 
 
 def test_address_user_is_the_owner(db, solution):
+    """Address.user is a relationship to User that loads the owning user"""
     configure_mappers()
-    relationships = inspect(solution.Address).relationships
-    assert "user" in relationships, "Address.user should be a relationship"
-    assert relationships["user"].mapper.class_ is solution.User, (
-        "Address.user should be a relationship to User"
-    )
+    assert_relationship(solution.Address, "user", solution.User, many=False)
     owner_id, (address_id,) = _user_with(db, solution, "linus", "linus@example.com")
     _user_with(db, solution, "other", "other@example.com")
     db.session.remove()
@@ -114,6 +100,7 @@ def test_address_user_is_the_owner(db, solution):
 
 
 def test_appending_an_address_sets_its_user(db, solution):
+    """appending to user.addresses sets address.user before any flush"""
     user = solution.User(name="ada")
     address = solution.Address(email="ada@example.com")
     user.addresses.append(address)
@@ -123,6 +110,7 @@ def test_appending_an_address_sets_its_user(db, solution):
 
 
 def test_setting_the_user_adds_the_address(db, solution):
+    """setting address.user adds the address to user.addresses before any flush"""
     user = solution.User(name="ada")
     address = solution.Address(email="ada@example.com")
     address.user = user
@@ -132,6 +120,7 @@ def test_setting_the_user_adds_the_address(db, solution):
 
 
 def test_deleting_a_user_deletes_its_addresses(db, solution):
+    """deleting a user deletes its addresses, with the database's foreign keys not enforced"""
     user_id, _ = _user_with(db, solution, "ada", "ada@home.example", "ada@work.example")
     db.session.remove()
     _foreign_keys_off(db)
@@ -148,6 +137,7 @@ def test_deleting_a_user_deletes_its_addresses(db, solution):
 
 
 def test_deleting_a_user_keeps_other_users_addresses(db, solution):
+    """deleting a user leaves other users and their addresses alone"""
     doomed_id, _ = _user_with(db, solution, "ada", "ada@example.com")
     kept_id, kept_addresses = _user_with(db, solution, "grace", "g1@example.com", "g2@example.com")
     db.session.remove()
@@ -164,6 +154,7 @@ def test_deleting_a_user_keeps_other_users_addresses(db, solution):
 
 
 def test_removing_an_address_deletes_it(db, solution):
+    """an address removed from user.addresses is deleted at commit"""
     user_id, (gone_id, kept_id) = _user_with(db, solution, "ada", "a1@example.com", "a2@example.com")
     db.session.remove()
 

@@ -4,12 +4,14 @@ from sqlalchemy import inspect
 
 
 def test_tables_are_created(db, solution):
+    """create_all() creates a table for User and one for Address"""
     tables = inspect(db.engine).get_table_names()
     assert solution.User.__table__.name in tables, "create_all() should create the User table"
     assert solution.Address.__table__.name in tables, "create_all() should create the Address table"
 
 
 def test_models_take_keyword_arguments(db, solution):
+    """User can be built with name= and Address with email= keywords"""
     user = solution.User(name="ada")
     address = solution.Address(email="ada@example.com")
     assert user.name == "ada"
@@ -17,6 +19,7 @@ def test_models_take_keyword_arguments(db, solution):
 
 
 def test_user_with_addresses_round_trips(db, solution):
+    """a user saved with two addresses reads back with them, each pointing to its owner"""
     user = solution.User(name="grace")
     user.addresses.append(solution.Address(email="grace@home.example"))
     user.addresses.append(solution.Address(email="grace@work.example"))

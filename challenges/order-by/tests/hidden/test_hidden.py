@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String
 
-from sandbox.harness.checks import assert_list_of, column, has_limit, order_by_terms
+from sandbox.harness.checks import assert_column, assert_list_of, column, has_limit, order_by_terms
 
 # Inserted in this order, which is neither the order any function asks for
 # nor its reverse (SQLite's reverse_unordered_selects is on). Ages tie
@@ -88,34 +88,32 @@ def _limit_value(stmt):
 
 
 def test_name_column(db, solution):
-    name = column(solution.User, "name")
-    assert isinstance(name.type, String), "name should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert name.nullable is False, "name should be not null"
+    """name is a not-null String(50) column"""
+    assert_column(solution.User, "name", String, length=50, nullable=False)
 
 
 def test_age_column(db, solution):
-    age = column(solution.User, "age")
-    assert isinstance(age.type, Integer), "age should be an Integer column"
-    assert age.nullable is False, "age should be not null"
+    """age is a not-null Integer column"""
+    assert_column(solution.User, "age", Integer, nullable=False)
 
 
 def test_created_at_column(db, solution):
-    created_at = column(solution.User, "created_at")
-    assert isinstance(created_at.type, DateTime), "created_at should be a DateTime column"
-    assert created_at.nullable is False, "created_at should be not null"
+    """created_at is a not-null DateTime column"""
+    assert_column(solution.User, "created_at", DateTime, nullable=False)
 
 
 # --- users_by_name ---------------------------------------------------------------
 
 
 def test_users_by_name_order(db, solution):
+    """users_by_name() returns every user in the asked order"""
     _seed(db, solution.User)
     names = _names(solution.users_by_name(), solution.User, "users_by_name()")
     assert names == BY_NAME, "users_by_name() should return every user, name ascending"
 
 
 def test_users_by_name_sorts_in_sql(db, solution, sql):
+    """users_by_name() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_by_name()
@@ -127,12 +125,14 @@ def test_users_by_name_sorts_in_sql(db, solution, sql):
 
 
 def test_users_newest_first_order(db, solution):
+    """users_newest_first() returns every user in the asked order"""
     _seed(db, solution.User)
     names = _names(solution.users_newest_first(), solution.User, "users_newest_first()")
     assert names == NEWEST_FIRST, "users_newest_first() should return every user, created_at descending"
 
 
 def test_users_newest_first_sorts_in_sql(db, solution, sql):
+    """users_newest_first() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_newest_first()
@@ -146,6 +146,7 @@ def test_users_newest_first_sorts_in_sql(db, solution, sql):
 
 
 def test_users_by_age_then_name_order(db, solution):
+    """users_by_age_then_name() returns every user in the asked order, ties included"""
     _seed(db, solution.User)
     names = _names(solution.users_by_age_then_name(), solution.User, "users_by_age_then_name()")
     assert names == BY_AGE_THEN_NAME, (
@@ -154,6 +155,7 @@ def test_users_by_age_then_name_order(db, solution):
 
 
 def test_users_by_age_then_name_sorts_in_sql(db, solution, sql):
+    """users_by_age_then_name() runs one SELECT whose ORDER BY does the sorting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.users_by_age_then_name()
@@ -166,6 +168,7 @@ def test_users_by_age_then_name_sorts_in_sql(db, solution, sql):
 
 
 def test_oldest_users_order(db, solution):
+    """oldest_users(n) returns the right n users in the asked order for several n"""
     _seed(db, solution.User)
     for n in (1, 3, 5, 8):
         names = _names(solution.oldest_users(n), solution.User, f"oldest_users({n})")
@@ -175,6 +178,7 @@ def test_oldest_users_order(db, solution):
 
 
 def test_oldest_users_sorts_and_limits_in_sql(db, solution, sql):
+    """oldest_users(n) runs one SELECT whose ORDER BY and LIMIT do the sorting and cutting"""
     _seed(db, solution.User)
     with sql.record() as log:
         solution.oldest_users(3)
@@ -189,6 +193,7 @@ def test_oldest_users_sorts_and_limits_in_sql(db, solution, sql):
 
 
 def test_oldest_users_zero(db, solution, sql):
+    """oldest_users(0) returns an empty list with at most one SELECT"""
     _seed(db, solution.User)
     with sql.record() as log:
         result = solution.oldest_users(0)
@@ -201,6 +206,7 @@ def test_oldest_users_zero(db, solution, sql):
 
 
 def test_results_belong_to_the_session(db, solution):
+    """every function returns User objects that belong to db.session"""
     _seed(db, solution.User)
     results = {
         "users_by_name()": solution.users_by_name(),

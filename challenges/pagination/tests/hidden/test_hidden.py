@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Integer, String
 from werkzeug.exceptions import HTTPException
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 KEYS = ("items", "page", "per_page", "total", "pages", "has_next", "has_prev")
 NUMBERS = ("page", "per_page", "total", "pages")
@@ -58,16 +58,13 @@ def _flags(result: dict[str, Any]) -> tuple[bool, bool]:
 
 
 def test_item_columns(db, solution):
-    item_id = column(solution.Item, "id")
-    name = column(solution.Item, "name")
-    assert item_id.primary_key, "Item.id should be the primary key"
-    assert isinstance(item_id.type, Integer), "Item.id should be an Integer column"
-    assert isinstance(name.type, String), "Item.name should be a String column"
-    assert name.type.length == 100, "Item.name should be String(100)"
-    assert name.nullable is False, "Item.name should be not null"
+    """Item.id is an integer primary key and Item.name is a required String(100)"""
+    assert_column(solution.Item, "id", Integer, primary_key=True)
+    assert_column(solution.Item, "name", String, length=100, nullable=False)
 
 
 def test_result_types(db, solution):
+    """the numbers are int, the flags bool and items a list of str"""
     _seed(db, solution, 25)
     for page in (1, 2, 3):
         result = _page(solution, page, 10)
@@ -76,6 +73,7 @@ def test_result_types(db, solution):
 
 
 def test_first_page(db, solution):
+    """the first page of several: its names and every number and flag"""
     names = _seed(db, solution, 25)
     result = _page(solution, 1, 10)
     assert result["items"] == names[:10], "page 1 should hold the first 10 items by id"
@@ -84,6 +82,7 @@ def test_first_page(db, solution):
 
 
 def test_middle_page(db, solution):
+    """a middle page: its names and every number and flag"""
     names = _seed(db, solution, 25)
     result = _page(solution, 2, 10)
     assert result["items"] == names[10:20], "page 2 should hold items 11 to 20 by id"
@@ -92,6 +91,7 @@ def test_middle_page(db, solution):
 
 
 def test_last_partial_page(db, solution):
+    """a last page that is not full: its names and every number and flag"""
     names = _seed(db, solution, 25)
     result = _page(solution, 3, 10)
     assert result["items"] == names[20:], "page 3 should hold the last 5 items by id"
@@ -100,6 +100,7 @@ def test_last_partial_page(db, solution):
 
 
 def test_pages_cover_every_item_in_id_order(db, solution):
+    """following has_next from page 1 lists every item once, in the required order"""
     names = _seed(db, solution, 23, seed=11)
     for per_page in (1, 4, 7, 23):
         collected: list[str] = []
@@ -116,6 +117,7 @@ def test_pages_cover_every_item_in_id_order(db, solution):
 
 
 def test_pages_rounds_up(db, solution):
+    """pages counts a last page that is not full"""
     _seed(db, solution, 20)
     cases = {10: 2, 20: 1, 3: 7, 6: 4, 100: 1, 1: 20}
     for per_page, pages in cases.items():
@@ -126,6 +128,7 @@ def test_pages_rounds_up(db, solution):
 
 
 def test_single_page(db, solution):
+    """fewer items than per_page make one page with no neighbours"""
     names = _seed(db, solution, 4)
     result = _page(solution, 1, 10)
     assert result["items"] == names
@@ -134,6 +137,7 @@ def test_single_page(db, solution):
 
 
 def test_page_past_the_last(db, solution):
+    """a page past the last gives no items and no error, and still reports the numbers"""
     _seed(db, solution, 25)
     for page in (4, 50):
         result = _page(solution, page, 10)
@@ -144,6 +148,7 @@ def test_page_past_the_last(db, solution):
 
 
 def test_invalid_page_raises_value_error(db, solution):
+    """a page below 1 raises ValueError"""
     names = _seed(db, solution, 5)
     for page in (0, -1, -10):
         with pytest.raises(ValueError):
@@ -152,6 +157,7 @@ def test_invalid_page_raises_value_error(db, solution):
 
 
 def test_invalid_per_page_raises_value_error(db, solution):
+    """a per_page outside the allowed range raises ValueError"""
     names = _seed(db, solution, 5)
     for per_page in (0, -3, 101, 1000):
         with pytest.raises(ValueError):
@@ -160,6 +166,7 @@ def test_invalid_per_page_raises_value_error(db, solution):
 
 
 def test_per_page_limits_are_allowed(db, solution):
+    """per_page at each end of the allowed range works"""
     names = _seed(db, solution, 150, seed=3)
     first = _page(solution, 1, 100)
     assert first["items"] == names[:100], "per_page=100 is allowed and gives 100 items"

@@ -2,6 +2,7 @@
 
 
 def test_item_keyword_constructor(db, solution):
+    """Item can be built with a name= keyword and gets an integer id"""
     item = solution.Item(name="apple")
     db.session.add(item)
     db.session.commit()
@@ -10,6 +11,7 @@ def test_item_keyword_constructor(db, solution):
 
 
 def test_first_page_small(db, solution):
+    """page_of_items returns a dict whose first page holds the first names (five items)"""
     for name in ("apple", "banana", "cherry", "damson", "elder"):
         db.session.add(solution.Item(name=name))
     db.session.commit()

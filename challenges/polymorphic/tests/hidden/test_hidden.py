@@ -2,7 +2,7 @@
 
 from sqlalchemy import Integer, String, inspect, select
 
-from sandbox.harness.checks import column
+from sandbox.harness.checks import assert_column
 
 ROLES = ("employee", "manager", "engineer")
 
@@ -47,25 +47,19 @@ def _staff(solution):
 
 
 def test_employee_columns(db, solution):
-    employee_id = column(solution.Employee, "id")
-    name = column(solution.Employee, "name")
-    assert employee_id.primary_key, "Employee.id should be the primary key"
-    assert isinstance(employee_id.type, Integer), "Employee.id should be an Integer column"
-    assert isinstance(name.type, String), "Employee.name should be a String column"
-    assert name.type.length == 50, "Employee.name should be String(50)"
-    assert name.nullable is False, "Employee.name should be not null"
+    """Employee.id is an integer primary key and Employee.name a required String(50)"""
+    assert_column(solution.Employee, "id", Integer, primary_key=True)
+    assert_column(solution.Employee, "name", String, length=50, nullable=False)
 
 
 def test_subclass_columns(db, solution):
-    department = column(solution.Manager, "department")
-    language = column(solution.Engineer, "language")
-    assert isinstance(department.type, String), "Manager.department should be a String column"
-    assert department.type.length == 50, "Manager.department should be String(50)"
-    assert isinstance(language.type, String), "Engineer.language should be a String column"
-    assert language.type.length == 50, "Engineer.language should be String(50)"
+    """Manager.department and Engineer.language are String(50) columns"""
+    assert_column(solution.Manager, "department", String, length=50)
+    assert_column(solution.Engineer, "language", String, length=50)
 
 
 def test_subclasses_are_mapped_as_inheritance(db, solution):
+    """Manager and Engineer are mapped as inheriting from Employee"""
     base = inspect(solution.Employee)
     for model in (solution.Manager, solution.Engineer):
         mapper = inspect(model)
@@ -76,6 +70,9 @@ def test_subclasses_are_mapped_as_inheritance(db, solution):
 
 
 def test_polymorphic_identities(db, solution):
+    """Employee has a discriminator, and each class has the polymorphic identity the statement
+    names
+    """
     base = inspect(solution.Employee)
     assert base.polymorphic_on is not None, (
         "Employee should have a discriminator column (polymorphic_on)"
@@ -89,6 +86,9 @@ def test_polymorphic_identities(db, solution):
 
 
 def test_subclass_rows_round_trip(db, solution):
+    """an employee, a manager and an engineer read back with their own columns after the session is
+    closed
+    """
     plain_id, manager_id, engineer_id = _add(
         db,
         solution,
@@ -110,6 +110,7 @@ def test_subclass_rows_round_trip(db, solution):
 
 
 def test_querying_employee_returns_subclass_instances(db, solution):
+    """a query of Employee returns an object of the right class for every row"""
     ids = _add(
         db,
         solution,
@@ -135,6 +136,7 @@ def test_querying_employee_returns_subclass_instances(db, solution):
 
 
 def test_get_on_employee_returns_subclass_instance(db, solution):
+    """getting a manager's or an engineer's row through Employee returns the subclass"""
     manager_id, engineer_id = _add(
         db, solution, ("manager", "Grace", "Research"), ("engineer", "Linus", "C")
     )
@@ -155,6 +157,7 @@ def test_get_on_employee_returns_subclass_instance(db, solution):
 
 
 def test_staff_by_role_groups_by_exact_identity(db, solution):
+    """staff_by_role() puts each name under its exact role only"""
     _add(
         db,
         solution,
@@ -182,6 +185,7 @@ def test_staff_by_role_groups_by_exact_identity(db, solution):
 
 def test_staff_by_role_sorts_names_ascending(db, solution):
     # Neither the order of insertion nor its reverse is sorted.
+    """staff_by_role() lists each role's names in ascending order"""
     _add(
         db,
         solution,
@@ -216,6 +220,7 @@ def test_staff_by_role_sorts_names_ascending(db, solution):
 
 
 def test_staff_by_role_role_without_staff_is_empty(db, solution):
+    """a role without staff maps to an empty list"""
     _add(db, solution, ("manager", "Grace"), ("employee", "Ada"))
     db.session.remove()
 

@@ -4,12 +4,14 @@ from sqlalchemy import inspect
 
 
 def test_tables_are_created(db, solution):
+    """create_all() creates the tables of the three models"""
     tables = set(inspect(db.engine).get_table_names())
     for model in (solution.Employee, solution.Manager, solution.Engineer):
         assert model.__table__.name in tables, f"create_all() should create {model.__name__}'s table"
 
 
 def test_models_take_keyword_arguments(db, solution):
+    """Manager and Engineer subclass Employee, and all three take their columns as keywords"""
     assert issubclass(solution.Manager, solution.Employee), "Manager should subclass Employee"
     assert issubclass(solution.Engineer, solution.Employee), "Engineer should subclass Employee"
     employee = solution.Employee(name="Ada")
@@ -21,6 +23,7 @@ def test_models_take_keyword_arguments(db, solution):
 
 
 def test_staff_by_role_on_empty_database(db, solution):
+    """staff_by_role() on an empty database gives the three roles, each with an empty list"""
     result = solution.staff_by_role()
     assert type(result) is dict, f"staff_by_role() should return a dict, got {type(result).__name__}"
     assert sorted(result) == ["employee", "engineer", "manager"], (

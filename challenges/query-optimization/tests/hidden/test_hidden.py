@@ -4,7 +4,13 @@ import re
 
 from sqlalchemy import Float, Integer, Numeric, String
 
-from sandbox.harness.checks import assert_list_of, column, count_rows, indexed_columns
+from sandbox.harness.checks import (
+    assert_column,
+    assert_list_of,
+    column,
+    count_rows,
+    indexed_columns,
+)
 
 # Inserted in this order, which is neither ascending nor descending by name
 # inside any category (SQLite's reverse_unordered_selects is on).
@@ -64,24 +70,19 @@ def _column_labels(Product, attribute):
 
 
 def test_product_columns(db, solution):
-    id_column = column(solution.Product, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
-    name = column(solution.Product, "name")
-    assert isinstance(name.type, String) and name.type.length == 100, "name should be String(100)"
-    assert name.nullable is False, "name should be not null"
-    category = column(solution.Product, "category")
-    assert isinstance(category.type, String) and category.type.length == 50, "category should be String(50)"
-    assert category.nullable is False, "category should be not null"
-    price = column(solution.Product, "price")
-    # Float is not a subclass of Numeric in SQLAlchemy 2.1 (it is in 2.0): test it first.
+    """id is an integer primary key; name, category and price have the asked types and are not null
+    """
+    assert_column(solution.Product, "id", Integer, primary_key=True)
+    assert_column(solution.Product, "name", String, length=100, nullable=False)
+    assert_column(solution.Product, "category", String, length=50, nullable=False)
+    # Float is not a subclass of Numeric in SQLAlchemy 2.1 (it is in 2.0): name both.
+    price = assert_column(solution.Product, "price", (Numeric, Float), nullable=False)
     if not isinstance(price.type, Float):
-        assert isinstance(price.type, Numeric), "price should be Numeric(10, 2) or Float"
         assert (price.type.precision, price.type.scale) == (10, 2), "price should be Numeric(10, 2) or Float"
-    assert price.nullable is False, "price should be not null"
 
 
 def test_category_is_indexed(db, solution):
+    """the database has an index on category"""
     category = column(solution.Product, "category").name
     indexed = indexed_columns(db, solution.Product)
     assert any(cols and cols[0] == category for cols in indexed), (
@@ -93,6 +94,7 @@ def test_category_is_indexed(db, solution):
 
 
 def test_bulk_add_stores_and_commits(db, solution):
+    """bulk_add_products() commits every row with its values and returns the count as an int"""
     rows = [{"name": n, "category": c, "price": p} for n, c, p in PRODUCTS]
     added = solution.bulk_add_products(rows)
     assert type(added) is int, f"bulk_add_products() should return an int, got {type(added).__name__}"
@@ -104,6 +106,7 @@ def test_bulk_add_stores_and_commits(db, solution):
 
 
 def test_bulk_add_empty_list(db, solution):
+    """bulk_add_products([]) returns 0, raises nothing and inserts nothing"""
     added = solution.bulk_add_products([])
     assert type(added) is int and added == 0, "bulk_add_products([]) should return 0"
     db.session.remove()
@@ -111,6 +114,7 @@ def test_bulk_add_empty_list(db, solution):
 
 
 def test_bulk_add_thousand_rows_in_few_inserts(db, solution, sql):
+    """1,000 rows are committed in at most 10 INSERT executions"""
     rows = _rows(1000)
     with sql.record() as log:
         added = solution.bulk_add_products(rows)
@@ -127,6 +131,9 @@ def test_bulk_add_thousand_rows_in_few_inserts(db, solution, sql):
 
 
 def test_product_names_in_values(db, solution):
+    """product_names_in() returns a list of the category's names in the asked order, [] for an
+    unknown category
+    """
     _seed(db, solution.Product)
     kitchen = assert_list_of(solution.product_names_in("kitchen"), str, "product_names_in('kitchen')")
     assert kitchen == KITCHEN, "product_names_in() should return the category's names, ascending"
@@ -137,6 +144,7 @@ def test_product_names_in_values(db, solution):
 
 
 def test_product_names_in_reads_only_names(db, solution, sql):
+    """no SELECT run by product_names_in() reads the price or category columns"""
     _seed(db, solution.Product)
     with sql.record() as log:
         solution.product_names_in("kitchen")
@@ -156,6 +164,7 @@ def test_product_names_in_reads_only_names(db, solution, sql):
 
 
 def test_category_counts_values(db, solution):
+    """category_counts() returns a dict of str to int with the right counts"""
     _seed(db, solution.Product)
     counts = solution.category_counts()
     assert type(counts) is dict, f"category_counts() should return a dict, got {type(counts).__name__}"
@@ -166,6 +175,7 @@ def test_category_counts_values(db, solution):
 
 
 def test_category_counts_one_group_by_select(db, solution, sql):
+    """category_counts() runs exactly one SELECT, counting with GROUP BY"""
     _seed(db, solution.Product)
     with sql.record() as log:
         solution.category_counts()

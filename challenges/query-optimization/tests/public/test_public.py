@@ -4,11 +4,13 @@ from sqlalchemy import inspect
 
 
 def test_table_is_created(db, solution):
+    """create_all() creates a table for Product"""
     tables = inspect(db.engine).get_table_names()
     assert solution.Product.__table__.name in tables, "create_all() should create the Product table"
 
 
 def test_bulk_add_three_rows(db, solution):
+    """bulk_add_products() inserts and commits three rows and returns 3"""
     rows = [
         {"name": "Mug", "category": "kitchen", "price": 6.5},
         {"name": "Pencil", "category": "office", "price": 0.8},
@@ -21,6 +23,7 @@ def test_bulk_add_three_rows(db, solution):
 
 
 def test_names_and_counts_small(db, solution):
+    """product_names_in() and category_counts() give the right answers on three products"""
     rows = [("Spoon", "kitchen", 2.25), ("Pencil", "office", 0.8), ("Mug", "kitchen", 6.5)]
     for name, category, price in rows:
         db.session.add(solution.Product(name=name, category=category, price=price))

@@ -6,7 +6,12 @@ from sqlalchemy import Integer, String, inspect
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
-from sandbox.harness.checks import assert_list_of, assert_plain_tuple, column, count_rows
+from sandbox.harness.checks import (
+    assert_column,
+    assert_list_of,
+    assert_plain_tuple,
+    count_rows,
+)
 
 # (id, name, email), in the order they are inserted. Ids, names, emails and the
 # insertion order all sort differently, so only an ORDER BY id (or an explicit
@@ -74,27 +79,22 @@ def _check_find_result(found: Any) -> list[tuple[int, str]]:
 
 
 def test_user_columns(db, solution):
-    id_column = column(solution.User, "id")
-    assert id_column.primary_key, "id should be the primary key"
-    assert isinstance(id_column.type, Integer), "id should be an Integer column"
-    name = column(solution.User, "name")
-    email = column(solution.User, "email")
-    assert isinstance(name.type, String), "name should be a String column"
-    assert isinstance(email.type, String), "email should be a String column"
-    assert name.type.length == 50, "name should be String(50)"
-    assert email.type.length == 120, "email should be String(120)"
-    assert name.nullable is False, "name should be not null"
-    assert email.nullable is False, "email should be not null"
+    """id is an integer primary key; name is String(50) and email String(120), both not null"""
+    assert_column(solution.User, "id", Integer, primary_key=True)
+    assert_column(solution.User, "name", String, length=50, nullable=False)
+    assert_column(solution.User, "email", String, length=120, nullable=False)
     assert inspect(db.engine).has_table(solution.User.__table__.name)
 
 
 def test_find_returns_plain_tuples(db, solution):
+    """find_by_email_domain returns a list of plain (int, str) tuples"""
     _seed(db, solution)
     found = _check_find_result(solution.find_by_email_domain("example.com"))
     assert found, "example.com should find some users"
 
 
 def test_find_matches_exact_domain_only(db, solution):
+    """only emails that end with @ followed by exactly the domain match, not look-alike domains"""
     _seed(db, solution)
     found = _check_find_result(solution.find_by_email_domain("example.com"))
     assert sorted(found) == EXAMPLE_COM, (
@@ -108,6 +108,7 @@ def test_find_matches_exact_domain_only(db, solution):
 
 
 def test_find_orders_by_id(db, solution):
+    """the matching users come out in the required order"""
     _seed(db, solution)
     for domain, expected in (("example.com", EXAMPLE_COM), ("mail.test", MAIL_TEST)):
         found = _check_find_result(solution.find_by_email_domain(domain))
@@ -117,6 +118,7 @@ def test_find_orders_by_id(db, solution):
 
 
 def test_find_unknown_domain_gives_empty_list(db, solution):
+    """a domain nobody uses gives an empty list"""
     _seed(db, solution)
     found = solution.find_by_email_domain("nowhere.test")
     assert type(found) is list, f"the result should be a list, got {type(found).__name__}"
@@ -124,6 +126,7 @@ def test_find_unknown_domain_gives_empty_list(db, solution):
 
 
 def test_find_runs_text_sql(db, solution, sql):
+    """the lookup runs hand-written SQL through sqlalchemy.text()"""
     _seed(db, solution)
     with sql.record() as log:
         solution.find_by_email_domain("example.com")
@@ -133,6 +136,7 @@ def test_find_runs_text_sql(db, solution, sql):
 
 
 def test_find_binds_the_domain(db, solution, sql):
+    """the domain is sent as a bound parameter and never appears inside the executed SQL"""
     _seed(db, solution)
     for domain in ("example.com", "mail.test", "nowhere.test"):
         with sql.record() as log:
@@ -150,6 +154,7 @@ def test_find_binds_the_domain(db, solution, sql):
 
 
 def test_find_resists_injection(db, solution):
+    """a domain crafted as an SQL injection finds nothing and raises nothing"""
     _seed(db, solution)
     found = solution.find_by_email_domain("x' OR '1'='1")
     assert type(found) is list, f"the result should be a list, got {type(found).__name__}"
@@ -157,6 +162,8 @@ def test_find_resists_injection(db, solution):
 
 
 def test_rename_returns_one_and_commits(db, solution):
+    """renaming an existing user returns the int 1 and the change survives the end of the session
+    """
     _seed(db, solution)
     before = _names(db, solution)
     changed = solution.rename_raw(7, "Zed")
@@ -169,6 +176,7 @@ def test_rename_returns_one_and_commits(db, solution):
 
 
 def test_rename_unknown_id_returns_zero(db, solution):
+    """renaming an unknown id returns the int 0 and changes nothing"""
     _seed(db, solution)
     before = _names(db, solution)
     changed = solution.rename_raw(999, "Nobody")
@@ -178,6 +186,7 @@ def test_rename_unknown_id_returns_zero(db, solution):
 
 
 def test_rename_runs_text_update_with_bound_values(db, solution, sql):
+    """the rename is an UPDATE written with text() whose values are all bound parameters"""
     _seed(db, solution)
     db.session.add(solution.User(id=4217, name="Old Name", email="old@example.net"))
     db.session.commit()
@@ -203,6 +212,7 @@ def test_rename_runs_text_update_with_bound_values(db, solution, sql):
 
 
 def test_rename_round_trips_quotes(db, solution):
+    """names with quotes and SQL-looking text are stored exactly as given"""
     _seed(db, solution)
     before = _names(db, solution)
     tricky = {

@@ -2,6 +2,7 @@
 
 
 def test_starter_shape(db, solution):
+    """User can be built with name= and email= keywords and reads back after a commit"""
     user = solution.User(name="Ada", email="ada@example.com")
     db.session.add(user)
     db.session.commit()
@@ -13,6 +14,7 @@ def test_starter_shape(db, solution):
 
 
 def test_find_simple_domain(db, solution):
+    """find_by_email_domain finds the one user of a domain as an (id, name) pair"""
     ada = solution.User(name="Ada", email="ada@example.com")
     bob = solution.User(name="Bob", email="bob@other.org")
     db.session.add_all([ada, bob])
@@ -27,6 +29,7 @@ def test_find_simple_domain(db, solution):
 
 
 def test_rename_changes_name(db, solution):
+    """rename_raw changes the name of an existing user"""
     user = solution.User(name="Ada", email="ada@example.com")
     db.session.add(user)
     db.session.commit()

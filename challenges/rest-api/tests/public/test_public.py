@@ -1,35 +1,20 @@
 """Public tests for rest-api: the candidate may read and run these."""
 
-import json
-
-import pytest
 from flask import Blueprint
 
-
-@pytest.fixture
-def api(app, solution):
-    """Your blueprint registered without a URL prefix, and Flask's test client."""
-    app.register_blueprint(solution.bp)
-    return app.test_client()
-
-
-def _body(response):
-    """The response body parsed as JSON."""
-    text = response.get_data(as_text=True)
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise AssertionError(f"the response body should be JSON, got {text[:80]!r}") from None
+from helpers import api, json_of  # noqa: F401  (api is a fixture: pytest finds it by name)
 
 
 def test_blueprint_is_exported(solution):
+    """bp is a flask.Blueprint"""
     assert isinstance(solution.bp, Blueprint), "bp should be a flask.Blueprint"
 
 
 def test_post_creates_todo(api):
+    """POST /todos with a title answers 201 with the new todo, not done"""
     response = api.post("/todos", json={"title": "Buy milk"})
     assert response.status_code == 201, f"POST /todos should answer 201, got {response.status_code}"
-    body = _body(response)
+    body = json_of(response)
     assert type(body) is dict, "the created todo should be a JSON object"
     assert type(body.get("id")) is int, "the created todo should have an integer id"
     assert body.get("title") == "Buy milk"
@@ -37,9 +22,10 @@ def test_post_creates_todo(api):
 
 
 def test_get_unknown_todo_is_404(api):
+    """GET of an unknown todo answers 404 with a JSON error"""
     response = api.get("/todos/999")
     assert response.status_code == 404, f"an unknown id should answer 404, got {response.status_code}"
-    body = _body(response)
+    body = json_of(response)
     assert type(body) is dict and type(body.get("error")) is str, (
         'the 404 response should be a JSON object {"error": "..."}'
     )
