@@ -33,12 +33,6 @@ _MESSAGES = (
     "wrong count: {m} (expected {n})",
     "expected {n} statements, {m} ran",
 )
-_DOCSTRINGS = (
-    "The result is read back from the database.",
-    "What was committed is visible in a new session.",
-    "The value survives a round trip through the database.",
-    "The statement runs in the database, not in Python.",
-)
 
 
 @dataclass(frozen=True)
@@ -95,11 +89,21 @@ def _docstring(rng: random.Random, items: Sequence[_Item]) -> str:
     docs = [i.doc for i in items if i.doc]
     if not docs or len(docs) * 2 < len(items):
         return ""
-    text = rng.choice(_DOCSTRINGS)
+    # No fixed set of sentences (a forger would look for them): the first words of one of its
+    # neighbours' first lines and the last words of another's, a sentence none of them has.
+    lines = [d.strip().splitlines()[0].split() for d in docs]
+    head, tail = rng.choice(lines), rng.choice(lines)
+    cut_head = rng.randint(1, max(1, len(head) - 1))
+    cut_tail = rng.randint(min(len(tail) - 1, 1), max(1, len(tail) - 1))
+    text = " ".join(head[:cut_head] + tail[cut_tail:]) or " ".join(head)
     if sum(d[:1].islower() for d in docs) * 2 > len(docs):
         text = text[:1].lower() + text[1:]
+    else:
+        text = text[:1].upper() + text[1:]
     if sum(not d.rstrip().endswith(".") for d in docs) * 2 > len(docs):
         text = text.rstrip(".")
+    elif not text.endswith("."):
+        text += "."
     return text
 
 

@@ -174,6 +174,27 @@ def test_canaries_are_documented_like_the_tests_beside_them(pack, seed):
         assert doc[0].islower() and not doc.endswith("."), f"{doc!r} is not in the tests' style"
 
 
+def test_canary_docstrings_come_from_no_fixed_set(pack):
+    """A canary's docstring is new each time (a forger could otherwise leave a known set of
+    sentences alone and rewrite the rest)."""
+    import ast
+    import random
+
+    from grader import canaries
+
+    seen: set[str] = set()
+    for cid in ("model-basics", "crud", "order-by"):
+        challenge = pack[cid]
+        files = [(p.name, p.read_bytes()) for p in challenge.test_files("hidden")]
+        for seed in range(10):
+            planted, _ = canaries.plan(files, [t.name for t in challenge.tests], random.Random(seed))
+            for canary in planted:
+                function = ast.parse(canary.source).body[0]
+                assert isinstance(function, ast.FunctionDef)
+                seen.add(ast.get_docstring(function) or "")
+    assert len(seen) > 40, f"only {len(seen)} distinct canary docstrings in 30 plans"
+
+
 def test_a_broken_helpers_file_is_a_format_error(copy_of_rest_api):
     from grader.errors import ChallengeFormatError
 
