@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from grader.queue.base import JobResult, Queue
-from grader.service import store
+from grader.service import similarity, store
 from grader.service.models import Lease, Submission, db, now
 
 LEASE = "queue"
@@ -57,6 +57,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._similar: set[int] = set()  # assessments graded into since their similarity was computed
 
     # -- life cycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -123,10 +124,21 @@ class Dispatcher:
             db.session.commit()  # marked before any worker can start (and report) them
             for job in jobs.values():
                 self.queue.submit(job)
-            handed = jobs
-            return len(handed)
+            if not jobs and self._similar:
+                self._refresh_similarity()
+            return len(jobs)
         finally:
             db.session.remove()
+
+    def _refresh_similarity(self) -> None:
+        """Once the queue is idle, compute the similarity of the assessments it graded into, so
+        that the reviewers' pages find it cached (they would compute it themselves otherwise)."""
+        status = self.queue.status()
+        if status.queued or status.running:
+            return
+        with self._lock:
+            todo, self._similar = self._similar, set()
+        similarity.refresh(todo)
 
     def _take_lease(self) -> bool:
         expires = now() + timedelta(seconds=LEASE_SECONDS)
@@ -178,6 +190,13 @@ class Dispatcher:
             for attempt in range(5):  # a busy database (SQLite under load) is tried again
                 try:
                     store.record_result(outcome, self.holder)
+                    assessments = db.session.scalars(
+                        select(Submission.assessment_id).where(
+                            Submission.job_id == outcome.job_id, Submission.assessment_id.is_not(None)
+                        )
+                    ).all()
+                    with self._lock:
+                        self._similar.update(a for a in assessments if a is not None)
                     break
                 except Exception as exc:
                     db.session.rollback()

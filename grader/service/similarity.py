@@ -1,0 +1,276 @@
+"""Similarity in the review service: ``grader.similarity`` run over the submissions an
+assessment holds, challenge by challenge, and kept in ``SimilarityCache``.
+
+What is compared: the latest upload of each invitation (a candidate's earlier uploads
+would only be "copies" of their own later one), and every submission made through the
+API to the assessment. Submissions are named by id inside the comparison, so a cached
+result never holds a candidate's name (anonymous review and the reveal need no
+recomputing).
+
+A cached row is for one assessment and one challenge, and records the digest of what it
+was computed from (the submissions compared, the pack, the grader's version and the
+method's settings): a row with another digest is stale. Rows are also deleted when a
+submission is added to the assessment or one of its submissions is graded again
+(``store``). A page that finds a challenge stale computes it then (``for_assessment``);
+the queue's owner computes them ahead of the pages once its queue is idle
+(``Dispatcher``, through ``refresh``).
+
+It is for reviewers only: the candidate's pages never read it, and it changes no score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from grader import __version__
+from grader.service import store
+from grader.service.models import Assessment, SimilarityCache, Submission, db, now
+from grader.similarity import (
+    DEFAULTS,
+    ChallengeSummary,
+    Match,
+    Pair,
+    ReferenceMatch,
+    Settings,
+    SimilarityReport,
+    compare,
+)
+
+SETTINGS: Settings = DEFAULTS
+NEAR_MISSES = 20  # unflagged pairs (and matches with a known solution) kept per challenge, most alike first
+
+
+@dataclass(frozen=True)
+class CohortSimilarity:
+    """One assessment's similarity, every challenge of it: what the review pages show. In
+    ``report``, submissions are named by id (``"12"``); per challenge it holds the flagged
+    pairs and matches with a known solution, and the ``NEAR_MISSES`` most alike of the rest."""
+
+    members: tuple[int, ...]  # the submissions compared
+    report: SimilarityReport
+    computed_at: datetime | None  # the oldest challenge's
+    seconds: float  # the computing time of what is shown (each challenge's share summed)
+
+    def similar_to(self) -> dict[int, list[str]]:
+        """Per flagged submission id: what it is too alike to (``#12 (crud)``, ``a known
+        solution (crud)``), for the cohort's "similar to" column."""
+        found: dict[int, list[str]] = {}
+        for p in self.report.flagged_pairs:
+            found.setdefault(int(p.a), []).append(f"#{p.b} ({p.challenge})")
+            found.setdefault(int(p.b), []).append(f"#{p.a} ({p.challenge})")
+        for r in self.report.flagged_references:
+            found.setdefault(int(r.submission), []).append(f"a known solution ({r.challenge})")
+        return found
+
+    def pairs_of(self, submission_id: int, challenge_id: str) -> list[tuple[int, Pair]]:
+        """The flagged pairs of one submission in one challenge, each as (the other's id, the
+        pair seen from this submission: it is ``a``, the other ``b``)."""
+        me = str(submission_id)
+        out = []
+        for p in self.report.flagged_pairs:
+            if p.challenge == challenge_id and me in (p.a, p.b):
+                out.append((int(p.b if p.a == me else p.a), oriented(p, me)))
+        return out
+
+    def references_of(self, submission_id: int, challenge_id: str) -> list[ReferenceMatch]:
+        me = str(submission_id)
+        found = self.report.flagged_references
+        return [r for r in found if r.challenge == challenge_id and r.submission == me]
+
+
+def oriented(pair: Pair, name: str) -> Pair:
+    """``pair`` with ``name`` as its ``a`` side (the matches' line ranges swapped to suit)."""
+    if pair.a == name:
+        return pair
+    matches = tuple(sorted((Match(m.b_lines, m.a_lines) for m in pair.matches), key=lambda m: m.a_lines))
+    return Pair(pair.b, pair.a, pair.challenge, pair.similarity, pair.flagged, matches)
+
+
+def members(assessment_id: int) -> list[int]:
+    """The submissions of an assessment that are compared: the latest of each invitation,
+    and each one made without an invitation (through the API)."""
+    latest: dict[tuple[str, int], int] = {}
+    for sid, invitation in db.session.execute(
+        select(Submission.id, Submission.invitation_id)
+        .where(Submission.assessment_id == assessment_id)
+        .order_by(Submission.id)
+    ):
+        latest[("invitation", invitation) if invitation is not None else ("submission", sid)] = sid
+    return sorted(latest.values())
+
+
+def inputs_digest(member_ids: Sequence[int], challenge_id: str) -> str:
+    """What a challenge's similarity is computed from, as one digest: a row with another is stale.
+    A submission's solutions never change once stored, so its id stands for its answers."""
+    what = {
+        "members": list(member_ids),
+        "challenge": challenge_id,
+        "pack": store.context().pack_digest,
+        "grader": __version__,
+        "settings": asdict(SETTINGS),
+    }
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
+def for_assessment(assessment: Assessment, *, compute: bool = True) -> CohortSimilarity:
+    """The assessment's similarity, from the cache where it is current; the stale or missing
+    challenges are computed now and kept (or, with ``compute=False``, left out)."""
+    pack = store.context().pack
+    challenge_ids = [cid for cid in assessment.weights if cid in pack]
+    ids = members(assessment.id)
+    wanted = {cid: inputs_digest(ids, cid) for cid in challenge_ids}
+    rows = {
+        row.challenge_id: row
+        for row in db.session.scalars(
+            select(SimilarityCache).where(SimilarityCache.assessment_id == assessment.id)
+        )
+    }
+    current = {cid: rows[cid] for cid in challenge_ids if cid in rows and rows[cid].inputs == wanted[cid]}
+    stale = [cid for cid in challenge_ids if cid not in current]
+    parts: dict[str, tuple[dict[str, Any], datetime, float]] = {
+        cid: (row.data, row.computed_at, row.seconds) for cid, row in current.items()
+    }
+    if stale and compute and ids:
+        parts.update(_compute(assessment.id, ids, stale, wanted))
+    return _assemble(ids, [cid for cid in challenge_ids if cid in parts], parts)
+
+
+def refresh(assessment_ids: Iterable[int]) -> None:
+    """Bring the cache of each assessment up to date (the queue's owner does, once idle)."""
+    for aid in sorted(set(assessment_ids)):
+        assessment = db.session.get(Assessment, aid)
+        if assessment is not None:
+            for_assessment(assessment)
+
+
+def _compute(
+    assessment_id: int, ids: Sequence[int], challenge_ids: Sequence[str], wanted: Mapping[str, str]
+) -> dict[str, tuple[dict[str, Any], datetime, float]]:
+    """Compare the stale challenges and keep each one's part; the parts by challenge."""
+    sources: dict[str, dict[str, str]] = {}
+    for sid, solutions in db.session.execute(
+        select(Submission.id, Submission.solutions).where(Submission.id.in_(ids))
+    ):
+        answers = {cid: text for cid, text in (solutions or {}).items() if cid in challenge_ids}
+        if answers:
+            sources[str(sid)] = answers
+    started = time.perf_counter()
+    report = compare(sources, store.context().pack, challenge_ids=list(challenge_ids), settings=SETTINGS)
+    each = (time.perf_counter() - started) / max(1, len(challenge_ids))
+    at = now()
+    parts: dict[str, tuple[dict[str, Any], datetime, float]] = {}
+    for summary in report.challenges:
+        cid = summary.id
+        pairs = [p for p in report.pairs if p.challenge == cid]
+        refs = sorted(
+            (r for r in report.reference_matches if r.challenge == cid),
+            key=lambda r: (not r.flagged, -r.similarity, r.submission),
+        )
+        data = {
+            "summary": asdict(summary),
+            "pairs": [_pair_json(p) for p in _kept(pairs, lambda p: p.flagged)],
+            "references": [_reference_json(r) for r in _kept(refs, lambda r: r.flagged)],
+        }
+        parts[cid] = (data, at, each)
+    _store(assessment_id, parts, wanted)
+    return parts
+
+
+def _kept(items: Sequence[Any], flagged: Any) -> list[Any]:
+    """Every flagged item and the first ``NEAR_MISSES`` of the others (items come most alike first)."""
+    out = [x for x in items if flagged(x)]
+    out.extend([x for x in items if not flagged(x)][:NEAR_MISSES])
+    return out
+
+
+def _store(
+    assessment_id: int, parts: Mapping[str, tuple[dict[str, Any], datetime, float]], wanted: Mapping[str, str]
+) -> None:
+    db.session.execute(
+        delete(SimilarityCache).where(
+            SimilarityCache.assessment_id == assessment_id, SimilarityCache.challenge_id.in_(list(parts))
+        )
+    )
+    for cid, (data, at, seconds) in parts.items():
+        db.session.add(
+            SimilarityCache(
+                assessment_id=assessment_id,
+                challenge_id=cid,
+                inputs=wanted[cid],
+                computed_at=at,
+                seconds=seconds,
+                data=data,
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another process stored the same challenges at the same moment: theirs is as good.
+        db.session.rollback()
+
+
+def _lines(span: Sequence[int]) -> tuple[int, int]:
+    return int(span[0]), int(span[1])
+
+
+def _matches_json(matches: Iterable[Match]) -> list[list[list[int]]]:
+    return [[list(m.a_lines), list(m.b_lines)] for m in matches]
+
+
+def _matches_of(data: Sequence[Sequence[Sequence[int]]]) -> tuple[Match, ...]:
+    return tuple(Match(_lines(a), _lines(b)) for a, b in data)
+
+
+def _pair_json(p: Pair) -> dict[str, Any]:
+    return {"a": p.a, "b": p.b, "similarity": p.similarity, "flagged": p.flagged,
+            "matches": _matches_json(p.matches)}  # fmt: skip
+
+
+def _reference_json(r: ReferenceMatch) -> dict[str, Any]:
+    return {"submission": r.submission, "similarity": r.similarity, "flagged": r.flagged,
+            "solution": r.solution, "matches": _matches_json(r.matches)}  # fmt: skip
+
+
+def _assemble(
+    ids: Sequence[int],
+    challenge_ids: Sequence[str],
+    parts: Mapping[str, tuple[dict[str, Any], datetime, float]],
+) -> CohortSimilarity:
+    summaries: list[ChallengeSummary] = []
+    pairs: list[Pair] = []
+    references: list[ReferenceMatch] = []
+    for cid in challenge_ids:
+        data = parts[cid][0]
+        summaries.append(ChallengeSummary(**data["summary"]))
+        pairs.extend(
+            Pair(p["a"], p["b"], cid, p["similarity"], p["flagged"], _matches_of(p["matches"]))
+            for p in data["pairs"]
+        )
+        references.extend(
+            ReferenceMatch(
+                r["submission"], cid, r["similarity"], r["flagged"], r["solution"], _matches_of(r["matches"])
+            )
+            for r in data["references"]
+        )
+    times = [parts[cid][1] for cid in challenge_ids]
+    report = SimilarityReport(
+        pairs=tuple(pairs),
+        reference_matches=tuple(references),
+        challenges=tuple(summaries),
+        threshold=SETTINGS.threshold,
+    )
+    return CohortSimilarity(
+        members=tuple(ids),
+        report=report,
+        computed_at=min(times) if times else None,
+        seconds=sum(parts[cid][2] for cid in challenge_ids),
+    )
