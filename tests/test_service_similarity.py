@@ -138,13 +138,20 @@ def cache_rows(service, aid: int) -> dict[str, tuple[datetime, str]]:
 
 
 def wait_for_cache(service, aid: int, timeout: float = 30.0) -> dict[str, tuple[datetime, str]]:
+    """The cached rows once they are current: computed from the assessment's submissions as they are."""
+    from grader.service import similarity
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         rows = cache_rows(service, aid)
-        if rows:
-            return rows
+        with service.app_context():
+            members = similarity.members(aid)
+            if rows and all(
+                inputs == similarity.inputs_digest(members, cid) for cid, (_, inputs) in rows.items()
+            ):
+                return rows
         time.sleep(0.05)
-    raise AssertionError(f"no similarity cached for assessment {aid} after {timeout} s")
+    raise AssertionError(f"no current similarity cached for assessment {aid} after {timeout} s")
 
 
 def test_similarity_is_computed_once_and_again_when_a_submission_is_added_or_regraded(service):
