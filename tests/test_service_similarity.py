@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from grader.service.models import Invitation, SimilarityCache, Submission, db
 from grader.similarity import compare
-from tests.helpers import corpus_sources, corpus_truth, post_form, wait_for, zip_of
+from tests.helpers import SERVICE_PASSWORD, corpus_sources, corpus_truth, post_form, wait_for, zip_of
 from tests.test_service import invite, new_assessment, signed_in, upload
 
 pytestmark = [pytest.mark.service, pytest.mark.slow]
@@ -242,3 +242,30 @@ def test_an_assessment_with_no_submission_shows_nothing_to_compare(service):
     with service.app_context():
         assert db.session.scalar(select(func.count()).select_from(SimilarityCache)) == 0
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_a_cohort_too_large_for_a_page_is_left_to_the_queues_owner(make_service, monkeypatch):
+    """A page computes a small cohort while it waits; a larger one it names as pending and leaves
+    to the process that owns the queue (here, with no queue running, to ``refresh`` by hand)."""
+    from grader.service import accounts, similarity
+    from grader.service.models import Assessment
+
+    monkeypatch.setattr(similarity, "PAGE_COMPUTES_UP_TO", 2)
+    app = make_service(start_queue=False)
+    with app.app_context():
+        accounts.add_user("admin@example.com", SERVICE_PASSWORD, "admin")
+    admin = signed_in(app)
+    aid = new_assessment(admin)
+    answers = corpus_sources([CHALLENGE])
+    for name in ("bob", "gus", "ann"):
+        upload(
+            app.test_client(), invite(admin, aid, name=name), zip_of({CHALLENGE: answers[name][CHALLENGE]})
+        )
+    page = admin.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "Not computed yet for" in page and "<code>crud</code>" in page and not flagged_rows(page)
+    assert cache_rows(app, aid) == {}
+    with app.app_context():
+        similarity.refresh([aid])
+        assert not similarity.for_assessment(db.session.get(Assessment, aid), compute=False).pending
+    page = admin.get(f"/assessments/{aid}").get_data(as_text=True)
+    assert "Not computed yet" not in page and len(flagged_rows(page)) == 1

@@ -47,6 +47,10 @@ from grader.similarity import (
 
 SETTINGS: Settings = DEFAULTS
 NEAR_MISSES = 20  # unflagged pairs (and matches with a known solution) kept per challenge, most alike first
+KEPT_FLAGGED = 1000  # flagged pairs kept per challenge, most alike first (a cohort of copies has many)
+# The largest cohort a page computes while it waits: comparing is quadratic in the cohort (200
+# submissions of 15 challenges take seconds; 1,000, minutes). Larger ones are left to the queue's owner.
+PAGE_COMPUTES_UP_TO = 300
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class CohortSimilarity:
 
     members: tuple[int, ...]  # the submissions compared
     report: SimilarityReport
+    pending: tuple[str, ...]  # challenges not computed yet (a large cohort, left to the queue's owner)
     computed_at: datetime | None  # the oldest challenge's
     seconds: float  # the computing time of what is shown (each challenge's share summed)
 
@@ -121,9 +126,10 @@ def inputs_digest(member_ids: Sequence[int], challenge_id: str) -> str:
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
-def for_assessment(assessment: Assessment, *, compute: bool = True) -> CohortSimilarity:
+def for_assessment(assessment: Assessment, *, compute: bool | None = None) -> CohortSimilarity:
     """The assessment's similarity, from the cache where it is current; the stale or missing
-    challenges are computed now and kept (or, with ``compute=False``, left out)."""
+    challenges are computed now and kept when ``compute`` (by default, when the cohort has at
+    most ``PAGE_COMPUTES_UP_TO`` submissions), else left out and named in ``pending``."""
     pack = store.context().pack
     challenge_ids = [cid for cid in assessment.weights if cid in pack]
     ids = members(assessment.id)
@@ -139,9 +145,12 @@ def for_assessment(assessment: Assessment, *, compute: bool = True) -> CohortSim
     parts: dict[str, tuple[dict[str, Any], datetime, float]] = {
         cid: (row.data, row.computed_at, row.seconds) for cid, row in current.items()
     }
+    if compute is None:
+        compute = len(ids) <= PAGE_COMPUTES_UP_TO
     if stale and compute and ids:
         parts.update(_compute(assessment.id, ids, stale, wanted))
-    return _assemble(ids, [cid for cid in challenge_ids if cid in parts], parts)
+    pending = tuple(cid for cid in challenge_ids if cid not in parts) if ids else ()
+    return _assemble(ids, [cid for cid in challenge_ids if cid in parts], parts, pending)
 
 
 def refresh(assessment_ids: Iterable[int]) -> None:
@@ -149,7 +158,7 @@ def refresh(assessment_ids: Iterable[int]) -> None:
     for aid in sorted(set(assessment_ids)):
         assessment = db.session.get(Assessment, aid)
         if assessment is not None:
-            for_assessment(assessment)
+            for_assessment(assessment, compute=True)
 
 
 def _compute(
@@ -186,8 +195,9 @@ def _compute(
 
 
 def _kept(items: Sequence[Any], flagged: Any) -> list[Any]:
-    """Every flagged item and the first ``NEAR_MISSES`` of the others (items come most alike first)."""
-    out = [x for x in items if flagged(x)]
+    """The first ``KEPT_FLAGGED`` flagged items and ``NEAR_MISSES`` of the others (items come most
+    alike first)."""
+    out = [x for x in items if flagged(x)][:KEPT_FLAGGED]
     out.extend([x for x in items if not flagged(x)][:NEAR_MISSES])
     return out
 
@@ -244,6 +254,7 @@ def _assemble(
     ids: Sequence[int],
     challenge_ids: Sequence[str],
     parts: Mapping[str, tuple[dict[str, Any], datetime, float]],
+    pending: tuple[str, ...],
 ) -> CohortSimilarity:
     summaries: list[ChallengeSummary] = []
     pairs: list[Pair] = []
@@ -271,6 +282,7 @@ def _assemble(
     return CohortSimilarity(
         members=tuple(ids),
         report=report,
+        pending=pending,
         computed_at=min(times) if times else None,
         seconds=sum(parts[cid][2] for cid in challenge_ids),
     )

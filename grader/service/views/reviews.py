@@ -389,6 +389,7 @@ def cohort_stats(assessment: Assessment) -> dict[str, Any]:
 
 PAGE = 100  # cohort rows (and invitations) per page
 LATEST_INVITATIONS = 10  # on the cohort page; the rest on their own page
+SIMILAR_SHOWN = 100  # flagged pairs (and leaked answers) listed on the cohort page, most alike first
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -412,10 +413,12 @@ def cohort(assessment_id: int) -> ResponseReturnValue:
     invitation_count = db.session.scalar(
         select(func.count()).select_from(Invitation).where(Invitation.assessment_id == assessment.id)
     )
-    similar = similarity.for_assessment(assessment)
+    similar = _similarity_of(assessment)
     return render_template(
         "cohort.html",
         similar=similar,
+        shown_pairs=sorted(similar.report.flagged_pairs, key=lambda p: -p.similarity)[:SIMILAR_SHOWN],
+        shown_leaks=sorted(similar.report.flagged_references, key=lambda r: -r.similarity)[:SIMILAR_SHOWN],
         similar_to=similar.similar_to(),
         bars={c.id: c for c in similar.report.challenges},
         names={r.id: r.name for r in everyone},
@@ -686,6 +689,18 @@ def submission(submission_id: int) -> ResponseReturnValue:
     )
 
 
+def _similarity_of(assessment: Assessment) -> similarity.CohortSimilarity:
+    """The assessment's similarity; what this page leaves uncomputed (a large cohort) is asked
+    of the queue's owner."""
+    from grader.service import dispatcher_of
+
+    found = similarity.for_assessment(assessment)
+    dispatcher = dispatcher_of(current_app)
+    if found.pending and dispatcher is not None:
+        dispatcher.want_similarity(assessment.id)
+    return found
+
+
 @dataclass(frozen=True)
 class SimilarView:
     """One flagged match of a submission in one challenge, drawn side by side."""
@@ -704,7 +719,7 @@ def _similar_views(sub: Submission, solutions: dict[str, str]) -> dict[str, Any]
     known solution, side by side, by challenge; or why the submission was not compared."""
     if sub.assessment is None:
         return {"compared": False, "why": "it belongs to no assessment", "by_challenge": {}}
-    cohort = similarity.for_assessment(sub.assessment)
+    cohort = _similarity_of(sub.assessment)
     if sub.id not in cohort.members:
         later = db.session.scalar(
             select(func.max(Submission.id)).where(Submission.invitation_id == sub.invitation_id)
