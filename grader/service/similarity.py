@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -66,15 +67,17 @@ class CohortSimilarity:
     seconds: float  # the computing time of what is shown (each challenge's share summed)
 
     def similar_to(self) -> dict[int, list[str]]:
-        """Per flagged submission id: what it is too alike to (``#12 (crud)``, ``a known
-        solution (crud)``), for the cohort's "similar to" column."""
-        found: dict[int, list[str]] = {}
+        """Per flagged submission id, most alike first: what it is too alike to (``#12 (crud)``,
+        ``a known solution (crud)``), for the cohort's "similar to" column."""
+        found: dict[int, list[tuple[float, str]]] = {}
         for p in self.report.flagged_pairs:
-            found.setdefault(int(p.a), []).append(f"#{p.b} ({p.challenge})")
-            found.setdefault(int(p.b), []).append(f"#{p.a} ({p.challenge})")
+            found.setdefault(int(p.a), []).append((p.similarity, f"#{p.b} ({p.challenge})"))
+            found.setdefault(int(p.b), []).append((p.similarity, f"#{p.a} ({p.challenge})"))
         for r in self.report.flagged_references:
-            found.setdefault(int(r.submission), []).append(f"a known solution ({r.challenge})")
-        return found
+            found.setdefault(int(r.submission), []).append(
+                (r.similarity, f"a known solution ({r.challenge})")
+            )
+        return {sid: [text for _, text in sorted(items, key=lambda x: -x[0])] for sid, items in found.items()}
 
     def pairs_of(self, submission_id: int, challenge_id: str) -> list[tuple[int, Pair]]:
         """The flagged pairs of one submission in one challenge, each as (the other's id, the
@@ -134,23 +137,47 @@ def for_assessment(assessment: Assessment, *, compute: bool | None = None) -> Co
     challenge_ids = [cid for cid in assessment.weights if cid in pack]
     ids = members(assessment.id)
     wanted = {cid: inputs_digest(ids, cid) for cid in challenge_ids}
-    rows = {
-        row.challenge_id: row
-        for row in db.session.scalars(
-            select(SimilarityCache).where(SimilarityCache.assessment_id == assessment.id)
+    found = db.session.execute(
+        select(SimilarityCache.id, SimilarityCache.challenge_id, SimilarityCache.inputs).where(
+            SimilarityCache.assessment_id == assessment.id
         )
-    }
-    current = {cid: rows[cid] for cid in challenge_ids if cid in rows and rows[cid].inputs == wanted[cid]}
+    ).all()
+    current = {cid: row_id for row_id, cid, inputs in found if wanted.get(cid) == inputs}
     stale = [cid for cid in challenge_ids if cid not in current]
-    parts: dict[str, tuple[dict[str, Any], datetime, float]] = {
-        cid: (row.data, row.computed_at, row.seconds) for cid, row in current.items()
-    }
     if compute is None:
         compute = len(ids) <= PAGE_COMPUTES_UP_TO
-    if stale and compute and ids:
-        parts.update(_compute(assessment.id, ids, stale, wanted))
-    pending = tuple(cid for cid in challenge_ids if cid not in parts) if ids else ()
-    return _assemble(ids, [cid for cid in challenge_ids if cid in parts], parts, pending)
+    if not (stale and compute and ids):
+        # Rows are never updated in place, and a current row's content follows from the members and
+        # the challenge (the app's pack is fixed): the key names what is assembled.
+        assembled: dict[tuple[Any, ...], CohortSimilarity] = current_app.extensions.setdefault(
+            "grader.similarity", {}
+        )  # per app: a page of a cached cohort parses no JSON again
+        key = (assessment.id, tuple(ids), tuple(sorted(current.items())))
+        known = assembled.get(key)
+        if known is None:
+            pending = tuple(stale) if ids else ()
+            known = assembled[key] = _assemble(ids, challenge_ids, _parts(current), pending)
+            if len(assembled) > 32:
+                assembled.pop(next(iter(assembled)))
+        return known
+    parts = _parts(current)
+    parts.update(_compute(assessment.id, ids, stale, wanted))
+    return _assemble(ids, challenge_ids, parts, ())
+
+
+def _parts(row_ids: Mapping[str, int]) -> dict[str, tuple[dict[str, Any], datetime, float]]:
+    """The cached parts of these rows, by challenge."""
+    if not row_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            SimilarityCache.challenge_id,
+            SimilarityCache.data,
+            SimilarityCache.computed_at,
+            SimilarityCache.seconds,
+        ).where(SimilarityCache.id.in_(list(row_ids.values())))
+    ).all()
+    return {cid: (data, at, seconds) for cid, data, at, seconds in rows}
 
 
 def refresh(assessment_ids: Iterable[int]) -> None:
@@ -256,6 +283,7 @@ def _assemble(
     parts: Mapping[str, tuple[dict[str, Any], datetime, float]],
     pending: tuple[str, ...],
 ) -> CohortSimilarity:
+    challenge_ids = [cid for cid in challenge_ids if cid in parts]
     summaries: list[ChallengeSummary] = []
     pairs: list[Pair] = []
     references: list[ReferenceMatch] = []

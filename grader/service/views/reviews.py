@@ -390,6 +390,7 @@ def cohort_stats(assessment: Assessment) -> dict[str, Any]:
 PAGE = 100  # cohort rows (and invitations) per page
 LATEST_INVITATIONS = 10  # on the cohort page; the rest on their own page
 SIMILAR_SHOWN = 100  # flagged pairs (and leaked answers) listed on the cohort page, most alike first
+SIDE_BY_SIDE_SHOWN = 3  # a submission's flagged pairs drawn side by side per challenge; the rest as links
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -718,22 +719,24 @@ def _similar_views(sub: Submission, solutions: dict[str, str]) -> dict[str, Any]
     """What the submission page shows of similarity: each flagged pair and each match with a
     known solution, side by side, by challenge; or why the submission was not compared."""
     if sub.assessment is None:
-        return {"compared": False, "why": "it belongs to no assessment", "by_challenge": {}}
+        return {"compared": False, "why": "it belongs to no assessment", "by_challenge": {}, "more": {}}
     cohort = _similarity_of(sub.assessment)
     if sub.id not in cohort.members:
         later = db.session.scalar(
             select(func.max(Submission.id)).where(Submission.invitation_id == sub.invitation_id)
         )
         return {"compared": False, "why": "a later upload of the same invitation is compared instead",
-                "later": later, "by_challenge": {}}  # fmt: skip
+                "later": later, "by_challenge": {}, "more": {}}  # fmt: skip
     bars = {c.id: c for c in cohort.report.challenges}
     by_challenge: dict[str, list[SimilarView]] = {}
+    more: dict[str, list[int]] = {}  # flagged pairs beyond those drawn side by side
     others: dict[int, Submission] = {}
     mine = f"#{sub.id} {store.display_name(sub)}"
     for cid in solutions:
         views = by_challenge.setdefault(cid, [])
         summary = bars.get(cid)
-        for other_id, pair in cohort.pairs_of(sub.id, cid):
+        alike = sorted(cohort.pairs_of(sub.id, cid), key=lambda found: -found[1].similarity)
+        for other_id, pair in alike[:SIDE_BY_SIDE_SHOWN]:
             other = others.get(other_id) or db.session.get(Submission, other_id)
             if other is None:
                 continue
@@ -767,7 +770,9 @@ def _similar_views(sub: Submission, solutions: dict[str, str]) -> dict[str, Any]
             )
         if not views:
             del by_challenge[cid]
-    return {"compared": True, "by_challenge": by_challenge, "computed_at": cohort.computed_at}
+        if len(alike) > SIDE_BY_SIDE_SHOWN:
+            more[cid] = [other_id for other_id, _ in alike[SIDE_BY_SIDE_SHOWN:]]
+    return {"compared": True, "by_challenge": by_challenge, "more": more, "computed_at": cohort.computed_at}
 
 
 def _known_solution(challenge_id: str, path: str) -> str:
