@@ -228,12 +228,15 @@ def load(
         return assessment.id, middle
 
 
-def measure(client, url: str, runs: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds of each of ``runs`` renders of ``url`` (after a warm-up)."""
+def measure(client, url: str, runs: int, before=None) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each of ``runs`` renders of ``url`` (after a warm-up), with
+    ``before()`` called before each (not timed)."""
     response = client.get(url)  # warm-up: templates compiled, caches filled
     assert response.status_code == 200, (url, response.status_code)
     times, cpu = [], []
     for _ in range(runs):
+        if before is not None:
+            before()
         started, used = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - started)
@@ -262,17 +265,12 @@ def measure_cold(app, client, url: str, assessment_id: int, runs: int) -> tuple[
 
     from grader.service.models import SimilarityCache, db
 
-    times, cpu = [], []
-    for _ in range(runs):
+    def drop() -> None:
         with app.app_context():
             db.session.execute(delete(SimilarityCache).where(SimilarityCache.assessment_id == assessment_id))
             db.session.commit()
-        started, used = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - used)
-        assert response.status_code == 200
-    return times, cpu
+
+    return measure(client, url, runs, before=drop)
 
 
 def similarity_figures(app, assessment_id: int) -> str:

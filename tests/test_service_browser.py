@@ -7,7 +7,9 @@ goes through what a hiring team and a candidate do:
 
 1. an admin signs in and creates an assessment and an invitation;
 2. the candidate opens the link, downloads the kit and uploads an answer, then sees the result;
-3. a reviewer opens the submission, overrides a test with a reason and comments;
+3. two more answers come through the API, one a disguised copy of the other: a reviewer
+   sees the pair flagged on the cohort page and side by side on the submission page,
+   then opens the candidate's submission, overrides a test with a reason and comments;
 4. the cohort's export shows the override.
 
 Screenshots of each step go to ``$GRADER_ARTIFACTS``.
@@ -75,6 +77,7 @@ def server(tmp_path_factory, fast_pack: dict[str, Challenge]) -> Iterator[dict[s
         stdin=SERVICE_PASSWORD + "\n",
         env=env,
     )
+    token = grader("tokens", "add", "ci", env=env).strip().splitlines()[0]
     port = free_port()
     log = (root / "serve.log").open("w")
     process = subprocess.Popen(
@@ -93,7 +96,7 @@ def server(tmp_path_factory, fast_pack: dict[str, Challenge]) -> Iterator[dict[s
                 raise AssertionError((root / "serve.log").read_text()) from None
             time.sleep(0.2)
     try:
-        yield {"base": base, "root": root, "log": root / "serve.log"}
+        yield {"base": base, "root": root, "log": root / "serve.log", "token": token}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -119,6 +122,28 @@ def no_errors_or_outside_fetches(driver: Any, base: str) -> None:
     names = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(n.startswith(base) for n in names), names
     assert driver.execute_script("return document.scripts.length") == 0
+
+
+def api_submission(server: dict[str, Any], name: str, aid: int) -> int:
+    """Hand in ``name``'s crud answer from ``tests/similarity_corpus`` through the API; its id."""
+    from tests.helpers import SIMILARITY_CORPUS, zip_of
+    from tests.test_service_concurrency import multipart
+
+    archive = zip_of({"crud": (SIMILARITY_CORPUS / "crud" / f"{name}.py").read_text()})
+    body, kind = multipart([("assessment", str(aid)), ("name", name)], ("answer.zip", archive))
+    request = urllib.request.Request(
+        f"{server['base']}/api/v1/submissions", data=body, method="POST",
+        headers={"Authorization": f"Bearer {server['token']}", "Content-Type": kind},
+    )  # fmt: skip
+    return int(json.loads(urllib.request.urlopen(request, timeout=30).read())["id"])
+
+
+def api_status(server: dict[str, Any], submission_id: int) -> str:
+    request = urllib.request.Request(
+        f"{server['base']}/api/v1/submissions/{submission_id}",
+        headers={"Authorization": f"Bearer {server['token']}"},
+    )
+    return str(json.loads(urllib.request.urlopen(request, timeout=30).read())["status"])
 
 
 def sign_in(driver: Any, base: str, email: str) -> None:
@@ -199,11 +224,38 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     no_errors_or_outside_fetches(browser, base)
     screenshot(browser, "service-3-candidate-result.png")
 
-    # 3. A reviewer opens the submission, overrides a test with a reason, and comments.
+    # Two more answers through the API, one a disguised copy of the other (tests/similarity_corpus).
+    copies = [api_submission(server, name, aid=1) for name in ("bob", "gus")]
+    wait_until(lambda: all(api_status(server, sid) == "graded" for sid in copies))
+
+    # 3. A reviewer sees the copy flagged on the cohort page and side by side on the submission
+    # page (the style sheet of that view loads under the pages' policy); then opens Grace's
+    # submission, overrides a test with a reason, and comments.
     sign_in(browser, base, "reviewer@example.com")
     browser.get(f"{base}/assessments")
     browser.find_element(By.LINK_TEXT, "Backend take-home").click()
+    flagged = {
+        (row.get_attribute("data-challenge"), row.text.split(" ~ ")[0].split(" #")[0]): row
+        for row in browser.find_elements(By.CSS_SELECTOR, "#similar-pairs tbody tr")
+    }
+    # Grace handed in model-basics's reference solution as it is: a leaked answer, rightly flagged.
+    assert sorted(flagged) == [("crud", "crud bob"), ("model-basics", "model-basics Grace Hopper")]
+    pair = flagged[("crud", "crud bob")]
+    assert (
+        "gus" in pair.text
+        and "the known solution" in flagged[("model-basics", "model-basics Grace Hopper")].text
+    )
+    no_errors_or_outside_fetches(browser, base)
     screenshot(browser, "service-cohort.png")
+    pair.find_element(By.LINK_TEXT, "side by side").click()
+    view = browser.find_element(By.CSS_SELECTOR, "details.similar[open] .sbs")
+    assert view.find_elements(By.CSS_SELECTOR, ".side .line.m0")  # matched lines, marked
+    columns = browser.execute_script("return getComputedStyle(arguments[0]).display", view)
+    assert columns == "grid"  # similarity.css applied
+    no_errors_or_outside_fetches(browser, base)
+    browser.execute_script("arguments[0].scrollIntoView()", view)
+    screenshot(browser, "service-similarity.png")
+    browser.get(f"{base}/assessments/1")
     browser.find_element(By.LINK_TEXT, "Grace Hopper").click()
     assert browser.find_elements(By.CSS_SELECTOR, ".highlight")  # the candidate's code, highlighted
     failing = browser.find_element(By.CSS_SELECTOR, "#c-crud li.test[data-status=failed]")
@@ -231,14 +283,16 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     time.sleep(0.3)
     import csv
 
-    (row,) = list(csv.DictReader(io.StringIO(csv_file.read_text())))
-    assert row["candidate"] == "Grace Hopper" and row["overridden"] == "True"
+    rows = list(csv.DictReader(io.StringIO(csv_file.read_text())))
+    assert sorted(r["candidate"] for r in rows) == ["Grace Hopper", "bob", "gus"]
+    (row,) = [r for r in rows if r["candidate"] == "Grace Hopper"]
+    assert row["overridden"] == "True"
     assert float(row["score"]) == float(row["machine_score"]) + 1
     opener = urllib.request.build_opener()
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
     request = urllib.request.Request(export, headers={"Cookie": cookie})
     exported = json.loads(opener.open(request, timeout=10).read())
-    assert exported["rows"][0]["overridden"] is True
+    assert [r["overridden"] for r in exported["rows"]] == [True, False, False]
     history = browser.page_source
     assert "Backend take-home" in history
     print(f"overrode {test_name}")

@@ -51,7 +51,7 @@ NEAR_MISSES = 20  # unflagged pairs (and matches with a known solution) kept per
 KEPT_FLAGGED = 1000  # flagged pairs kept per challenge, most alike first (a cohort of copies has many)
 # The largest cohort a page computes while it waits: comparing is quadratic in the cohort (200
 # submissions of 15 challenges take seconds; 1,000, minutes). Larger ones are left to the queue's owner.
-PAGE_COMPUTES_UP_TO = 300
+PAGE_COMPUTES_UP_TO = 200
 
 
 @dataclass(frozen=True)
