@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from grader.service.models import Invitation, SimilarityCache, Submission, db
 from grader.similarity import compare
 from tests.helpers import SERVICE_PASSWORD, corpus_sources, corpus_truth, post_form, wait_for, zip_of
-from tests.test_service import invite, new_assessment, signed_in, upload
+from tests.test_service import api, invite, new_assessment, signed_in, upload
 
 pytestmark = [pytest.mark.service, pytest.mark.slow]
 
@@ -110,6 +110,10 @@ def test_copies_are_flagged_for_reviewers_side_by_side_and_never_reach_candidate
             text = service.test_client().get(url).get_data(as_text=True)
             assert "imilar" not in text and "too alike" not in text and "known solution" not in text, url
             assert html.escape(bob_only) not in text or who == "bob"
+    # Nor the API, whose token may sit in a candidate's own CI pipeline.
+    for who in ("gus", "kim"):
+        answer = api(service, "get", f"/api/v1/submissions/{ids[who]}").get_data(as_text=True)
+        assert "imilar" not in answer and "known solution" not in answer
     assert service.test_client().get("/similarity.css").status_code == 302
     assert service.test_client().get(f"{links['gus']}/submissions/{bob}").status_code == 404
 
