@@ -1,6 +1,7 @@
 """How fast the review service's two heaviest pages render, with a realistic cohort.
 
-    python benchmarks/service_bench.py [--submissions 1000] [--runs 20] [--database URL]
+    python benchmarks/service_bench.py [--submissions 1000] [--runs 20] [--similarity 200]
+                                       [--cold-runs 3] [--database URL]
 
 Loads one assessment of all 15 challenges of the built-in pack with ``--submissions``
 graded submissions into a fresh database (SQLite in a temporary folder by default):
@@ -13,6 +14,15 @@ client and a signed-in reviewer, it renders the cohort page and one submission p
 ``--runs`` times each (after one warm-up) and prints the median, 90th percentile and
 worst time of each against the 200 ms target, and the median CPU time the process spent
 (which other load on the machine changes less than the wall clock).
+
+With similarity: a second assessment of ``--similarity`` submissions whose answers are made
+as ``benchmarks/similarity_bench.py`` makes them (the pack's files drawn at random would be
+identical by the hundred, each pair a copy). Its cohort page is rendered ``--cold-runs``
+times cold (its cached similarity dropped before each render, so the page compares every
+challenge while it waits) and ``--runs`` times cached, and a copy's submission page cached;
+then the ratio of cold to cached, and how many pairs were compared and flagged. A cohort of
+``--submissions`` over ``grader.service.similarity.PAGE_COMPUTES_UP_TO`` shows its
+similarity as pending (no queue runs here to compute it), as the output says.
 """
 
 from __future__ import annotations
