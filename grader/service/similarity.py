@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from grader import __version__
@@ -232,27 +232,25 @@ def _kept(items: Sequence[Any], flagged: Any) -> list[Any]:
 def _store(
     assessment_id: int, parts: Mapping[str, tuple[dict[str, Any], datetime, float]], wanted: Mapping[str, str]
 ) -> None:
-    db.session.execute(
-        delete(SimilarityCache).where(
-            SimilarityCache.assessment_id == assessment_id, SimilarityCache.challenge_id.in_(list(parts))
-        )
-    )
-    for cid, (data, at, seconds) in parts.items():
-        db.session.add(
-            SimilarityCache(
-                assessment_id=assessment_id,
-                challenge_id=cid,
-                inputs=wanted[cid],
-                computed_at=at,
-                seconds=seconds,
-                data=data,
-            )
-        )
+    """Keep the computed parts, in a short transaction of their own: not the page's (whose
+    changes are not this one's to commit), and not one opened before a comparison that took
+    seconds (on SQLite, a reader that turns writer after another wrote is refused at once)."""
+    rows = [
+        {"assessment_id": assessment_id, "challenge_id": cid, "inputs": wanted[cid],
+         "computed_at": at, "seconds": seconds, "data": data}
+        for cid, (data, at, seconds) in parts.items()
+    ]  # fmt: skip
     try:
-        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(
+                delete(SimilarityCache).where(
+                    SimilarityCache.assessment_id == assessment_id,
+                    SimilarityCache.challenge_id.in_(list(parts)),
+                )
+            )
+            connection.execute(insert(SimilarityCache), rows)
     except IntegrityError:
-        # Another process stored the same challenges at the same moment: theirs is as good.
-        db.session.rollback()
+        pass  # another process stored the same challenges at the same moment: theirs is as good
 
 
 def _lines(span: Sequence[int]) -> tuple[int, int]:
