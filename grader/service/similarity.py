@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +33,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from grader import __version__
-from grader.service import store
+from grader.service import comparing, store
 from grader.service.models import Assessment, SimilarityCache, Submission, db, now
 from grader.similarity import (
     DEFAULTS,
@@ -43,12 +43,9 @@ from grader.similarity import (
     ReferenceMatch,
     Settings,
     SimilarityReport,
-    compare,
 )
 
 SETTINGS: Settings = DEFAULTS
-NEAR_MISSES = 20  # unflagged pairs (and matches with a known solution) kept per challenge, most alike first
-KEPT_FLAGGED = 1000  # flagged pairs kept per challenge, most alike first (a cohort of copies has many)
 # The largest cohort a page computes while it waits: comparing is quadratic in the cohort (200
 # submissions of 15 challenges take seconds; 1,000, minutes). Larger ones are left to the queue's owner.
 PAGE_COMPUTES_UP_TO = 200
@@ -58,7 +55,7 @@ PAGE_COMPUTES_UP_TO = 200
 class CohortSimilarity:
     """One assessment's similarity, every challenge of it: what the review pages show. In
     ``report``, submissions are named by id (``"12"``); per challenge it holds the flagged
-    pairs and matches with a known solution, and the ``NEAR_MISSES`` most alike of the rest."""
+    pairs and matches with a known solution, and the ``comparing.NEAR_MISSES`` most alike of the rest."""
 
     members: tuple[int, ...]  # the submissions compared
     report: SimilarityReport
@@ -161,8 +158,11 @@ def for_assessment(assessment: Assessment, *, compute: bool | None = None) -> Co
                 assembled.pop(next(iter(assembled)))
         return known
     parts = _parts(current)
-    parts.update(_compute(assessment.id, ids, stale, wanted))
-    return _assemble(ids, challenge_ids, parts, ())
+    try:
+        parts.update(_compute(assessment.id, ids, stale, wanted))
+    except SimilarityFailed as exc:  # the page goes on without it, saying it is pending
+        current_app.logger.warning("grader: %s", exc)
+    return _assemble(ids, challenge_ids, parts, tuple(cid for cid in stale if cid not in parts))
 
 
 def _parts(row_ids: Mapping[str, int]) -> dict[str, tuple[dict[str, Any], datetime, float]]:
@@ -191,7 +191,8 @@ def refresh(assessment_ids: Iterable[int]) -> None:
 def _compute(
     assessment_id: int, ids: Sequence[int], challenge_ids: Sequence[str], wanted: Mapping[str, str]
 ) -> dict[str, tuple[dict[str, Any], datetime, float]]:
-    """Compare the stale challenges and keep each one's part; the parts by challenge."""
+    """Compare the stale challenges (in a process of its own: ``grader.service.comparing`` says
+    why) and keep each one's part; the parts by challenge."""
     sources: dict[str, dict[str, str]] = {}
     for sid, solutions in db.session.execute(
         select(Submission.id, Submission.solutions).where(Submission.id.in_(ids))
@@ -199,34 +200,20 @@ def _compute(
         answers = {cid: text for cid, text in (solutions or {}).items() if cid in challenge_ids}
         if answers:
             sources[str(sid)] = answers
-    started = time.perf_counter()
-    report = compare(sources, store.context().pack, challenge_ids=list(challenge_ids), settings=SETTINGS)
-    each = (time.perf_counter() - started) / max(1, len(challenge_ids))
+    pack = next(iter(store.context().pack.values())).path.parent
+    try:
+        computed, seconds = comparing.in_child(pack, challenge_ids, sources)
+    except (OSError, BrokenProcessPool) as exc:
+        raise SimilarityFailed(f"comparing failed: {exc}") from exc
+    each = seconds / max(1, len(challenge_ids))
     at = now()
-    parts: dict[str, tuple[dict[str, Any], datetime, float]] = {}
-    for summary in report.challenges:
-        cid = summary.id
-        pairs = [p for p in report.pairs if p.challenge == cid]
-        refs = sorted(
-            (r for r in report.reference_matches if r.challenge == cid),
-            key=lambda r: (not r.flagged, -r.similarity, r.submission),
-        )
-        data = {
-            "summary": asdict(summary),
-            "pairs": [_pair_json(p) for p in _kept(pairs, lambda p: p.flagged)],
-            "references": [_reference_json(r) for r in _kept(refs, lambda r: r.flagged)],
-        }
-        parts[cid] = (data, at, each)
+    parts = {cid: (part, at, each) for cid, part in computed.items()}
     _store(assessment_id, parts, wanted)
     return parts
 
 
-def _kept(items: Sequence[Any], flagged: Any) -> list[Any]:
-    """The first ``KEPT_FLAGGED`` flagged items and ``NEAR_MISSES`` of the others (items come most
-    alike first)."""
-    out = [x for x in items if flagged(x)][:KEPT_FLAGGED]
-    out.extend([x for x in items if not flagged(x)][:NEAR_MISSES])
-    return out
+class SimilarityFailed(RuntimeError):
+    """The comparing process failed: a fault of the grader, never of a submission."""
 
 
 def _store(
@@ -257,22 +244,8 @@ def _lines(span: Sequence[int]) -> tuple[int, int]:
     return int(span[0]), int(span[1])
 
 
-def _matches_json(matches: Iterable[Match]) -> list[list[list[int]]]:
-    return [[list(m.a_lines), list(m.b_lines)] for m in matches]
-
-
 def _matches_of(data: Sequence[Sequence[Sequence[int]]]) -> tuple[Match, ...]:
     return tuple(Match(_lines(a), _lines(b)) for a, b in data)
-
-
-def _pair_json(p: Pair) -> dict[str, Any]:
-    return {"a": p.a, "b": p.b, "similarity": p.similarity, "flagged": p.flagged,
-            "matches": _matches_json(p.matches)}  # fmt: skip
-
-
-def _reference_json(r: ReferenceMatch) -> dict[str, Any]:
-    return {"submission": r.submission, "similarity": r.similarity, "flagged": r.flagged,
-            "solution": r.solution, "matches": _matches_json(r.matches)}  # fmt: skip
 
 
 def _assemble(
