@@ -273,3 +273,15 @@ def test_a_cohort_too_large_for_a_page_is_left_to_the_queues_owner(make_service,
         assert not similarity.for_assessment(db.session.get(Assessment, aid), compute=False).pending
     page = admin.get(f"/assessments/{aid}").get_data(as_text=True)
     assert "Not computed yet" not in page and len(flagged_rows(page)) == 1
+
+
+def test_the_helper_process_compares_as_the_service_would_in_its_own(pack):
+    """The comparison runs in a helper process (``comparing``: ast is not thread-safe in 3.11);
+    what comes back is what the same comparison gives here."""
+    from grader.service import comparing
+
+    sources = {name: {CHALLENGE: by[CHALLENGE]} for name, by in corpus_sources([CHALLENGE]).items()}
+    root = next(iter(pack.values())).path.parent
+    parts, seconds = comparing.in_child(root, [CHALLENGE], sources)
+    assert parts == comparing.parts_of(sources, pack, [CHALLENGE]) and seconds > 0
+    assert any(p["flagged"] for p in parts[CHALLENGE]["pairs"])
