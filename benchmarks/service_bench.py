@@ -295,7 +295,7 @@ def similarity_figures(app, assessment_id: int) -> str:
             f"{sum(c.pairs for c in report.challenges)} pairs compared, "
             f"{sum(c.flagged_pairs for c in report.challenges)} flagged, "
             f"{sum(c.flagged_references for c in report.challenges)} too close to a known solution; "
-            f"comparing took {found.seconds:.2f} s of the cold page"
+            f"the comparison took {found.seconds:.2f} s of CPU in the helper process (not in the cpu column)"
         )
 
 
@@ -374,7 +374,10 @@ def main() -> None:
             copy = f"/submissions/{similar_sub}"
             report_row("a copy's submission page, cached", *measure(client, copy, args.runs))
             print(f"cold / cached: {cold / cached:.0f}x; {similarity_figures(app, similar_id)}")
-        print("(wall clock: median, 90th percentile, worst; cpu: the median CPU time of this process)")
+        print(
+            "(wall clock: median, 90th percentile, worst; cpu: the median CPU time of this process, "
+            "which does not count the helper process that compares)"
+        )
         size = len(client.get(f"/assessments/{assessment_id}").data) / 1024
         print(
             f"\ncohort page {size:.0f} KiB; submission page {len(client.get(rows[2][1]).data) / 1024:.0f} KiB"

@@ -300,6 +300,6 @@ class SimilarityCache(Base):
     challenge_id: Mapped[str] = mapped_column(String(80))
     inputs: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # how long the computation took
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # the comparison's CPU seconds
     # {"summary": {...}, "pairs": [...], "references": [...]}, submissions named by id.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
