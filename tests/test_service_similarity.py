@@ -285,3 +285,37 @@ def test_the_helper_process_compares_as_the_service_would_in_its_own(pack):
     parts, seconds = comparing.in_child(root, [CHALLENGE], sources)
     assert parts == comparing.parts_of(sources, pack, [CHALLENGE]) and seconds > 0
     assert any(p["flagged"] for p in parts[CHALLENGE]["pairs"])
+
+
+def test_the_helper_process_ends_with_the_service_even_when_it_is_killed():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import os, time\n"
+        "from grader.challenges import builtin_pack\n"
+        "from grader.service import comparing\n"
+        "comparing.in_child(builtin_pack(), ['crud'], {'a': {'crud': 'x = 1\\n'}})\n"
+        "print(os.getpid(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    service = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pid = int(service.stdout.readline())
+    helpers = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    assert helpers, "no helper process started"
+    os.kill(pid, signal.SIGKILL)
+    service.wait()
+    service.stdout.close()
+
+    def running(child: str) -> bool:
+        try:
+            return open(f"/proc/{child}/stat").read().split()[2] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(running(h) for h in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(h) for h in helpers), helpers

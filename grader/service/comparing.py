@@ -13,6 +13,7 @@ thread of the same process failed a grading that way. In a process of its own it
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -89,7 +90,12 @@ def in_child(
         with _POOL_LOCK:
             if _POOL is None:
                 # spawn: a fork would copy this process's threads' locks mid-use.
-                _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                _POOL = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_follow,
+                    initargs=(os.getpid(),),
+                )
             pool = _POOL
         try:
             return pool.submit(_run, str(pack), list(challenge_ids), dict(sources)).result()
@@ -100,6 +106,18 @@ def in_child(
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _follow(parent: int) -> None:
+    """In the helper: end when the service's process does, however it ended (a kill leaves no
+    one to shut the pool down, and the helper would wait for work for ever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="grader-follow-parent", daemon=True).start()
 
 
 def _run(
