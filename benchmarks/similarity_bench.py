@@ -151,7 +151,9 @@ def own_lines(block: str, rng: random.Random) -> str:
     return text
 
 
-def make_cohort(root: Path, count: int, pack: dict[str, Challenge], seed: int = 18) -> None:
+def cohort_answers(count: int, pack: dict[str, Challenge], seed: int = 18) -> dict[str, dict[str, str]]:
+    """``{candidate: {challenge id: answer}}``: each answer put together from the challenge's known
+    solutions (``answer``), one candidate in twenty a copy of an earlier one's answers."""
     rng = random.Random(seed)
     pools = {cid: [blocks_of(text) for text in known_solutions(c)] for cid, c in pack.items()}
     written: dict[str, dict[str, str]] = {}
@@ -160,10 +162,15 @@ def make_cohort(root: Path, count: int, pack: dict[str, Challenge], seed: int = 
         written[name] = {}
         for cid in pack:
             if n % 20 == 19:  # a copy of an earlier candidate's answer
-                text = written[f"candidate-{rng.randrange(n):03d}"][cid]
+                written[name][cid] = written[f"candidate-{rng.randrange(n):03d}"][cid]
             else:
-                text = answer(pools[cid], rng, n)
-            written[name][cid] = text
+                written[name][cid] = answer(pools[cid], rng, n)
+    return written
+
+
+def make_cohort(root: Path, count: int, pack: dict[str, Challenge], seed: int = 18) -> None:
+    for name, answers in cohort_answers(count, pack, seed).items():
+        for cid, text in answers.items():
             folder = root / name / cid
             folder.mkdir(parents=True)
             (folder / "solution.py").write_text(text, encoding="utf-8")

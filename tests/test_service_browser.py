@@ -7,7 +7,9 @@ goes through what a hiring team and a candidate do:
 
 1. an admin signs in and creates an assessment and an invitation;
 2. the candidate opens the link, downloads the kit and uploads an answer, then sees the result;
-3. a reviewer opens the submission, overrides a test with a reason and comments;
+3. two more answers come through the API, one a disguised copy of the other: a reviewer
+   sees the pair flagged on the cohort page and side by side on the submission page,
+   then opens the candidate's submission, overrides a test with a reason and comments;
 4. the cohort's export shows the override.
 
 Screenshots of each step go to ``$GRADER_ARTIFACTS``.
@@ -75,6 +77,7 @@ def server(tmp_path_factory, fast_pack: dict[str, Challenge]) -> Iterator[dict[s
         stdin=SERVICE_PASSWORD + "\n",
         env=env,
     )
+    token = grader("tokens", "add", "ci", env=env).strip().splitlines()[0]
     port = free_port()
     log = (root / "serve.log").open("w")
     process = subprocess.Popen(
@@ -93,7 +96,7 @@ def server(tmp_path_factory, fast_pack: dict[str, Challenge]) -> Iterator[dict[s
                 raise AssertionError((root / "serve.log").read_text()) from None
             time.sleep(0.2)
     try:
-        yield {"base": base, "root": root, "log": root / "serve.log"}
+        yield {"base": base, "root": root, "log": root / "serve.log", "token": token}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -107,6 +110,7 @@ def browser(tmp_path_factory) -> Iterator[Any]:
     downloads = tmp_path_factory.mktemp("downloads")
     driver = chromium(tmp_path_factory.mktemp("chromium-profile"), downloads)
     driver.downloads = downloads
+    driver.implicitly_wait(15)  # after a click, an element of the next page may take a moment to appear
     try:
         yield driver
     finally:
@@ -121,6 +125,28 @@ def no_errors_or_outside_fetches(driver: Any, base: str) -> None:
     assert driver.execute_script("return document.scripts.length") == 0
 
 
+def api_submission(server: dict[str, Any], name: str, aid: int) -> int:
+    """Hand in ``name``'s crud answer from ``tests/similarity_corpus`` through the API; its id."""
+    from tests.helpers import SIMILARITY_CORPUS, zip_of
+    from tests.test_service_concurrency import multipart
+
+    archive = zip_of({"crud": (SIMILARITY_CORPUS / "crud" / f"{name}.py").read_text()})
+    body, kind = multipart([("assessment", str(aid)), ("name", name)], ("answer.zip", archive))
+    request = urllib.request.Request(
+        f"{server['base']}/api/v1/submissions", data=body, method="POST",
+        headers={"Authorization": f"Bearer {server['token']}", "Content-Type": kind},
+    )  # fmt: skip
+    return int(json.loads(urllib.request.urlopen(request, timeout=30).read())["id"])
+
+
+def api_status(server: dict[str, Any], submission_id: int) -> str:
+    request = urllib.request.Request(
+        f"{server['base']}/api/v1/submissions/{submission_id}",
+        headers={"Authorization": f"Bearer {server['token']}"},
+    )
+    return str(json.loads(urllib.request.urlopen(request, timeout=30).read())["status"])
+
+
 def sign_in(driver: Any, base: str, email: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -132,6 +158,21 @@ def sign_in(driver: Any, base: str, email: str) -> None:
     assert driver.find_element(By.CSS_SELECTOR, ".signout .muted").text.startswith(
         email.split("@")[0][:4].title()[:1]
     )
+
+
+def shows(driver: Any, *texts: str, any_of: bool = False, timeout: float = 30.0) -> None:
+    """Wait until the page holds every one of ``texts`` (or one, ``any_of``): after a click, the
+    browser may still show the page before it (on a busy machine, for a while)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def found() -> bool:
+        try:
+            page = driver.page_source
+        except WebDriverException:  # between two pages
+            return False
+        return (any if any_of else all)(text in page for text in texts)
+
+    wait_until(found, timeout=timeout, every=0.1)
 
 
 def wait_until(predicate: Any, timeout: float = 120.0, every: float = 0.5) -> None:
@@ -156,7 +197,7 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     browser.find_element(By.NAME, "title").send_keys("Backend take-home")
     Select(browser.find_element(By.NAME, "candidate_view")).select_by_value("rubric")
     browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Backend take-home"
+    shows(browser, "<h1>Backend take-home</h1>")
     browser.find_element(By.NAME, "candidate_name").send_keys("Grace Hopper")
     browser.find_element(By.NAME, "candidate_email").send_keys("grace@example.com")
     browser.find_element(By.CSS_SELECTOR, "#invitations button[type=submit]").click()
@@ -186,7 +227,7 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     screenshot(browser, "service-2-candidate.png")
     browser.find_element(By.NAME, "file").send_keys(str(answer))
     browser.find_element(By.CSS_SELECTOR, "form.inline-form button[type=submit]").click()
-    assert "being graded" in browser.page_source or "Received" in browser.page_source
+    shows(browser, "being graded", "Received", any_of=True)
     result_url = browser.current_url
 
     def graded() -> bool:
@@ -199,11 +240,40 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     no_errors_or_outside_fetches(browser, base)
     screenshot(browser, "service-3-candidate-result.png")
 
-    # 3. A reviewer opens the submission, overrides a test with a reason, and comments.
+    # Two more answers through the API, one a disguised copy of the other (tests/similarity_corpus).
+    copies = [api_submission(server, name, aid=1) for name in ("bob", "gus")]
+    wait_until(lambda: all(api_status(server, sid) == "graded" for sid in copies))
+
+    # 3. A reviewer sees the copy flagged on the cohort page and side by side on the submission
+    # page (the style sheet of that view loads under the pages' policy); then opens Grace's
+    # submission, overrides a test with a reason, and comments.
     sign_in(browser, base, "reviewer@example.com")
     browser.get(f"{base}/assessments")
     browser.find_element(By.LINK_TEXT, "Backend take-home").click()
+    flagged = {
+        (row.get_attribute("data-challenge"), row.text.split(" ~ ")[0].split(" #")[0]): row
+        for row in browser.find_elements(By.CSS_SELECTOR, "#similar-pairs tbody tr")
+    }
+    # Grace handed in model-basics's reference solution as it is: a leaked answer, rightly flagged.
+    assert sorted(flagged) == [("crud", "crud bob"), ("model-basics", "model-basics Grace Hopper")]
+    pair = flagged[("crud", "crud bob")]
+    assert (
+        "gus" in pair.text
+        and "the known solution" in flagged[("model-basics", "model-basics Grace Hopper")].text
+    )
+    no_errors_or_outside_fetches(browser, base)
     screenshot(browser, "service-cohort.png")
+    browser.execute_script("document.getElementById('similarity').scrollIntoView()")
+    screenshot(browser, "service-cohort-similarity.png")
+    pair.find_element(By.LINK_TEXT, "side by side").click()
+    view = browser.find_element(By.CSS_SELECTOR, "details.similar[open] .sbs")
+    assert view.find_elements(By.CSS_SELECTOR, ".side .line.m0")  # matched lines, marked
+    columns = browser.execute_script("return getComputedStyle(arguments[0]).display", view)
+    assert columns == "grid"  # similarity.css applied
+    no_errors_or_outside_fetches(browser, base)
+    browser.execute_script("arguments[0].scrollIntoView()", view)
+    screenshot(browser, "service-similarity.png")
+    browser.get(f"{base}/assessments/1")
     browser.find_element(By.LINK_TEXT, "Grace Hopper").click()
     assert browser.find_elements(By.CSS_SELECTOR, ".highlight")  # the candidate's code, highlighted
     failing = browser.find_element(By.CSS_SELECTOR, "#c-crud li.test[data-status=failed]")
@@ -214,10 +284,10 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     section.find_element(By.NAME, "score").send_keys("1")
     section.find_element(By.NAME, "reason").send_keys("Starter left in place, but the intent is clear")
     section.find_element(By.CSS_SELECTOR, "details.override button[type=submit]").click()
-    assert "Override saved" in browser.page_source
+    shows(browser, "Override saved")
     browser.find_element(By.NAME, "body").send_keys("Solid model; CRUD not attempted. Ask about it.")
     browser.find_element(By.CSS_SELECTOR, "#comments button[type=submit]").click()
-    assert "CRUD not attempted" in browser.page_source and "Rita Reviewer" in browser.page_source
+    shows(browser, "CRUD not attempted", "Rita Reviewer")
     no_errors_or_outside_fetches(browser, base)
     screenshot(browser, "service-4-review.png")
 
@@ -231,14 +301,16 @@ def test_the_whole_flow_in_a_browser(server, browser, fast_pack, tmp_path):
     time.sleep(0.3)
     import csv
 
-    (row,) = list(csv.DictReader(io.StringIO(csv_file.read_text())))
-    assert row["candidate"] == "Grace Hopper" and row["overridden"] == "True"
+    rows = list(csv.DictReader(io.StringIO(csv_file.read_text())))
+    assert sorted(r["candidate"] for r in rows) == ["Grace Hopper", "bob", "gus"]
+    (row,) = [r for r in rows if r["candidate"] == "Grace Hopper"]
+    assert row["overridden"] == "True"
     assert float(row["score"]) == float(row["machine_score"]) + 1
     opener = urllib.request.build_opener()
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
     request = urllib.request.Request(export, headers={"Cookie": cookie})
     exported = json.loads(opener.open(request, timeout=10).read())
-    assert exported["rows"][0]["overridden"] is True
+    assert [r["overridden"] for r in exported["rows"]] == [True, False, False]
     history = browser.page_source
     assert "Backend take-home" in history
     print(f"overrode {test_name}")

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from grader.queue.base import JobResult, Queue
-from grader.service import store
+from grader.service import similarity, store
 from grader.service.models import Lease, Submission, db, now
 
 LEASE = "queue"
@@ -57,6 +57,8 @@ class Dispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._similar: set[int] = set()  # assessments graded into since their similarity was computed
+        self._comparing: threading.Thread | None = None
 
     # -- life cycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -78,6 +80,8 @@ class Dispatcher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._comparing is not None:
+            self._comparing.join(timeout=30)
         self.queue.close()
         if not release:
             return
@@ -123,10 +127,39 @@ class Dispatcher:
             db.session.commit()  # marked before any worker can start (and report) them
             for job in jobs.values():
                 self.queue.submit(job)
-            handed = jobs
-            return len(handed)
+            if not jobs and self._similar:
+                self._refresh_similarity()
+            return len(jobs)
         finally:
             db.session.remove()
+
+    def want_similarity(self, assessment_id: int) -> None:
+        """A page found the assessment's similarity stale and left it to this process."""
+        with self._lock:
+            self._similar.add(assessment_id)
+        self.notify()
+
+    def _refresh_similarity(self) -> None:
+        """Once the queue is idle, compute the similarity of the assessments it graded into (in a
+        thread of its own: a large cohort takes minutes), so that the reviewers' pages find it
+        cached (a page computes a small cohort's itself, and leaves a large one to this)."""
+        status = self.queue.status()
+        if status.queued or status.running or (self._comparing and self._comparing.is_alive()):
+            return
+        with self._lock:
+            todo, self._similar = self._similar, set()
+
+        def run() -> None:
+            with self.app.app_context():
+                try:
+                    similarity.refresh(todo)
+                except Exception as exc:  # a database hiccup: the pages compute it, or the next round
+                    self.app.logger.warning("grader: computing similarity failed: %s", exc)
+                finally:
+                    db.session.remove()
+
+        self._comparing = threading.Thread(target=run, name="grader-similarity", daemon=True)
+        self._comparing.start()
 
     def _take_lease(self) -> bool:
         expires = now() + timedelta(seconds=LEASE_SECONDS)
@@ -178,6 +211,13 @@ class Dispatcher:
             for attempt in range(5):  # a busy database (SQLite under load) is tried again
                 try:
                     store.record_result(outcome, self.holder)
+                    assessments = db.session.scalars(
+                        select(Submission.assessment_id).where(
+                            Submission.job_id == outcome.job_id, Submission.assessment_id.is_not(None)
+                        )
+                    ).all()
+                    with self._lock:
+                        self._similar.update(a for a in assessments if a is not None)
                     break
                 except Exception as exc:
                     db.session.rollback()

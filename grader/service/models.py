@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -281,3 +282,24 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(120))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SimilarityCache(Base):
+    """One challenge's similarity across one assessment's submissions, as last computed
+    (``grader.service.similarity``): for reviewers only, and never part of a score.
+
+    ``inputs`` is the digest of what it was computed from (the submissions compared, the
+    pack, the method's settings): a row whose digest is not the current one is stale."""
+
+    __tablename__ = "similarity_cache"
+    __table_args__ = (UniqueConstraint("assessment_id", "challenge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index (assessment first) serves lookups by assessment.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    challenge_id: Mapped[str] = mapped_column(String(80))
+    inputs: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)  # the comparison's CPU seconds
+    # {"summary": {...}, "pairs": [...], "references": [...]}, submissions named by id.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

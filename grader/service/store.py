@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from grader import __version__
 from grader.archive import ARCHIVE_SUFFIXES, is_archive
@@ -36,6 +36,7 @@ from grader.service.models import (
     Grading,
     Invitation,
     Override,
+    SimilarityCache,
     Submission,
     User,
     db,
@@ -143,6 +144,8 @@ def create_submission(
     )
     db.session.add(sub)
     db.session.flush()
+    if assessment is not None:
+        forget_similarity(assessment.id)
     earlier = db.session.scalars(
         select(Grading)
         .where(Grading.job_id == sub.job_id, Grading.status != "error")
@@ -179,6 +182,12 @@ def create_submission(
         sub.status = "graded"
         sub.finished_at = now()
     return sub
+
+
+def forget_similarity(assessment_id: int) -> None:
+    """Drop the assessment's cached similarity (``grader.service.similarity``): a submission
+    was added to it or graded again."""
+    db.session.execute(delete(SimilarityCache).where(SimilarityCache.assessment_id == assessment_id))
 
 
 def job_of(sub: Submission) -> Job:
@@ -235,6 +244,8 @@ def record_result(outcome: JobResult, holder: str) -> int:
         )
         db.session.add(grading)
         db.session.flush()
+        if sub.grading_id is not None and sub.assessment_id is not None:
+            forget_similarity(sub.assessment_id)  # graded again: the pack may have changed since
         _point_at(sub, grading)
         infra = result.status is RunStatus.ERROR
         sub.status = "error" if infra else "graded"

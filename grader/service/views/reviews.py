@@ -26,12 +26,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from grader.assessment import builtin_assessments, load_assessment
 from grader.errors import UsageError
 from grader.results import GradeResult
-from grader.service import charts, code, security, store
+from grader.service import charts, code, security, similarity, store
 from grader.service.models import (
     CANDIDATE_VIEWS,
     DECISIONS,
@@ -46,6 +47,8 @@ from grader.service.models import (
     now,
 )
 from grader.service.views import admin_only
+from grader.similarity import SIDE_BY_SIDE_CSS, side_by_side
+from grader.similarity.render import lines_of
 
 bp = Blueprint("reviews", __name__)
 
@@ -386,6 +389,8 @@ def cohort_stats(assessment: Assessment) -> dict[str, Any]:
 
 PAGE = 100  # cohort rows (and invitations) per page
 LATEST_INVITATIONS = 10  # on the cohort page; the rest on their own page
+SIMILAR_SHOWN = 100  # flagged pairs (and leaked answers) listed on the cohort page, most alike first
+SIDE_BY_SIDE_SHOWN = 3  # a submission's flagged pairs drawn side by side per challenge; the rest as links
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -409,8 +414,16 @@ def cohort(assessment_id: int) -> ResponseReturnValue:
     invitation_count = db.session.scalar(
         select(func.count()).select_from(Invitation).where(Invitation.assessment_id == assessment.id)
     )
+    similar = _similarity_of(assessment)
     return render_template(
         "cohort.html",
+        similar=similar,
+        shown_pairs=sorted(similar.report.flagged_pairs, key=lambda p: -p.similarity)[:SIMILAR_SHOWN],
+        shown_leaks=sorted(similar.report.flagged_references, key=lambda r: -r.similarity)[:SIMILAR_SHOWN],
+        similar_to=similar.similar_to(),
+        bars={c.id: c for c in similar.report.challenges},
+        names={r.id: r.name for r in everyone},
+        lines_of=lines_of,
         assessment=assessment,
         rows=rows,
         total=len(everyone),
@@ -660,6 +673,7 @@ def submission(submission_id: int) -> ResponseReturnValue:
     ).all()
     return render_template(
         "submission.html",
+        similar=_similar_views(sub, solutions),
         sub=sub,
         name=store.display_name(sub),
         grading=grading,
@@ -674,6 +688,114 @@ def submission(submission_id: int) -> ResponseReturnValue:
         same=same,
         decisions=DECISIONS,
     )
+
+
+def _similarity_of(assessment: Assessment) -> similarity.CohortSimilarity:
+    """The assessment's similarity; what this page leaves uncomputed (a large cohort) is asked
+    of the queue's owner."""
+    from grader.service import dispatcher_of
+
+    found = similarity.for_assessment(assessment)
+    dispatcher = dispatcher_of(current_app)
+    if found.pending and dispatcher is not None:
+        dispatcher.want_similarity(assessment.id)
+    return found
+
+
+@dataclass(frozen=True)
+class SimilarView:
+    """One flagged match of a submission in one challenge, drawn side by side."""
+
+    challenge: str
+    anchor: str
+    heading: str
+    other_id: int | None  # the other submission; None for a known solution
+    similarity: float
+    bar: float
+    html: Markup  # grader.similarity.side_by_side, which escapes every text in it
+
+
+def _similar_views(sub: Submission, solutions: dict[str, str]) -> dict[str, Any]:
+    """What the submission page shows of similarity: each flagged pair and each match with a
+    known solution, side by side, by challenge; or why the submission was not compared."""
+    if sub.assessment is None:
+        return {"compared": False, "why": "it belongs to no assessment", "by_challenge": {}, "more": {}}
+    cohort = _similarity_of(sub.assessment)
+    if sub.id not in cohort.members:
+        later = db.session.scalar(
+            select(func.max(Submission.id)).where(Submission.invitation_id == sub.invitation_id)
+        )
+        return {"compared": False, "why": "a later upload of the same invitation is compared instead",
+                "later": later, "by_challenge": {}, "more": {}}  # fmt: skip
+    bars = {c.id: c for c in cohort.report.challenges}
+    by_challenge: dict[str, list[SimilarView]] = {}
+    more: dict[str, list[int]] = {}  # flagged pairs beyond those drawn side by side
+    others: dict[int, Submission] = {}
+    mine = f"#{sub.id} {store.display_name(sub)}"
+    for cid in solutions:
+        views = by_challenge.setdefault(cid, [])
+        summary = bars.get(cid)
+        alike = sorted(cohort.pairs_of(sub.id, cid), key=lambda found: -found[1].similarity)
+        for other_id, pair in alike[:SIDE_BY_SIDE_SHOWN]:
+            other = others.get(other_id) or db.session.get(Submission, other_id)
+            if other is None:
+                continue
+            others[other_id] = other
+            name = f"#{other.id} {store.display_name(other)}"
+            theirs = (other.solutions or {}).get(cid, "")
+            views.append(
+                SimilarView(
+                    challenge=cid,
+                    anchor=f"similar-{cid}-{other.id}",
+                    heading=name,
+                    other_id=other.id,
+                    similarity=pair.similarity,
+                    bar=summary.bar if summary else 0.0,
+                    html=Markup(side_by_side(mine, solutions[cid], name, theirs, pair.matches)),
+                )
+            )
+        for match in cohort.references_of(sub.id, cid):
+            known = _known_solution(cid, match.solution)
+            title = f"{cid}/solutions/{match.solution}"
+            views.append(
+                SimilarView(
+                    challenge=cid,
+                    anchor=f"similar-{cid}-known",
+                    heading=f"the known solution {match.solution}",
+                    other_id=None,
+                    similarity=match.similarity,
+                    bar=(summary.reference_bar or 0.0) if summary else 0.0,
+                    html=Markup(side_by_side(mine, solutions[cid], title, known, match.matches)),
+                )
+            )
+        if not views:
+            del by_challenge[cid]
+        if len(alike) > SIDE_BY_SIDE_SHOWN:
+            more[cid] = [other_id for other_id, _ in alike[SIDE_BY_SIDE_SHOWN:]]
+    return {"compared": True, "by_challenge": by_challenge, "more": more, "computed_at": cohort.computed_at}
+
+
+def _known_solution(challenge_id: str, path: str) -> str:
+    """A known solution's text, by its path inside the challenge's ``solutions/`` (as the
+    similarity report names it); empty when the pack no longer has it."""
+    challenge = store.context().pack.get(challenge_id)
+    if challenge is None:
+        return ""
+    folder = (challenge.path / "solutions").resolve()
+    target = (folder / path).resolve()
+    if not target.is_relative_to(folder):
+        return ""
+    try:
+        return target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+@bp.route("/similarity.css")
+def similarity_css() -> ResponseReturnValue:
+    """The side-by-side view's style (``grader.similarity.SIDE_BY_SIDE_CSS``): the pages' policy
+    allows style sheets from this site only, never inline."""
+    return Response(SIDE_BY_SIDE_CSS, mimetype="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
 
 def _score(raw: str, most: float) -> float | None:
