@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -51,13 +50,13 @@ from grader._scan_rules import (
     suspicious,
     through_reexports,
 )
+from grader.pyparse import LOCK
 
 MAX_BRACES = 2_000  # CPython 3.11 parses an f-string's fields in time quadratic in their number
 STEPS = 3_000_000  # work on one file beyond the linear passes: fixpoints, folding, strings parsed as code
 PAYLOAD_BYTES = 1 << 20  # text parsed as code found inside strings, over one file
 PAYLOADS = 2_000  # strings parsed as code, over one file
 PAYLOAD_DEPTH = 2  # code in a string in a string
-PARSE_LOCK = threading.Lock()  # warnings filters are process-wide: one parse at a time changes them
 
 
 @dataclass
@@ -129,7 +128,7 @@ def parse(text: str) -> ast.Module | None:
     """``text``'s tree, or ``None`` when it does not parse here or would parse too slowly."""
     if text.count("{") > MAX_BRACES:
         return None
-    with PARSE_LOCK, warnings.catch_warnings():
+    with LOCK, warnings.catch_warnings():  # warnings filters are process-wide, too
         warnings.simplefilter("ignore")  # invalid escapes in candidate strings are not the host's business
         try:
             return ast.parse(text)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grader.pyparse import parse
 from sandbox.wire import Canary, Expected
 
 # Fixtures a canary may take: the harness's own, whose behaviour does not depend on the
@@ -49,7 +50,7 @@ class _Item:
 
 def _items(source: bytes) -> list[_Item]:
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return []
     found = []

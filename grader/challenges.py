@@ -369,8 +369,10 @@ def test_docstrings(path: Path) -> dict[str, str]:
     test's name (``test_x``, ``TestC::test_y``); tests without a docstring are left out."""
     import ast
 
+    from grader.pyparse import parse
+
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        tree = parse(path.read_bytes(), filename=str(path))
     except SyntaxError as exc:
         raise ChallengeFormatError(path, f"is not valid Python (line {exc.lineno}: {exc.msg})") from None
     functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []

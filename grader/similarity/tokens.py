@@ -31,6 +31,8 @@ import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from grader.pyparse import parse
+
 NAME = "V"
 STRING = "S"
 NUMBER = "N"
@@ -216,7 +218,7 @@ class _Spans:
 
 def _names(source: str) -> _Names | None:
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     bound: set[str] = set()
