@@ -81,6 +81,7 @@ class ChallengeRun:
     time_limit: float
     test_timeout: float
     binds: tuple[str, ...] = ()
+    stop_first: bool = False  # stop each phase at its first test that does not pass (``Job.stop_first``)
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class Session:
                 test_timeout=run.test_timeout,
                 binds=run.binds,
                 canaries=phase.canaries,
+                stop_first=run.stop_first,
                 **job_options(run),  # type: ignore[arg-type]
             )
             index = len(parts)
@@ -283,7 +285,12 @@ class FrameReader:
             self.seen.add(header.index)
             part = self.session.parts[header.index]
             transcript = read_transcript(
-                payload, part.nonce, part.phase.expected, part.phase.test_modules(), header.ended
+                payload,
+                part.nonce,
+                part.phase.expected,
+                part.phase.test_modules(),
+                header.ended,
+                stop_first=part.run.stop_first,
             )
             self.on_phase(
                 part,

@@ -335,6 +335,7 @@ def run_pytest(work: Path, job: Job, emit: Emit) -> None:
         "python_classes=Test*",
         "-o",
         "python_functions=test*",
+        *(["--exitfirst"] if job.stop_first else []),
     ]
     harness = Harness(work, job, emit)
     reporter = Reporter(emit, solution_path, job.test_timeout, lambda: harness.guard)
