@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from grader.mutants.operators import OPERATORS, Context, Operator
 
 _SKIPPED_FUNCTIONS = ("__repr__", "__str__")
-_ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Constant, ast.Subscript, ast.List, ast.Dict, ast.JoinedStr)
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,20 @@ def _splice(source: bytes, node: ast.AST, text: str) -> str:
     return (source[:start] + text.encode() + source[end:]).decode()
 
 
+def _fitted(source: bytes, node: ast.AST, text: str, wanted: str) -> str | None:
+    """``source`` with ``node`` replaced by ``text`` (in parentheses if it needs them), when that
+    parses to exactly the ``wanted`` tree; None when it does not fit (the caller writes the
+    whole module instead)."""
+    for candidate in (text, f"({text})") if isinstance(node, ast.expr) else (text,):
+        spliced = _splice(source, node, candidate)
+        try:
+            if _dump(ast.parse(spliced)) == wanted:
+                return spliced
+        except SyntaxError:
+            continue
+    return None
+
+
 def _dump(tree: ast.AST) -> str:
     return ast.dump(tree, annotate_fields=False, include_attributes=False)
 
@@ -120,15 +133,7 @@ def generate(source: str, operators: Mapping[str, Operator] | None = None) -> li
                 try:
                     mutated = _dump(tree)
                     text = ast.unparse(replacement)
-                    if isinstance(site.node, ast.expr) and not isinstance(replacement, _ATOMS):
-                        text = f"({text})"
-                    mutant_source = _splice(raw, site.node, text)
-                    try:
-                        exact = _dump(ast.parse(mutant_source)) == mutated
-                    except SyntaxError:
-                        exact = False
-                    if not exact:  # rare: the text did not fit its place; write the whole module
-                        mutant_source = ast.unparse(tree) + "\n"
+                    mutant_source = _fitted(raw, site.node, text, mutated) or ast.unparse(tree) + "\n"
                 finally:
                     _put(site, site.node)
                 if mutated in seen:
