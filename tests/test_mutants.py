@@ -341,3 +341,14 @@ def test_a_weak_challenge_scores_low_and_fails_the_command(runner, tmp_path):
     assert any("nullable=False" in m["diff"] and m["diff"].startswith("--- reference.py") for m in survivors)
     text = runner.invoke(cli, ["validate", "--mutants", "--challenges", str(folder.parent), "-j", "2"])
     assert text.exit_code == 1 and "BELOW BAR" in text.stdout and "+++ mutant.py" in text.stdout
+
+
+def test_equivalent_mutants_stay_out_of_the_public_pack(pack):
+    from grader.challenges import discover_test_names
+    from grader.public_pack import public_metadata
+
+    challenge = pack["polymorphic"]
+    assert challenge.equivalent_mutants, "the built-in polymorphic lists equivalent mutants"
+    hidden = [n for p in challenge.test_files("hidden") for n in discover_test_names(p)]
+    public = public_metadata((challenge.path / "challenge.toml").read_text(), hidden)
+    assert "equivalent_mutants" not in public and "order-direction" not in public
