@@ -82,6 +82,7 @@ class ChallengeRun:
     test_timeout: float
     binds: tuple[str, ...] = ()
     stop_first: bool = False  # stop each phase at its first test that does not pass (``Job.stop_first``)
+    first: tuple[str, ...] = ()  # tests to run first (``Job.first``); each phase's ``expected`` agrees
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class Session:
                 binds=run.binds,
                 canaries=phase.canaries,
                 stop_first=run.stop_first,
+                first=run.first,
                 **job_options(run),  # type: ignore[arg-type]
             )
             index = len(parts)

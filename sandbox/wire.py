@@ -470,6 +470,9 @@ class Job:
     # "does any test fail" (mutants); the transcript then ends early, and ``read_transcript``
     # accepts that only when told the same and the last test did not pass.
     stop_first: bool = False
+    # Tests (by name) to run before the others, in this order; the rest keep theirs
+    # (``run_order``). The host expects the same order.
+    first: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -483,6 +486,7 @@ class Job:
             "rlimits": [[name, value] for name, value in self.rlimits],
             "canaries": [c.to_json() for c in self.canaries],
             "stop_first": self.stop_first,
+            "first": list(self.first),
         }
 
     @classmethod
@@ -512,7 +516,17 @@ class Job:
             rlimits=tuple(pairs),
             canaries=tuple(Canary.from_json(_object(c, "a canary")) for c in canaries),
             stop_first=_flag(data, "stop_first") if "stop_first" in data else False,
+            first=_names(data, "first", 10_000),
         )
+
+
+def run_order(names: Sequence[str], first: Sequence[str]) -> list[int]:
+    """The order tests run in when those named in ``first`` go first: positions in ``names``
+    (the tests in file order), ``first``'s tests in its order (the cases of one test kept
+    together, in their order), then every other test in its place. The harness orders
+    pytest's items by it, and the host its expected tests, so both agree."""
+    rank = {name: at for at, name in enumerate(first)}
+    return sorted(range(len(names)), key=lambda i: (rank.get(names[i], len(rank)), i))
 
 
 @dataclass(frozen=True)
@@ -938,5 +952,6 @@ __all__ = [
     "read_precompile_reply",
     "read_precompile_request",
     "read_transcript",
+    "run_order",
     "settle",
 ]

@@ -16,6 +16,9 @@ started, is an *error*: no verdict, and it counts against the score.
 
 from __future__ import annotations
 
+import ast
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,7 +26,7 @@ from enum import StrEnum
 from grader.challenges import Challenge
 from grader.mutants.generate import Mutant, generate
 from sandbox.backend import Backend, ChallengeOutcome, ChallengeRun, PhaseRun
-from sandbox.wire import Ended, Expected, TestStatus
+from sandbox.wire import Ended, Expected, TestStatus, run_order
 
 DEFAULT_BAR = 0.90  # the README's "Test strength" section says why
 
@@ -80,11 +83,13 @@ class ChallengeMutation:
 Progress = Callable[[str, int, int], None]  # challenge id, runs done, runs in all
 
 
-def mutant_run(challenge: Challenge, source: bytes) -> ChallengeRun:
+def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -> ChallengeRun:
     """The backend request for one mutant (or the baseline): hidden tests only, no canaries,
-    stopping at the first test that does not pass."""
+    the tests named in ``first`` first, stopping at the first test that does not pass."""
     files = tuple((p.name, p.read_bytes()) for p in challenge.test_files("hidden"))
-    expected = tuple(Expected(t.name, t.file) for t in challenge.tests_of(("hidden",)))
+    tests = challenge.tests_of(("hidden",))
+    order = run_order([t.name for t in tests], first)
+    expected = tuple(Expected(tests[at].name, tests[at].file) for at in order)
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=source,
@@ -94,6 +99,7 @@ def mutant_run(challenge: Challenge, source: bytes) -> ChallengeRun:
         test_timeout=challenge.test_timeout,
         binds=challenge.binds,
         stop_first=True,
+        first=tuple(first),
     )
 
 
@@ -126,46 +132,142 @@ def run_mutants(
     bar: float = DEFAULT_BAR,
     progress: Progress | None = None,
 ) -> list[ChallengeMutation]:
-    """Generate, run and score the mutants of each challenge's reference, in one backend run."""
-    plan: list[tuple[Challenge, Mutant | None]] = []
-    for challenge in challenges:
-        plan.append((challenge, None))  # the baseline
-        plan += [(challenge, m) for m in generate(challenge.reference_path.read_text(encoding="utf-8"))]
-    runs = [mutant_run(c, m.source.encode() if m else c.reference_path.read_bytes()) for c, m in plan]
-    done = {c.id: 0 for c in challenges}
-    total = {c.id: sum(1 for p in plan if p[0].id == c.id) for c in challenges}
+    """Generate, run and score the mutants of each challenge's reference.
+
+    Two backend runs (two sandbox sessions): the baselines and the first mutant of each
+    function or class attribute, then every other mutant with the tests that killed
+    mutants before it first (those of its own scope, then the challenge's most killing
+    ones). A mutant is mostly killed by the test that killed its neighbour, and the run
+    stops there instead of going through the tests before it in the file."""
+    mutants = {c.id: generate(c.reference_path.read_text(encoding="utf-8")) for c in challenges}
+    total = {c.id: len(mutants[c.id]) + 1 for c in challenges}
+    done = dict.fromkeys(total, 0)
 
     def on_done(outcome: ChallengeOutcome) -> None:
         done[outcome.challenge_id] += 1
         if progress:
             progress(outcome.challenge_id, done[outcome.challenge_id], total[outcome.challenge_id])
 
-    outcomes = backend.run(runs, on_done=on_done)
-    by_challenge: dict[str, list[tuple[Mutant | None, ChallengeOutcome]]] = {c.id: [] for c in challenges}
-    for (challenge, mutant), outcome in zip(plan, outcomes, strict=True):
-        by_challenge[challenge.id].append((mutant, outcome))
-    return [_score(c, by_challenge[c.id], bar) for c in challenges]
+    scouts: list[tuple[Challenge, Mutant | None]] = []
+    rest: list[tuple[Challenge, Mutant]] = []
+    for challenge in challenges:
+        scouts.append((challenge, None))  # the baseline
+        seen: set[str] = set()
+        for mutant in mutants[challenge.id]:
+            if mutant.scope in seen:
+                rest.append((challenge, mutant))
+            else:
+                seen.add(mutant.scope)
+                scouts.append((challenge, mutant))
+    runs = [mutant_run(c, m.source.encode() if m else c.reference_path.read_bytes()) for c, m in scouts]
+    verdicts: dict[tuple[str, str | None], tuple[Status, str]] = {}
+    for (challenge, scout), outcome in zip(scouts, backend.run(runs, on_done=on_done), strict=True):
+        verdicts[challenge.id, scout.id if scout else None] = verdict(outcome)
+    killers = _killers(scouts, verdicts)
+    words = {c.id: _words_of_tests(c) for c in challenges}
+    routes = {c.id: _route_words(c.reference_path.read_bytes()) for c in challenges}
+
+    def first(challenge: Challenge, mutant: Mutant) -> list[str]:
+        leaf = mutant.scope.rsplit(".", 1)[-1]
+        keys = {leaf, *routes[challenge.id].get(mutant.scope.split(".", 1)[0], ())}
+        related = [name for name, found in words[challenge.id].items() if keys & found]
+        own, ranked = killers(challenge.id, mutant.scope)
+        return list(dict.fromkeys([*own, *related, *ranked]))
+
+    runs = [mutant_run(c, m.source.encode(), first(c, m)) for c, m in rest]
+    for (challenge, mutant), outcome in zip(rest, backend.run(runs, on_done=on_done), strict=True):
+        verdicts[challenge.id, mutant.id] = verdict(outcome)
+    return [_score(c, mutants[c.id], verdicts, bar) for c in challenges]
+
+
+def _killers(
+    scouts: Sequence[tuple[Challenge, Mutant | None]],
+    verdicts: dict[tuple[str, str | None], tuple[Status, str]],
+) -> Callable[[str, str], tuple[list[str], list[str]]]:
+    """For a challenge and a scope: the tests that killed the scouts of that scope, and those
+    that killed the challenge's scouts, most kills first."""
+    by_scope: dict[tuple[str, str], list[str]] = {}
+    counts: dict[str, Counter[str]] = {}
+    for challenge, mutant in scouts:
+        status, detail = verdicts[challenge.id, mutant.id if mutant else None]
+        if mutant is None or status is not Status.KILLED or not detail.startswith("test"):
+            continue
+        test = detail.split(" ", 1)[0]
+        by_scope.setdefault((challenge.id, mutant.scope), []).append(test)
+        counts.setdefault(challenge.id, Counter())[test] += 1
+
+    def killers(challenge: str, scope: str) -> tuple[list[str], list[str]]:
+        ranked = [t for t, _n in counts.get(challenge, Counter()).most_common()]
+        return by_scope.get((challenge, scope), []), ranked
+
+    return killers
+
+
+def _words_of_tests(challenge: Challenge) -> dict[str, frozenset[str]]:
+    """Each hidden test's words: the names it uses (and those of the module's helpers it
+    calls), the words of its strings, and its own name's words. A mutant of ``transfer``
+    is first run against the tests that say ``transfer``."""
+    found: dict[str, frozenset[str]] = {}
+    for path in challenge.test_files("hidden"):
+        tree = ast.parse(path.read_bytes())
+        helpers = {n.name: _words(n) for n in tree.body if isinstance(n, ast.FunctionDef)}
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                tests = [(node.name, node)]
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                tests = [(f"{node.name}::{m.name}", m) for m in node.body if isinstance(m, ast.FunctionDef)]
+            else:
+                continue
+            for name, function in tests:
+                own = _words(function) | set(name.split("_"))
+                found[name] = frozenset(own.union(*(helpers[w] for w in own if w in helpers and w != name)))
+    return found
+
+
+def _route_words(source: bytes) -> dict[str, set[str]]:
+    """The method names of each top-level function's decorators (``@bp.delete(...)`` gives
+    ``delete``): a view is reached through them (``client.delete``), not by its name."""
+    found: dict[str, set[str]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            calls = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+            found[node.name] = {c.attr for c in calls if isinstance(c, ast.Attribute)}
+    return found
+
+
+def _words(node: ast.AST) -> set[str]:
+    words: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            words.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            words.add(child.attr)
+        elif isinstance(child, ast.Constant) and isinstance(child.value, str):
+            words.update(re.findall(r"\w+", child.value))
+    return words
 
 
 def _score(
-    challenge: Challenge, ran: list[tuple[Mutant | None, ChallengeOutcome]], bar: float
+    challenge: Challenge,
+    mutants: Sequence[Mutant],
+    verdicts: dict[tuple[str, str | None], tuple[Status, str]],
+    bar: float,
 ) -> ChallengeMutation:
     problems: list[str] = []
+    status, detail = verdicts[challenge.id, None]
+    if status is not Status.SURVIVED:
+        problems.append(f"the reference does not pass its hidden tests: {detail}")
     equivalent = {e.id: e.reason for e in challenge.equivalent_mutants}
     results: list[MutantResult] = []
-    for mutant, outcome in ran:
-        status, detail = verdict(outcome)
-        if mutant is None:
-            if status is not Status.SURVIVED:
-                problems.append(f"the reference does not pass its hidden tests: {detail}")
-            continue
+    for mutant in mutants:
+        status, detail = verdicts[challenge.id, mutant.id]
         if mutant.id in equivalent:
             if status is Status.KILLED:
                 problems.append(f"{mutant.id} is listed as equivalent, but the tests kill it ({detail})")
             else:
                 status, detail = Status.EQUIVALENT, equivalent[mutant.id]
         results.append(MutantResult(mutant, status, detail))
-    made = {r.mutant.id for r in results}
+    made = {m.id for m in mutants}
     for mid in equivalent:
         if mid not in made:
             problems.append(f"{mid} is listed as equivalent, but no such mutant is made any more")

@@ -33,7 +33,7 @@ from typing import Any
 from sandbox.harness import fixtures
 from sandbox.harness.guard import Guard
 from sandbox.harness.limits import apply_rlimits, isolate_network
-from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record
+from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record, run_order
 
 OUTPUT_FILE = "output.log"
 Emit = Callable[[Record], None]
@@ -217,6 +217,13 @@ class Harness:
             wanted = self.canaries.pop(Path(str(collector.path)).name, [])
             if wanted:
                 _add_canaries(module, wanted, str(collector.path), collector.config)
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        if self.job.first:
+            from sandbox.harness.plugin import Reporter
+
+            names = [Reporter.describe(item).name for item in items]
+            items[:] = [items[at] for at in run_order(names, self.job.first)]
 
     def pytest_collection_finish(self, session: Any) -> None:
         from contextlib import nullcontext
