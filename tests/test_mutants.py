@@ -15,7 +15,7 @@ from grader.cli import cli
 from grader.errors import ChallengeFormatError
 from grader.mutants import generate
 from grader.mutants.operators import DOMAIN, GENERIC, OPERATORS
-from grader.mutants.run import Status, run_mutants
+from grader.mutants.run import Status, mutant_run, run_mutants
 from sandbox.fake import FakeAnswer, FakeBackend, FakeJob, honest
 from sandbox.local import LocalBackend
 from sandbox.wire import (
@@ -23,12 +23,14 @@ from sandbox.wire import (
     Ended,
     Expected,
     Import,
+    Job,
     Ready,
     Start,
     Test,
     TestStatus,
     encode_record,
     read_transcript,
+    run_order,
 )
 
 MODELS = """
@@ -352,3 +354,33 @@ def test_equivalent_mutants_stay_out_of_the_public_pack(pack):
     hidden = [n for p in challenge.test_files("hidden") for n in discover_test_names(p)]
     public = public_metadata((challenge.path / "challenge.toml").read_text(), hidden)
     assert "equivalent_mutants" not in public and "order-direction" not in public
+
+
+# -- the order tests run in -----------------------------------------------------------------
+
+
+def test_run_order_puts_the_named_tests_first_and_keeps_the_rest_in_place():
+    names = ["a", "b", "b", "c", "d"]  # b: two cases of one parametrized test
+    assert run_order(names, ["c", "b"]) == [3, 1, 2, 0, 4]
+    assert run_order(names, []) == run_order(names, ["unknown"]) == [0, 1, 2, 3, 4]
+
+
+def test_a_job_s_order_and_stop_cross_the_wire():
+    job = Job("crud", "hidden", "n" * 32, ("db",), 1.0, stop_first=True, first=("test_b", "test_a"))
+    assert Job.from_json(json.loads(json.dumps(job.to_json()))) == job
+
+
+@pytest.mark.slow
+def test_the_harness_runs_the_named_tests_first_and_stops_at_a_failure(pack):
+    challenge = pack["model-basics"]
+    names = [t.name for t in challenge.tests_of(("hidden",))]
+    first = (names[-1], names[1])
+    reference = challenge.reference_path.read_text()
+    weaker = reference.replace("unique=True, ", "")
+    assert weaker != reference
+    runs = [mutant_run(challenge, source.encode(), first) for source in (reference, weaker)]
+    ran, stopped = (o.phases[0].transcript for o in LocalBackend().run(runs))
+    assert ran.violations == () and [t.name for t in ran.tests][:2] == list(first)
+    assert sorted(t.name for t in ran.tests) == sorted(names)
+    assert stopped.violations == () and stopped.ended is Ended.COMPLETED
+    assert stopped.tests[-1].status is TestStatus.FAILED and len(stopped.tests) < len(names)
