@@ -604,9 +604,7 @@ def similarity_cmd(
 @click.option(
     "--bar",
     type=click.FloatRange(0, 1),
-    default=0.9,
-    show_default=True,
-    help="With --mutants: the least mutation score each challenge must reach.",
+    help="With --mutants: the least mutation score each challenge must reach [default: 0.9].",
 )
 @format_option
 def validate_cmd(
@@ -614,7 +612,7 @@ def validate_cmd(
     jobs: int | None,
     challenges_dir: Path | None,
     mutants: bool,
-    bar: float,
+    bar: float | None,
     fmt: str,
 ) -> None:
     """Prove each challenge's tests: the reference and known-good solutions score full
@@ -629,11 +627,15 @@ def validate_cmd(
     """
     challenges = select(_pack(challenges_dir), ids)
     require_hidden(challenges)
+    if bar is not None and not mutants:
+        raise UsageError("--bar is the least mutation score: give it with --mutants")
     if mutants:
         from grader.mutants.cli import validate_mutants
+        from grader.mutants.run import DEFAULT_BAR
 
         with make_backend("local", jobs) as backend:
-            sys.exit(validate_mutants(challenges, backend, bar=bar, fmt=fmt, notice=_notice))
+            code = validate_mutants(challenges, backend, bar=bar or DEFAULT_BAR, fmt=fmt, notice=_notice)
+        sys.exit(code)
     show = sys.stderr.isatty()
 
     def progress(check: Check) -> None:

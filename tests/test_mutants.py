@@ -384,3 +384,19 @@ def test_the_harness_runs_the_named_tests_first_and_stops_at_a_failure(pack):
     assert sorted(t.name for t in ran.tests) == sorted(names)
     assert stopped.violations == () and stopped.ended is Ended.COMPLETED
     assert stopped.tests[-1].status is TestStatus.FAILED and len(stopped.tests) < len(names)
+
+
+def test_bar_without_mutants_is_a_usage_error(runner):
+    result = runner.invoke(cli, ["validate", "-c", "model-basics", "--bar", "0.5"])
+    assert result.exit_code == 2 and "give it with --mutants" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_validate_writes_its_checks_as_json(runner):
+    result = runner.invoke(cli, ["validate", "-c", "model-basics", "-j", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["kind"] for r in rows} == {"reference", "good", "starter", "bad"}
+    assert all(r["ok"] and r["challenge"] == "model-basics" for r in rows)
+    assert {r["status"] for r in rows if r["kind"] in ("reference", "good")} == {"passed"}
