@@ -135,10 +135,11 @@ def run_mutants(
     """Generate, run and score the mutants of each challenge's reference.
 
     Two backend runs (two sandbox sessions): the baselines and the first mutant of each
-    function or class attribute, then every other mutant with the tests that killed
-    mutants before it first (those of its own scope, then the challenge's most killing
-    ones). A mutant is mostly killed by the test that killed its neighbour, and the run
-    stops there instead of going through the tests before it in the file."""
+    function or class attribute (the tests that name it first), then every other mutant
+    with the tests that killed mutants before it first (those of its own scope, then
+    those that name it, then the challenge's most killing ones). A mutant is mostly
+    killed by the test that killed its neighbour, and the run stops there instead of
+    going through the tests before it in the file."""
     mutants = {c.id: generate(c.reference_path.read_text(encoding="utf-8")) for c in challenges}
     total = {c.id: len(mutants[c.id]) + 1 for c in challenges}
     done = dict.fromkeys(total, 0)
@@ -159,20 +160,26 @@ def run_mutants(
             else:
                 seen.add(mutant.scope)
                 scouts.append((challenge, mutant))
-    runs = [mutant_run(c, m.source.encode() if m else c.reference_path.read_bytes()) for c, m in scouts]
+    words = {c.id: _words_of_tests(c) for c in challenges}
+    routes = {c.id: _route_words(c.reference_path.read_bytes()) for c in challenges}
+
+    def related(challenge: Challenge, mutant: Mutant) -> list[str]:
+        leaf = mutant.scope.rsplit(".", 1)[-1]
+        keys = {leaf, *routes[challenge.id].get(mutant.scope.split(".", 1)[0], ())}
+        return [name for name, found in words[challenge.id].items() if keys & found]
+
+    runs = [
+        mutant_run(c, m.source.encode(), related(c, m)) if m else mutant_run(c, c.reference_path.read_bytes())
+        for c, m in scouts
+    ]
     verdicts: dict[tuple[str, str | None], tuple[Status, str]] = {}
     for (challenge, scout), outcome in zip(scouts, backend.run(runs, on_done=on_done), strict=True):
         verdicts[challenge.id, scout.id if scout else None] = verdict(outcome)
     killers = _killers(scouts, verdicts)
-    words = {c.id: _words_of_tests(c) for c in challenges}
-    routes = {c.id: _route_words(c.reference_path.read_bytes()) for c in challenges}
 
     def first(challenge: Challenge, mutant: Mutant) -> list[str]:
-        leaf = mutant.scope.rsplit(".", 1)[-1]
-        keys = {leaf, *routes[challenge.id].get(mutant.scope.split(".", 1)[0], ())}
-        related = [name for name, found in words[challenge.id].items() if keys & found]
         own, ranked = killers(challenge.id, mutant.scope)
-        return list(dict.fromkeys([*own, *related, *ranked]))
+        return list(dict.fromkeys([*own, *related(challenge, mutant), *ranked]))
 
     runs = [mutant_run(c, m.source.encode(), first(c, m)) for c, m in rest]
     for (challenge, mutant), outcome in zip(rest, backend.run(runs, on_done=on_done), strict=True):
