@@ -103,26 +103,36 @@ def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -
     )
 
 
-def verdict(outcome: ChallengeOutcome) -> tuple[Status, str]:
+@dataclass(frozen=True)
+class Verdict:
+    """What one run says of its mutant; ``test``: the test that killed it, if one did."""
+
+    status: Status
+    detail: str = ""
+    test: str = ""
+
+
+def verdict(outcome: ChallengeOutcome) -> Verdict:
     """Whether the hidden tests killed the mutant whose run this is, read from the transcript."""
     phase = outcome.phase("hidden")
     if phase is None:
-        return Status.ERROR, "no result came back"
+        return Verdict(Status.ERROR, "no result came back")
     transcript = phase.transcript
     if transcript.violations:
-        return Status.ERROR, f"the run broke the protocol: {transcript.violations[0]}"
+        return Verdict(Status.ERROR, f"the run broke the protocol: {transcript.violations[0]}")
     if transcript.ended is Ended.FAILED_TO_START:
-        return Status.ERROR, "the sandbox did not start"
+        return Verdict(Status.ERROR, "the sandbox did not start")
     if transcript.collect_errors:
-        return Status.ERROR, f"a test file did not load: {transcript.collect_errors[0].file}"
+        return Verdict(Status.ERROR, f"a test file did not load: {transcript.collect_errors[0].file}")
     if transcript.imported is not None and not transcript.imported.ok:
-        return Status.KILLED, f"does not import: {transcript.imported.message.splitlines()[0]}"
+        why = (transcript.imported.message.splitlines() or ["no reason given"])[0]
+        return Verdict(Status.KILLED, f"does not import: {why}")
     failed = next((t for t in transcript.tests if t.status is not TestStatus.PASSED), None)
     if failed is not None:
-        return Status.KILLED, f"{failed.name} ({failed.status})"
+        return Verdict(Status.KILLED, f"{failed.name} ({failed.status})", failed.name)
     if transcript.ended is not Ended.COMPLETED:
-        return Status.KILLED, f"the run ended: {transcript.ended}"
-    return Status.SURVIVED, ""
+        return Verdict(Status.KILLED, f"the run ended: {transcript.ended}")
+    return Verdict(Status.SURVIVED, "")
 
 
 def run_mutants(
@@ -172,7 +182,7 @@ def run_mutants(
         mutant_run(c, m.source.encode(), related(c, m)) if m else mutant_run(c, c.reference_path.read_bytes())
         for c, m in scouts
     ]
-    verdicts: dict[tuple[str, str | None], tuple[Status, str]] = {}
+    verdicts: dict[tuple[str, str | None], Verdict] = {}
     for (challenge, scout), outcome in zip(scouts, backend.run(runs, on_done=on_done), strict=True):
         verdicts[challenge.id, scout.id if scout else None] = verdict(outcome)
     killers = _killers(scouts, verdicts)
@@ -189,17 +199,16 @@ def run_mutants(
 
 def _killers(
     scouts: Sequence[tuple[Challenge, Mutant | None]],
-    verdicts: dict[tuple[str, str | None], tuple[Status, str]],
+    verdicts: dict[tuple[str, str | None], Verdict],
 ) -> Callable[[str, str], tuple[list[str], list[str]]]:
     """For a challenge and a scope: the tests that killed the scouts of that scope, and those
     that killed the challenge's scouts, most kills first."""
     by_scope: dict[tuple[str, str], list[str]] = {}
     counts: dict[str, Counter[str]] = {}
     for challenge, mutant in scouts:
-        status, detail = verdicts[challenge.id, mutant.id if mutant else None]
-        if mutant is None or status is not Status.KILLED or not detail.startswith("test"):
+        test = verdicts[challenge.id, mutant.id if mutant else None].test
+        if mutant is None or not test:
             continue
-        test = detail.split(" ", 1)[0]
         by_scope.setdefault((challenge.id, mutant.scope), []).append(test)
         counts.setdefault(challenge.id, Counter())[test] += 1
 
@@ -257,17 +266,18 @@ def _words(node: ast.AST) -> set[str]:
 def _score(
     challenge: Challenge,
     mutants: Sequence[Mutant],
-    verdicts: dict[tuple[str, str | None], tuple[Status, str]],
+    verdicts: dict[tuple[str, str | None], Verdict],
     bar: float,
 ) -> ChallengeMutation:
     problems: list[str] = []
-    status, detail = verdicts[challenge.id, None]
-    if status is not Status.SURVIVED:
-        problems.append(f"the reference does not pass its hidden tests: {detail}")
+    baseline = verdicts[challenge.id, None]
+    if baseline.status is not Status.SURVIVED:
+        problems.append(f"the reference does not pass its hidden tests: {baseline.detail}")
     equivalent = {e.id: e.reason for e in challenge.equivalent_mutants}
     results: list[MutantResult] = []
     for mutant in mutants:
-        status, detail = verdicts[challenge.id, mutant.id]
+        found = verdicts[challenge.id, mutant.id]
+        status, detail = found.status, found.detail
         if mutant.id in equivalent:
             if status is Status.KILLED:
                 problems.append(f"{mutant.id} is listed as equivalent, but the tests kill it ({detail})")
