@@ -621,7 +621,8 @@ def validate_cmd(
     With --mutants, prove the hidden tests strong instead: each challenge's reference
     is mutated (a constraint, key, cascade or query step dropped, an order reversed,
     a limit off by one, a comparison changed...), every mutant runs against the hidden
-    tests in one sandbox session, and each challenge's mutation score (killed mutants
+    tests in the sandbox (two sessions; each run stops at its first failing test), and
+    each challenge's mutation score (killed mutants
     over all but those its challenge.toml lists as equivalent) must reach --bar.
     Surviving mutants are shown as diffs. Exit 1 when a challenge is below the bar.
     """

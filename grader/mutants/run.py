@@ -1,7 +1,7 @@
 """Run every mutant of each challenge's reference against its hidden tests, and score them.
 
-All runs go to the backend at once, so they share one sandbox session (one
-supervisor, a forked child per mutant). Each run has the hidden tests only, no
+The runs go to the backend in two batches, each one sandbox session (one
+supervisor, a forked child per mutant): see ``run_mutants``. Each run has the hidden tests only, no
 canaries (a mutant is our own code, not a candidate's, and a failing canary
 would stop the run) and asks pytest to stop at the first test that does not
 pass (``ChallengeRun.stop_first``): one failing test is all a verdict needs.
