@@ -1,10 +1,11 @@
 """Run every mutant of each challenge's reference against its hidden tests, and score them.
 
 The runs go to the backend in two batches, each one sandbox session (one
-supervisor, a forked child per mutant): see ``run_mutants``. Each run has the hidden tests only, no
-canaries (a mutant is our own code, not a candidate's, and a failing canary
-would stop the run) and asks pytest to stop at the first test that does not
-pass (``ChallengeRun.stop_first``): one failing test is all a verdict needs.
+supervisor, a forked child per mutant): see ``run_mutants``. Each run has the
+hidden tests only, no canaries (a mutant is our own code, not a candidate's,
+and a failing canary would stop the run) and asks pytest to stop at the first
+test that does not pass (``ChallengeRun.stop_first``): one failing test is all
+a verdict needs.
 The reference itself runs first in the same way, as the baseline: a mutant
 score means nothing when the reference does not pass.
 
