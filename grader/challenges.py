@@ -77,6 +77,15 @@ class Withheld:
 
 
 @dataclass(frozen=True)
+class EquivalentMutant:
+    """A mutant of the reference that behaves as the reference does where the contract
+    looks (``grader validate --mutants``), by its id, with the one-line reason."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Challenge:
     """A loaded, checked challenge folder (``withheld`` is set when it is public-only)."""
 
@@ -95,6 +104,7 @@ class Challenge:
     binds: tuple[str, ...] = field(default=())
     withheld: Withheld | None = None
     import_timeout: float = 10.0  # seconds solution.py may take to import (DEFAULTS)
+    equivalent_mutants: tuple[EquivalentMutant, ...] = ()
 
     @property
     def public_only(self) -> bool:
@@ -275,7 +285,29 @@ def load_challenge(folder: Path) -> Challenge:
         binds=m.strings("binds"),
         withheld=withheld,
         import_timeout=import_timeout,
+        equivalent_mutants=_equivalent_mutants(m),
     )
+
+
+def _equivalent_mutants(m: _Meta) -> tuple[EquivalentMutant, ...]:
+    """The ``[[equivalent_mutants]]`` tables: each an ``id`` and a one-line ``reason``."""
+    value = m.data.get("equivalent_mutants", [])
+    problem = "[[equivalent_mutants]]: each entry is a table with an id and a one-line reason"
+    if not isinstance(value, list):
+        raise ChallengeFormatError(m.path, problem)
+    found: dict[str, EquivalentMutant] = {}
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) != {"id", "reason"}:
+            raise ChallengeFormatError(m.path, problem)
+        mid, reason = entry["id"], entry["reason"]
+        if not (isinstance(mid, str) and isinstance(reason, str) and mid.strip() and reason.strip()):
+            raise ChallengeFormatError(m.path, problem)
+        if "\n" in reason.strip():
+            raise ChallengeFormatError(m.path, f"[[equivalent_mutants]] {mid}: the reason is one line")
+        if mid in found:
+            raise ChallengeFormatError(m.path, f"[[equivalent_mutants]] {mid} is listed twice")
+        found[mid] = EquivalentMutant(mid.strip(), reason.strip())
+    return tuple(found.values())
 
 
 def _withheld(m: _Meta) -> Withheld | None:

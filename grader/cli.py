@@ -718,11 +718,47 @@ def similarity_cmd(
 @challenge_ids_option
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Solutions graded at once.")
 @challenges_option
-def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | None) -> None:
+@click.option(
+    "--mutants",
+    is_flag=True,
+    help="Instead: measure the hidden tests' strength, as the share of the reference's mutants they kill.",
+)
+@click.option(
+    "--bar",
+    type=click.FloatRange(0, 1),
+    help="With --mutants: the least mutation score each challenge must reach [default: 0.9].",
+)
+@format_option
+def validate_cmd(
+    ids: tuple[str, ...],
+    jobs: int | None,
+    challenges_dir: Path | None,
+    mutants: bool,
+    bar: float | None,
+    fmt: str,
+) -> None:
     """Prove each challenge's tests: the reference and known-good solutions score full
-    marks, the starter and known-bad solutions do not. Exit 1 on any surprise."""
+    marks, the starter and known-bad solutions do not. Exit 1 on any surprise.
+
+    With --mutants, prove the hidden tests strong instead: each challenge's reference
+    is mutated (a constraint, key, cascade or query step dropped, an order reversed,
+    a limit off by one, a comparison changed...), every mutant runs against the hidden
+    tests in the sandbox (two sessions; each run stops at its first failing test), and
+    each challenge's mutation score (killed mutants
+    over all but those its challenge.toml lists as equivalent) must reach --bar.
+    Surviving mutants are shown as diffs. Exit 1 when a challenge is below the bar.
+    """
     challenges = select(_pack(challenges_dir), ids)
     require_hidden(challenges)
+    if bar is not None and not mutants:
+        raise UsageError("--bar is the least mutation score: give it with --mutants")
+    if mutants:
+        from grader.mutants.cli import validate_mutants
+        from grader.mutants.run import DEFAULT_BAR
+
+        with make_backend("local", jobs) as backend:
+            code = validate_mutants(challenges, backend, bar=bar or DEFAULT_BAR, fmt=fmt, notice=_notice)
+        sys.exit(code)
     show = sys.stderr.isatty()
 
     def progress(check: Check) -> None:
@@ -731,6 +767,12 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
 
     with make_backend("local", jobs) as backend:
         checks = validate(challenges, backend, progress=progress)
+    surprises = [c for c in checks if not c.ok]
+    if fmt == "json":
+        fields = ("challenge", "kind", "file", "expected", "ok", "problem")
+        rows = [{f: getattr(c, f) for f in fields} | {"status": c.result and c.result.status} for c in checks]
+        click.echo(json.dumps(rows, indent=2))
+        sys.exit(1 if surprises else 0)
     widths = (max(len(c.challenge) for c in checks), max(len(c.file) for c in checks))
     for c in checks:
         got = f"{c.result.status} {c.result.score:g}/{c.result.max_score:g}" if c.result else "-"
@@ -739,7 +781,6 @@ def validate_cmd(ids: tuple[str, ...], jobs: int | None, challenges_dir: Path | 
             f"{c.challenge.ljust(widths[0])}  {c.kind:<9}  {c.file.ljust(widths[1])}  "
             f"{got:<16}  {mark}" + (f"  {c.problem}" if c.problem else "")
         )
-    surprises = [c for c in checks if not c.ok]
     click.echo(
         f"\n{len(checks) - len(surprises)} of {len(checks)} checks as expected "
         f"across {counted(len(challenges), 'challenge')}"

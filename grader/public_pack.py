@@ -65,10 +65,10 @@ def test_names(source: bytes, filename: str = "<test file>") -> list[str]:
 
 
 def public_metadata(meta_text: str, hidden_names: Sequence[str]) -> str:
-    """``challenge.toml`` without its hidden tests' tables (names, rubric lines, points) and its
-    comments, with a ``[hidden_tests]`` table of their number and points instead. Text that is
-    already public comes back as it is. ``ValueError`` when the result would not read back as
-    exactly that."""
+    """``challenge.toml`` without its hidden tests' tables (names, rubric lines, points), its
+    equivalent mutants and its comments, with a ``[hidden_tests]`` table of their number and
+    points instead. Text that is already public comes back as it is. ``ValueError`` when the
+    result would not read back as exactly that."""
     data = tomllib.loads(meta_text)
     if MARKER in data and not hidden_names:
         return meta_text
@@ -86,7 +86,8 @@ def public_metadata(meta_text: str, hidden_names: Sequence[str]) -> str:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ValueError(f"[tests.{name}] points must be a number")
         points += float(value)
-    public = {key: value for key, value in data.items() if key != "tests"}
+    # The equivalent mutants describe the reference solution: hidden material too.
+    public = {key: value for key, value in data.items() if key not in ("tests", "equivalent_mutants")}
     kept = {name: value for name, value in overrides.items() if name not in set(hidden_names)}
     if kept:
         public["tests"] = kept

@@ -91,6 +91,8 @@ class ChallengeRun:
     test_timeout: float
     binds: tuple[str, ...] = ()
     import_timeout: float = 10.0  # the import of solution.py, within time_limit
+    stop_first: bool = False  # stop each phase at its first test that does not pass (``Job.stop_first``)
+    first: tuple[str, ...] = ()  # tests to run first (``Job.first``); each phase's ``expected`` agrees
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ class Session:
                 import_timeout=run.import_timeout,
                 binds=run.binds,
                 canaries=phase.canaries,
+                stop_first=run.stop_first,
+                first=run.first,
                 **job_options(run),  # type: ignore[arg-type]
             )
             index = len(parts)
@@ -294,7 +298,12 @@ class FrameReader:
             self.seen.add(header.index)
             part = self.session.parts[header.index]
             transcript = read_transcript(
-                payload, part.nonce, part.phase.expected, part.phase.test_modules(), header.ended
+                payload,
+                part.nonce,
+                part.phase.expected,
+                part.phase.test_modules(),
+                header.ended,
+                stop_first=part.run.stop_first,
             )
             self.on_phase(
                 part,

@@ -467,6 +467,13 @@ class Job:
     import_timeout: float = 10.0  # the harness stops an import of solution.py that takes longer
     rlimits: tuple[tuple[str, int], ...] = ()  # (name, value): as, cpu, fsize, nproc, nofile
     canaries: tuple[Canary, ...] = ()
+    # Stop at the first test that does not pass (pytest -x): for runs whose only question is
+    # "does any test fail" (mutants); the transcript then ends early, and ``read_transcript``
+    # accepts that only when told the same and the last test did not pass.
+    stop_first: bool = False
+    # Tests (by name) to run before the others, in this order; the rest keep theirs
+    # (``run_order``). The host expects the same order.
+    first: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -480,6 +487,8 @@ class Job:
             "isolate_network": self.isolate_network,
             "rlimits": [[name, value] for name, value in self.rlimits],
             "canaries": [c.to_json() for c in self.canaries],
+            "stop_first": self.stop_first,
+            "first": list(self.first),
         }
 
     @classmethod
@@ -509,7 +518,18 @@ class Job:
             isolate_network=_flag(data, "isolate_network"),
             rlimits=tuple(pairs),
             canaries=tuple(Canary.from_json(_object(c, "a canary")) for c in canaries),
+            stop_first=_flag(data, "stop_first") if "stop_first" in data else False,
+            first=_names(data, "first", 10_000),
         )
+
+
+def run_order(names: Sequence[str], first: Sequence[str]) -> list[int]:
+    """The order tests run in when those named in ``first`` go first: positions in ``names``
+    (the tests in file order), ``first``'s tests in its order (the cases of one test kept
+    together, in their order), then every other test in its place. The harness orders
+    pytest's items by it, and the host its expected tests, so both agree."""
+    rank = {name: at for at, name in enumerate(first)}
+    return sorted(range(len(names)), key=lambda i: (rank.get(names[i], len(rank)), i))
 
 
 @dataclass(frozen=True)
@@ -743,12 +763,21 @@ def settle(ended: Ended, *, started: bool, finished: bool) -> Ended:
 
 
 def read_transcript(
-    stream: bytes, nonce: str, expected: Sequence[Expected], files: Iterable[str], ended: Ended
+    stream: bytes,
+    nonce: str,
+    expected: Sequence[Expected],
+    files: Iterable[str],
+    ended: Ended,
+    *,
+    stop_first: bool = False,
 ) -> Transcript:
     """Read a job's record stream against the tests the host expects, in order, and the
     test files it sent; see ``Transcript``. A stream cut short (a timeout, a crash) is
-    fine as long as what is there is a correct beginning."""
-    reader = _TranscriptReader(expected, set(files))
+    fine as long as what is there is a correct beginning. With ``stop_first`` (the job
+    asked pytest to stop at the first test that does not pass) a complete run may also
+    leave the rest of the expected tests unrun, but only right after a test that did not
+    pass, and never a control check."""
+    reader = _TranscriptReader(expected, set(files), stop_first=stop_first)
     lines = stream.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -782,9 +811,10 @@ def read_transcript(
 class _TranscriptReader:
     """The order records must come in: ready, import, (start, test) per expected test, done."""
 
-    def __init__(self, expected: Sequence[Expected], files: set[str]) -> None:
+    def __init__(self, expected: Sequence[Expected], files: set[str], *, stop_first: bool = False) -> None:
         self.expected = list(expected)
         self.files = files
+        self.stop_first = stop_first
         self.at = 0  # the index of the next expected test
         self.cases: set[str] = set()  # of the test being reported (parametrized cases)
         self.ready: Ready | None = None
@@ -884,7 +914,8 @@ class _TranscriptReader:
         missing = self.expected[self.at :]
         if any(e.canary for e in missing):
             return self.violate("a control check never ran")
-        if missing:
+        stopped = self.stop_first and bool(self.tests) and self.tests[-1].status is not TestStatus.PASSED
+        if missing and not stopped:
             return self.violate(f"the run ended without running {missing[0].name}")
         return None
 
@@ -924,5 +955,6 @@ __all__ = [
     "read_precompile_reply",
     "read_precompile_request",
     "read_transcript",
+    "run_order",
     "settle",
 ]

@@ -146,7 +146,8 @@ class Reporter:
         self.tampered = False
 
     @staticmethod
-    def _describe(item: pytest.Item) -> _ItemState:
+    def describe(item: pytest.Item) -> _ItemState:
+        """The test's name as records give it (``test_x``, ``TestC::test_y``) and its case."""
         name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
         cls = getattr(item, "cls", None)
         if cls is not None:
@@ -184,7 +185,7 @@ class Reporter:
     def pytest_runtest_protocol(
         self, item: pytest.Item, nextitem: pytest.Item | None
     ) -> Generator[None, object, object]:
-        state = self._describe(item)
+        state = self.describe(item)
         self.items[item.nodeid] = state
         self.emit(Start(state.name, state.case))
         previous = signal.signal(signal.SIGALRM, _on_alarm)

@@ -35,7 +35,7 @@ from typing import Any
 from sandbox.harness import fixtures
 from sandbox.harness.guard import Guard
 from sandbox.harness.limits import apply_rlimits, isolate_network
-from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record
+from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record, run_order
 
 OUTPUT_FILE = "output.log"
 HELPERS = "helpers.py"  # a challenge's shared test code, beside each phase's test files
@@ -259,6 +259,13 @@ class Harness:
             if wanted:
                 _add_canaries(module, wanted, str(collector.path), collector.config)
 
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        if self.job.first:
+            from sandbox.harness.plugin import Reporter
+
+            names = [Reporter.describe(item).name for item in items]
+            items[:] = [items[at] for at in run_order(names, self.job.first)]
+
     def pytest_collection_finish(self, session: Any) -> None:
         from contextlib import nullcontext
 
@@ -393,6 +400,7 @@ def run_pytest(work: Path, job: Job, emit: Emit) -> None:
         "python_classes=Test*",
         "-o",
         "python_functions=test*",
+        *(["--exitfirst"] if job.stop_first else []),
     ]
     harness = Harness(work, job, emit)
     reporter = Reporter(

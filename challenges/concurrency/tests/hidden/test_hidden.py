@@ -348,3 +348,67 @@ def test_locked_account_query_selects_that_account(db, solution):
     assert (account.id, account.owner, account.balance) == (ids[1], "grace", 2), (
         "the statement selected the wrong account"
     )
+
+
+# --- the smallest amount, and a write that meets a stale version --------------------------------
+
+
+def test_an_amount_of_one_is_accepted(db, solution):
+    """withdraw and transfer accept an amount of 1"""
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    assert solution.withdraw(first, 1) == 99, "withdraw(..., 1) should take 1: only amounts <= 0 are refused"
+    solution.transfer(first, second, 1)
+    db.session.remove()
+    assert _stored(db, solution) == {first: 98, second: 51}, "a transfer of 1 should be committed"
+
+
+def test_withdraw_that_meets_a_stale_version_returns_only_a_committed_balance(db, solution, other_session):
+    """a withdraw that meets a stale version raises, or returns the balance it stored"""
+    account_id = _open(db, solution, "ada", 100)
+    (held,) = _preload(db, solution, account_id)  # db.session holds the account at its first version
+    theirs = other_session.get(solution.Account, account_id)
+    theirs.balance = 150
+    other_session.commit()  # another user changes the row first
+
+    try:
+        result = solution.withdraw(account_id, 30)
+    except Exception:  # which exception escapes is not specified, nor the session's state after it
+        db.session.rollback()
+        db.session.remove()
+        assert _stored(db, solution) == {account_id: 150}, "a failed withdraw must not change the balance"
+        return
+    finally:
+        del held
+    db.session.remove()
+    assert result == 120 and _stored(db, solution) == {account_id: 120}, (
+        f"withdraw returned {result} without an error, but the database holds "
+        f"{_stored(db, solution)[account_id]}: a returned balance must be the committed one, "
+        "taken from the balance another session committed first (150)"
+    )
+
+
+def test_transfer_that_meets_a_stale_version_is_all_or_nothing(db, solution, other_session):
+    """a transfer that meets a stale version raises and rolls back, or is stored whole"""
+    first = _open(db, solution, "ada", 100)
+    second = _open(db, solution, "grace", 50)
+    held = _preload(db, solution, first, second)
+    theirs = other_session.get(solution.Account, first)
+    theirs.balance = 150
+    other_session.commit()  # another user changes the source account first
+
+    try:
+        solution.transfer(first, second, 30)
+    except Exception:  # which exception escapes is not specified; the state is what counts
+        balances = [account.balance for account in held]
+        assert balances == [150, 50], (
+            f"after transfer failed, the Accounts in db.session show balances {balances}, which were "
+            "never committed (roll the session back when the commit fails)"
+        )
+        _assert_unchanged(db, solution, {first: 150, second: 50}, "after transfer failed on a stale version")
+        return
+    db.session.remove()
+    assert _stored(db, solution) == {first: 120, second: 80}, (
+        f"transfer returned without an error, but the database holds {_stored(db, solution)}: a transfer "
+        "that reports success must have moved the amount, on top of the other session's change"
+    )
