@@ -24,20 +24,29 @@ from sandbox.wire import Ended, Visibility
 Progress = Callable[[ChallengeResult], None]
 
 
+def test_files(challenge: Challenge, visibility: Visibility) -> tuple[tuple[str, bytes], ...]:
+    """The test files of one phase of ``challenge``, as (name, bytes)."""
+    return tuple((p.name, p.read_bytes()) for p in challenge.test_files(visibility))
+
+
+def shared_files(challenge: Challenge) -> tuple[tuple[str, bytes], ...]:
+    """What every phase of ``challenge`` gets beside its tests: its ``helpers.py``, if any."""
+    helpers = challenge.helpers_path
+    return ((helpers.name, helpers.read_bytes()),) if helpers else ()
+
+
 def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[Visibility]) -> ChallengeRun:
     """The backend request for one challenge: its solution and, per phase, the test files
     (with the challenge's ``helpers.py``, if any), the canaries made for this run
     (``grader.canaries``) and every test it must report."""
     names = [t.name for t in challenge.tests]
-    helpers = challenge.helpers_path
-    shared = ((helpers.name, helpers.read_bytes()),) if helpers else ()
     phases = []
     for visibility in visibilities:
-        files = tuple((p.name, p.read_bytes()) for p in challenge.test_files(visibility))
+        files = test_files(challenge, visibility)
         if not files:
             continue
         planted, expected = canaries.plan(files, names)
-        phases.append(PhaseRun(visibility, files + shared, expected, planted))
+        phases.append(PhaseRun(visibility, files + shared_files(challenge), expected, planted))
     return ChallengeRun(
         challenge_id=challenge.id,
         solution=solution,

@@ -15,6 +15,7 @@ from typing import Literal
 from grader.challenges import Challenge
 from grader.grading import challenge_run
 from grader.results import ChallengeResult, ChallengeStatus
+from grader.sanitize import counted
 from grader.scoring import score_outcome
 from sandbox.backend import Backend, ChallengeRun
 
@@ -61,7 +62,8 @@ def validate(
         )
         for kind, count, minimum in counts:
             if count < minimum:
-                problem = f"has {count} known-{kind} solution(s); the format asks for at least {minimum}"
+                have = counted(count, f"known-{kind} solution")
+                problem = f"has {have}; the format asks for at least {minimum}"
                 checks.append(Check(challenge.id, kind, f"solutions/{kind}/", None, False, problem))
     plan: list[tuple[Challenge, Kind, Path, ChallengeRun]] = [
         (c, kind, path, challenge_run(c, path.read_bytes(), ("public", "hidden")))

@@ -400,3 +400,16 @@ def test_validate_writes_its_checks_as_json(runner):
     assert {r["kind"] for r in rows} == {"reference", "good", "starter", "bad"}
     assert all(r["ok"] and r["challenge"] == "model-basics" for r in rows)
     assert {r["status"] for r in rows if r["kind"] in ("reference", "good")} == {"passed"}
+
+
+def test_a_mutant_runs_with_the_challenges_helpers_as_a_grading_does(pack):
+    """rest-api's tests import helpers.py: a mutant run without it failed its own reference."""
+    from grader.grading import challenge_run
+    from grader.mutants.run import mutant_run
+
+    challenge = pack["rest-api"]
+    source = challenge.reference_path.read_bytes()
+    run = challenge_run(challenge, source, ("hidden",))
+    graded = {name for phase in run.phases for name, _ in phase.files}
+    mutated = {name for phase in mutant_run(challenge, source).phases for name, _ in phase.files}
+    assert "helpers.py" in mutated and mutated == graded

@@ -10,6 +10,7 @@ import click
 
 from grader.challenges import Challenge
 from grader.mutants.report import render_json, render_text
+from grader.sanitize import counted
 from sandbox.backend import Backend
 
 
@@ -26,7 +27,10 @@ def validate_mutants(
     from grader.mutants.run import run_mutants
 
     show = sys.stderr.isatty()
-    notice(f"mutating the references of {len(challenges)} challenge(s) and running their hidden tests...")
+    notice(
+        f"mutating the references of {counted(len(challenges), 'challenge')} and running their "
+        "hidden tests..."
+    )
 
     def progress(challenge: str, done: int, total: int) -> None:
         if show and done == total:

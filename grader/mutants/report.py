@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.mutants.run import ChallengeMutation, Status
+from grader.sanitize import counted
 
 
 def as_json(results: Sequence[ChallengeMutation], duration: float) -> dict[str, Any]:
@@ -71,7 +72,8 @@ def render_text(results: Sequence[ChallengeMutation], duration: float) -> str:
     total = sum(len(r.results) for r in results)
     lines += [
         "",
-        f"{total} mutants across {len(results)} challenge(s) in {duration:.0f} s; bar {bar:.0%}: "
+        f"{counted(total, 'mutant')} across {counted(len(results), 'challenge')} in {duration:.0f} s; "
+        f"bar {bar:.0%}: "
         + (
             f"{len(below)} below it or with problems ({', '.join(below)})"
             if below

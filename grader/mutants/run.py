@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from grader.challenges import Challenge
+from grader.grading import shared_files, test_files
 from grader.mutants.generate import Mutant, generate
 from sandbox.backend import Backend, ChallengeOutcome, ChallengeRun, PhaseRun
 from sandbox.wire import Ended, Expected, TestStatus, run_order
@@ -87,7 +88,7 @@ Progress = Callable[[str, int, int], None]  # challenge id, runs done, runs in a
 def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -> ChallengeRun:
     """The backend request for one mutant (or the baseline): hidden tests only, no canaries,
     the tests named in ``first`` first, stopping at the first test that does not pass."""
-    files = tuple((p.name, p.read_bytes()) for p in challenge.test_files("hidden"))
+    files = test_files(challenge, "hidden") + shared_files(challenge)
     tests = challenge.tests_of(("hidden",))
     order = run_order([t.name for t in tests], first)
     expected = tuple(Expected(tests[at].name, tests[at].file) for at in order)
@@ -98,6 +99,7 @@ def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -
         requires=challenge.requires,
         time_limit=challenge.time_limit,
         test_timeout=challenge.test_timeout,
+        import_timeout=challenge.import_timeout,
         binds=challenge.binds,
         stop_first=True,
         first=tuple(first),

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
+from grader.sanitize import counted
 from grader.service import security
 from grader.service.models import User, db
 
@@ -35,7 +36,7 @@ def signin() -> ResponseReturnValue:
     wait = security.sign_in_blocked(email, address)
     if wait is not None:
         minutes = max(1, round(wait.total_seconds() / 60))
-        flash(f"Too many failed sign-ins. Try again in {minutes} minute(s).", "error")
+        flash(f"Too many failed sign-ins. Try again in {counted(minutes, 'minute')}.", "error")
         return render_template("signin.html", next=request.form.get("next", ""), email=email), 429
     user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
     ok = user is not None and user.active and security.password_matches(user.password_hash, password)

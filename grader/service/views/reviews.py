@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from grader.assessment import builtin_assessments, load_assessment
 from grader.errors import UsageError
 from grader.results import GradeResult
+from grader.sanitize import counted
 from grader.service import charts, code, security, similarity, store
 from grader.service.models import (
     CANDIDATE_VIEWS,
@@ -600,7 +601,7 @@ def rerun_assessment(assessment_id: int) -> ResponseReturnValue:
     count = store.rerun(subs, g.user)
     db.session.commit()
     _wake()
-    flash(f"{count} submission(s) queued to be graded again.", "info")
+    flash(f"{counted(count, 'submission')} queued to be graded again.", "info")
     return redirect(url_for("reviews.cohort", assessment_id=assessment.id))
 
 
