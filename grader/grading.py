@@ -120,7 +120,7 @@ def grade(
         notes=tuple(notes),
         grader_version=__version__,
         started_at=started_at,
-        sandbox=dict(backend.details),
+        sandbox={**backend.details, "cpus": backend.limits.cpus, "parallel": backend.jobs},
         assessment=assessment.as_json() if assessment else {},
         outcome=Outcome.FAILED if failed else Outcome.GRADED,
     )
