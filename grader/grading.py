@@ -43,6 +43,7 @@ def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[
         time_limit=challenge.time_limit,
         test_timeout=challenge.test_timeout,
         binds=challenge.binds,
+        real_ddl=challenge.real_ddl,
     )
 
 

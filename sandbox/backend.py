@@ -81,6 +81,7 @@ class ChallengeRun:
     time_limit: float
     test_timeout: float
     binds: tuple[str, ...] = ()
+    real_ddl: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class Session:
                 requires=run.requires,
                 test_timeout=run.test_timeout,
                 binds=run.binds,
+                real_ddl=run.real_ddl,
                 canaries=phase.canaries,
                 **job_options(run),  # type: ignore[arg-type]
             )

@@ -463,6 +463,7 @@ class Job:
     requires: tuple[str, ...]
     test_timeout: float
     binds: tuple[str, ...] = ()
+    real_ddl: bool = False  # each test's schema by DDL, not a copy (sandbox.harness.fixtures)
     isolate_network: bool = False
     rlimits: tuple[tuple[str, int], ...] = ()  # (name, value): as, cpu, fsize, nproc, nofile
     canaries: tuple[Canary, ...] = ()
@@ -475,6 +476,7 @@ class Job:
             "requires": list(self.requires),
             "test_timeout": self.test_timeout,
             "binds": list(self.binds),
+            "real_ddl": self.real_ddl,
             "isolate_network": self.isolate_network,
             "rlimits": [[name, value] for name, value in self.rlimits],
             "canaries": [c.to_json() for c in self.canaries],
@@ -503,6 +505,7 @@ class Job:
             requires=_names(data, "requires", 200),
             test_timeout=_seconds(data, "test_timeout"),
             binds=_names(data, "binds"),
+            real_ddl=_flag(data, "real_ddl"),
             isolate_network=_flag(data, "isolate_network"),
             rlimits=tuple(pairs),
             canaries=tuple(Canary.from_json(_object(c, "a canary")) for c in canaries),
