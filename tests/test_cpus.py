@@ -70,3 +70,20 @@ def test_bad_cpus_is_a_usage_error(runner, tmp_path: Path, command: str) -> None
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
     assert "--cpus" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_batch_divides_the_hosts_cpus_among_its_sandboxes(runner, tmp_path: Path) -> None:
+    for name in ("ann", "bob"):
+        _kit(tmp_path / name)
+    subs = [str(tmp_path / name / "sub") for name in ("ann", "bob")]
+    out = tmp_path / "out"
+    common = ["-c", "model-basics", "--backend", "local", "--jobs", "2"]
+    result = runner.invoke(cli, ["batch", *subs, "--out", str(out), *common])
+    assert result.exit_code == 0, result.output
+    saved = [json.loads(p.read_text()) for p in sorted((out / "submissions").glob("*.json"))]
+    assert [s["sandbox"]["cpus"] for s in saved] == [share_cpus(2)] * 2
+    given = runner.invoke(cli, ["batch", *subs, "--out", str(tmp_path / "out2"), *common, "--cpus", "3"])
+    assert given.exit_code == 0, given.output
+    saved = [json.loads(p.read_text()) for p in sorted((tmp_path / "out2" / "submissions").glob("*.json"))]
+    assert [s["sandbox"]["parallel"] for s in saved] == [3, 3]
