@@ -16,7 +16,9 @@ Figures (each the median of --runs whole-process runs, in seconds):
   tests_own      the tests' own work in grade_docker: the sum of pytest's per-test
                  set-up, call and teardown durations inside the sandbox, read from the
                  results of the very gradings that were timed (median over the runs);
-                 cpus_used is the sandbox's CPUs those results name
+                 cpus_used is the sandbox's CPUs those results name; runs_own the
+                 sum of the challenges' durations there (each phase's process from
+                 its fork to its end: the tests' work plus pytest's per-run work)
   grade_local    `grader grade --backend local` of it (bwrap tier where bwrap works)
   local_tiers    the same grading through the API on the bwrap and the rlimits tier,
                  as seconds per challenge (what bwrap adds)
@@ -51,15 +53,17 @@ IMPORTS = "import flask, flask_sqlalchemy, sqlalchemy, pytest"
 GRADER = [str(Path(sys.executable).parent / "grader")]  # the console script of this venv
 
 
-def timed_grading(cmd: list[str]) -> tuple[float, float, float]:
-    """(seconds, tests_own, cpus_used) of one `grader grade ... --format json` run: the
-    tests' own durations come from the results of the run that was timed."""
+def timed_grading(cmd: list[str]) -> tuple[float, float, float, float]:
+    """(seconds, tests_own, cpus_used, runs_own) of one `grader grade ... --format json` run:
+    the tests' own durations, and the challenges' (each phase's process, from its fork to
+    its end), come from the results of the run that was timed."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.json"
         elapsed = timed([*cmd, "--output", str(out)])
         data = json.loads(out.read_text())
     own = sum(t["duration"] for c in data["challenges"] for t in c["tests"])
-    return elapsed, own, float(data["sandbox"].get("cpus", 1))
+    runs_own = sum(c["duration"] for c in data["challenges"])
+    return elapsed, own, float(data["sandbox"].get("cpus", 1)), runs_own
 
 
 def timed(cmd: list[str], **kw) -> float:
@@ -246,6 +250,7 @@ def grade_docker(runs: int) -> dict[str, float]:
         "grade_docker_cpus1": statistics.median(d[0] for d in single),
         "tests_own": statistics.median(d[1] for d in default),
         "cpus_used": statistics.median(d[2] for d in default),
+        "runs_own": statistics.median(d[3] for d in default),
     }
 
 
@@ -314,6 +319,19 @@ OTHER: list[Row] = [
 ]
 
 
+def breakdown(f: dict[str, float]) -> list[tuple[str, float]]:
+    """Where grade_docker's seconds go: the tests' own work and pytest's per-run work, each
+    spread over the sandbox's CPUs, and the rest (container start, CLI, host)."""
+    cpus = f["cpus_used"]
+    tests = f["tests_own"] / cpus
+    runs = (f["runs_own"] - f["tests_own"]) / cpus
+    return [
+        ("tests' own work / cpus", tests),
+        ("per-run work (fork, pytest set-up, collection) / cpus", runs),
+        ("the rest (container start, CLI, host, waits)", f["grade_docker"] - tests - runs),
+    ]
+
+
 def report(figures: dict[str, float], json_path: Path | None) -> None:
     import platform
 
@@ -336,6 +354,10 @@ def report(figures: dict[str, float], json_path: Path | None) -> None:
                 continue
             met = value <= target if sense == "<=" else value >= target
             print(f"  {label:<48} {value:8.2f}  (target {sense} {target:g}: {'met' if met else 'NOT met'})")
+    if {"grade_docker", "tests_own", "runs_own", "cpus_used"} <= set(figures):
+        print("where grade_docker's time goes:")
+        for label, seconds in breakdown(figures):
+            print(f"  {label:<56} {seconds:6.2f} s")
     if json_path:
         json_path.write_text(json.dumps(figures, indent=2) + "\n")
 
