@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 
 _state: dict[str, Any] = {"module": None, "binds": (), "real_ddl": False}
 # The databases create_all made, per engine, and the shape of the tables they were made for.
-_copies: dict[Engine, tuple[Any, bytes]] = {}
+_copies: dict[Engine, tuple[Any, bytes | None]] = {}
 
 
 def configure(module: types.ModuleType, binds: tuple[str, ...] = (), real_ddl: bool = False) -> None:
@@ -128,15 +128,30 @@ def _create_all(db: Any, engines: list[Engine]) -> None:
     if all(copy is not None and copy[0] == shape for copy in copies):
         for engine, copy in zip(engines, copies, strict=True):
             assert copy is not None
-            _connection(engine).deserialize(copy[1])
+            if copy[1] is not None:  # None: create_all left it empty, as a new one is
+                _connection(engine).deserialize(copy[1])
         return
     db.create_all()
     for engine in engines:
-        serialize = getattr(_connection(engine), "serialize", None)
-        if serialize is None:  # pragma: no cover - Python before 3.11: DDL every time
+        copy = _copy_of(_connection(engine))
+        if copy is False:  # this database cannot be copied here: DDL in every test
             _state["real_ddl"] = True
             return
-        _copies[engine] = (shape, serialize())
+        _copies[engine] = (shape, copy)
+
+
+def _copy_of(connection: Any) -> bytes | bool | None:
+    """The database's bytes; None for one with no page yet (SQLite cannot serialize that,
+    and a new connection is just as empty); False where it cannot be copied."""
+    import sqlite3
+
+    try:
+        if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+            return None
+        data = connection.serialize()
+    except (AttributeError, sqlite3.Error):  # no serialize before Python 3.11
+        return False
+    return bytes(data)
 
 
 @pytest.fixture
