@@ -409,7 +409,7 @@ def kill_session(sid: int) -> None:
     _kill_group(sid)
     for _ in range(20):
         found = False
-        for pid, _state, _pgid, session in processes():
+        for pid, _state, _pgid, session, _parent in processes():
             if session == sid:
                 found = True
                 try:

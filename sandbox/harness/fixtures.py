@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,25 +134,19 @@ def _create_all(db: Any, engines: list[Engine]) -> None:
         return
     db.create_all()
     for engine in engines:
-        copy = _copy_of(_connection(engine))
-        if copy is False:  # this database cannot be copied here: DDL in every test
+        try:
+            _copies[engine] = (shape, _copy_of(_connection(engine)))
+        except (AttributeError, sqlite3.Error):  # it cannot be copied here: DDL in every test
             _state["real_ddl"] = True
             return
-        _copies[engine] = (shape, copy)
 
 
-def _copy_of(connection: Any) -> bytes | bool | None:
+def _copy_of(connection: sqlite3.Connection) -> bytes | None:
     """The database's bytes; None for one with no page yet (SQLite cannot serialize that,
-    and a new connection is just as empty); False where it cannot be copied."""
-    import sqlite3
-
-    try:
-        if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
-            return None
-        data = connection.serialize()
-    except (AttributeError, sqlite3.Error):  # no serialize before Python 3.11
-        return False
-    return bytes(data)
+    and a new connection is just as empty). AttributeError before Python 3.11."""
+    if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+        return None
+    return bytes(connection.serialize())
 
 
 @pytest.fixture
