@@ -278,7 +278,7 @@ class Supervisor:
         children), else by its working folder (a detached process keeps the job folder it
         was started in; readable only with privilege, since children are non-dumpable)."""
         for job in self.jobs:
-            if job.pid and pgid == job.pid:
+            if job.pid and job.pid in (pid, pgid):  # a job's own process keeps its pid
                 return job.index
         running = {job.pid: job.index for job in self.active.values()}
         me, ancestor = os.getpid(), pid
