@@ -38,10 +38,12 @@ from sandbox.wire import MAX_SESSION_HEADER, Ended, FrameHeader, JobSpec, Sessio
 _PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
 # Processes (and threads) a job may add to those running when it starts, when jobs run side
-# by side: a fork bomb then holds a few CPUs' worth of spinning processes, not the whole
-# sandbox's process cap, and the jobs beside it keep their share of the CPUs (measured: with
-# the cap of 64 to itself, one left its neighbour a 57th of the CPU, and its tests timed out).
-JOB_PROCESSES = 4
+# by side: a fork bomb then holds a part of the sandbox's process cap, not all of it, and the
+# job beside it keeps enough of the CPUs (measured: with the cap of 64 to itself, one left its
+# neighbour a 57th of the CPU, and its tests timed out). Not fewer: the kernel counts this per
+# user across the host, and other containers run as the same uid (with 4, a candidate's
+# double fork failed while other graders' containers ran on the host).
+JOB_PROCESSES = 16
 
 
 def _warm() -> None:
