@@ -102,6 +102,9 @@ class Challenge:
     points: float
     tests: tuple[TestSpec, ...]
     binds: tuple[str, ...] = field(default=())
+    # Its tests need the schema made by real DDL in every test (its DDL events fire each
+    # time), not a copy of the schema made once per run: ``real_ddl = true`` in its toml.
+    real_ddl: bool = False
     withheld: Withheld | None = None
     import_timeout: float = 10.0  # seconds solution.py may take to import (DEFAULTS)
     equivalent_mutants: tuple[EquivalentMutant, ...] = ()
@@ -283,6 +286,7 @@ def load_challenge(folder: Path) -> Challenge:
         points=float(points),
         tests=tests,
         binds=m.strings("binds"),
+        real_ddl=m.flag("real_ddl"),
         withheld=withheld,
         import_timeout=import_timeout,
         equivalent_mutants=_equivalent_mutants(m),
@@ -340,6 +344,12 @@ class _Meta:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ChallengeFormatError(self.path, f"{key} must be a list of strings")
         return tuple(value)
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise ChallengeFormatError(self.path, f"{key} must be true or false")
+        return value
 
     def number(self, key: str, default: float) -> float:
         value = self.data.get(key, default)

@@ -53,7 +53,7 @@ from grader.validate import Check, validate
 if TYPE_CHECKING:
     from grader.similarity import ChallengeSummary
 from sandbox.backend import Backend
-from sandbox.limits import SandboxLimits
+from sandbox.limits import SandboxLimits, share_cpus
 
 F = TypeVar("F", bound=Callable[..., Any])
 BACKENDS = ("auto", "local", "docker")
@@ -291,8 +291,22 @@ def base_image_option(func: F) -> F:
     )(func)
 
 
-def _settings(backend: str, jobs: int | None, runtime: str | None, base_image: str | None) -> BackendSettings:
-    return BackendSettings(backend, jobs, runtime, base_image, SandboxLimits())
+def cpus_option(func: F) -> F:
+    return click.option(
+        "--cpus",
+        type=click.IntRange(1, 64),
+        envvar="GRADER_CPUS",
+        help="CPUs for each sandbox; it runs that many challenges at once, each with its own "
+        "memory limit [default: the host's CPUs, at most 4; batch and serve divide the host's "
+        "among the gradings they run at once; env: GRADER_CPUS].",
+    )(func)
+
+
+def _settings(
+    backend: str, jobs: int | None, runtime: str | None, base_image: str | None, cpus: int | None = None
+) -> BackendSettings:
+    limits = SandboxLimits(cpus=cpus) if cpus else SandboxLimits()
+    return BackendSettings(backend, jobs, runtime, base_image, limits)
 
 
 def min_score_option(help_text: str) -> Callable[[F], F]:
@@ -339,15 +353,16 @@ def kit(dest: Path, ids: tuple[str, ...], assessment_spec: str | None, challenge
 @cli.command()
 @click.argument("workspace", default=".", type=click.Path(path_type=Path))
 @challenge_ids_option
+@cpus_option
 @challenges_option
-def check(workspace: Path, ids: tuple[str, ...], challenges_dir: Path | None) -> None:
+def check(workspace: Path, ids: tuple[str, ...], cpus: int | None, challenges_dir: Path | None) -> None:
     """Run the public tests against your solutions (no Docker needed).
 
     WORKSPACE is your kit folder (default: the current folder), or one
     challenge's folder inside it. Exit 0 when every public test passes.
     """
     beat = Heartbeat(_notice if sys.stderr.isatty() else None)  # a stuck import is not silence
-    with _sigterm_interrupts(), make_backend("local") as backend, beat:
+    with _sigterm_interrupts(), make_backend(_settings("local", None, None, None, cpus)) as backend, beat:
         backend.prestart()  # the sandbox imports its stack while the rest is read
         result = _check(workspace, ids, challenges_dir, backend, beat)
     click.echo(render_check(result), nl=False)
@@ -387,7 +402,10 @@ def _check(
 )
 @outputs.report_options
 @min_score_option("Exit 1 when the score is below this percentage, saying so on stderr.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), help="Challenges run at once [default: --cpus]."
+)
+@cpus_option
 @assessment_option
 @challenges_option
 def grade_cmd(
@@ -403,6 +421,7 @@ def grade_cmd(
     audience: Audience | None,
     min_score: float | None,
     jobs: int | None,
+    cpus: int | None,
     challenges_dir: Path | None,
 ) -> None:
     """Grade SUBMISSION (a folder of <challenge-id>/solution.py, or a .zip/.tar.gz/.tgz of one).
@@ -422,7 +441,7 @@ def grade_cmd(
     require_hidden(challenges)
     reports = outputs.pair_reports(report_specs, formats, output_paths)
     check_submission_path(submission, [c.id for c in challenges])  # bad input fails before any image is built
-    settings = _settings(backend, jobs, runtime, base_image)
+    settings = _settings(backend, jobs, runtime, base_image, cpus)
     with _sigterm_interrupts(), make_backend(settings, notice=_notice) as chosen:
         result = grade(
             str(submission), challenges, chosen, progress=_progress(len(challenges)), assessment=assessment
@@ -553,6 +572,7 @@ def _sigterm_interrupts() -> Iterator[None]:
     "Exit 1 when any submission scores below this percentage (one that cannot be read scores "
     "nothing), naming them on stderr."
 )
+@cpus_option
 @challenges_option
 @queue_option("Send the gradings to the workers of this queue (grader worker) instead of grading here.")
 def batch_cmd(
@@ -566,6 +586,7 @@ def batch_cmd(
     backend: str,
     runtime: str | None,
     base_image: str | None,
+    cpus: int | None,
     report_specs: tuple[outputs.Report, ...],
     formats: tuple[str, ...],
     output_paths: tuple[Path, ...],
@@ -612,7 +633,9 @@ def batch_cmd(
             runner = Batch(out, challenges, None, view, pack=pack, assessment=picked.assessment, queue=queue)
         else:
             # Each submission gets a container of its own; --jobs of them wait, warm, for the next.
-            chosen = make_backend(_settings(backend, 1, runtime, base_image), notice=_notice, spares=jobs)
+            # They share the host's CPUs (--cpus is each one's, when given).
+            settings = _settings(backend, None, runtime, base_image, cpus or share_cpus(jobs))
+            chosen = make_backend(settings, notice=_notice, spares=jobs)
             stack.enter_context(chosen)
             runner = Batch(out, challenges, chosen, view, pack=pack, assessment=picked.assessment)
         progress = _BatchProgress(out, stack)
@@ -901,6 +924,7 @@ def service_options(func: F) -> F:
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Gradings at once."
 )
+@cpus_option
 @click.option(
     "--server",
     type=click.Choice(["auto", "gunicorn", "dev"]),
@@ -925,6 +949,7 @@ def serve_cmd(
     runtime: str | None,
     base_image: str | None,
     workers: int,
+    cpus: int | None,
     server: str,
     threads: int,
     trust_proxy: bool,
@@ -947,6 +972,7 @@ def serve_cmd(
         runtime=runtime,
         base_image=base_image,
         workers=workers,
+        cpus=cpus,
         trust_proxy=trust_proxy,
         queue_url=queue_url,
     )

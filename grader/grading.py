@@ -56,6 +56,7 @@ def challenge_run(challenge: Challenge, solution: bytes, visibilities: Iterable[
         test_timeout=challenge.test_timeout,
         import_timeout=challenge.import_timeout,
         binds=challenge.binds,
+        real_ddl=challenge.real_ddl,
     )
 
 
@@ -136,7 +137,7 @@ def grade(
         notes=tuple(notes),
         grader_version=__version__,
         started_at=started_at,
-        sandbox=dict(backend.details),
+        sandbox={**backend.details, "cpus": backend.limits.cpus, "parallel": backend.jobs},
         assessment=assessment.as_json() if assessment else {},
         outcome=Outcome.FAILED if failed else Outcome.GRADED,
     )

@@ -93,6 +93,7 @@ class ChallengeRun:
     import_timeout: float = 10.0  # the import of solution.py, within time_limit
     stop_first: bool = False  # stop each phase at its first test that does not pass (``Job.stop_first``)
     first: tuple[str, ...] = ()  # tests to run first (``Job.first``); each phase's ``expected`` agrees
+    real_ddl: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ class Session:
                 test_timeout=run.test_timeout,
                 import_timeout=run.import_timeout,
                 binds=run.binds,
+                real_ddl=run.real_ddl,
                 canaries=phase.canaries,
                 stop_first=run.stop_first,
                 first=run.first,

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import os
 import secrets
 import shutil
@@ -311,7 +310,7 @@ class DockerBackend(Backend):
         cache: Path | None = None,
     ) -> None:
         limits = limits or SandboxLimits()
-        super().__init__(jobs if jobs is not None else max(1, math.floor(limits.cpus)), limits)
+        super().__init__(jobs if jobs is not None else limits.parallel, limits)
         # Containers started ahead, each waiting (its stack imported) for one session: a
         # batch takes a warm one instead of paying for a start. None is ever given a
         # second session; what is left is removed by close().

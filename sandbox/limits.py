@@ -9,7 +9,30 @@ value; ``grader sandbox status`` prints them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+
+MAX_DEFAULT_CPUS = 4  # a grading's default share of a larger host
+
+
+def host_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_cpus() -> int:
+    """The CPUs one sandbox gets unless told otherwise: the host's, at most ``MAX_DEFAULT_CPUS``."""
+    return min(host_cpus(), MAX_DEFAULT_CPUS)
+
+
+def share_cpus(sandboxes: int, total: int | None = None) -> int:
+    """The CPUs each of ``sandboxes`` sandboxes running at once gets out of ``total`` (default:
+    the host's): divided among them, never less than one, so that a batch or a service with
+    several gradings at once does not ask for more CPUs than the host has."""
+    return max(1, (total or host_cpus()) // max(1, sandboxes))
 
 
 @dataclass(frozen=True)
@@ -21,8 +44,15 @@ class SandboxLimits:
     file_size_mb: int = 64  # the largest file a process may write (RLIMIT_FSIZE)
     tmp_mb: int = 64  # writable /tmp per test process running at once (see sandbox_tmp_mb)
     open_files: int = 256  # descriptors per process (RLIMIT_NOFILE)
-    cpus: float = 1.0  # CPUs for the whole sandbox
+    # CPUs for the whole sandbox; its supervisor runs that many challenges at once (each
+    # with its own memory_mb), and its memory ceiling is sized to that (sandbox_memory_mb).
+    cpus: float = field(default_factory=default_cpus)
     startup_s: float = 30.0  # seconds a session may take beyond its challenges' limits (start, imports)
+
+    @property
+    def parallel(self) -> int:
+        """Challenges run at once in one sandbox: one per whole CPU."""
+        return max(1, math.floor(self.cpus))
 
     def rlimits(self, time_limit: float) -> tuple[tuple[str, int], ...]:
         """The rlimits of one challenge's test process: memory, CPU seconds just above its

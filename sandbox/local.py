@@ -200,7 +200,8 @@ class LocalBackend(Backend):
         tier: Tier = "auto",
         cache: Path | None = None,
     ) -> None:
-        super().__init__(jobs if jobs is not None else min(4, os.cpu_count() or 1), limits)
+        limits = limits or SandboxLimits()
+        super().__init__(jobs if jobs is not None else limits.parallel, limits)
         self.isolate_network = isolate_network
         self.bwrap = find_bwrap() if tier != "rlimits" else None
         if tier == "bwrap" and self.bwrap is None:
@@ -411,7 +412,7 @@ def kill_session(sid: int) -> None:
     _kill_group(sid)
     for _ in range(20):
         found = False
-        for pid, _state, _pgid, session in processes():
+        for pid, _state, _pgid, session, _parent in processes():
             if session == sid:
                 found = True
                 try:

@@ -463,6 +463,7 @@ class Job:
     requires: tuple[str, ...]
     test_timeout: float
     binds: tuple[str, ...] = ()
+    real_ddl: bool = False  # each test's schema by DDL, not a copy (sandbox.harness.fixtures)
     isolate_network: bool = False
     import_timeout: float = 10.0  # the harness stops an import of solution.py that takes longer
     rlimits: tuple[tuple[str, int], ...] = ()  # (name, value): as, cpu, fsize, nproc, nofile
@@ -484,6 +485,7 @@ class Job:
             "test_timeout": self.test_timeout,
             "import_timeout": self.import_timeout,
             "binds": list(self.binds),
+            "real_ddl": self.real_ddl,
             "isolate_network": self.isolate_network,
             "rlimits": [[name, value] for name, value in self.rlimits],
             "canaries": [c.to_json() for c in self.canaries],
@@ -515,6 +517,7 @@ class Job:
             test_timeout=_seconds(data, "test_timeout"),
             import_timeout=_seconds(data, "import_timeout"),
             binds=_names(data, "binds"),
+            real_ddl=_flag(data, "real_ddl"),
             isolate_network=_flag(data, "isolate_network"),
             rlimits=tuple(pairs),
             canaries=tuple(Canary.from_json(_object(c, "a canary")) for c in canaries),

@@ -52,6 +52,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A click runner with no GRADER_CHALLENGES leaking in from the environment."""
     monkeypatch.delenv("GRADER_CHALLENGES", raising=False)
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GRADER_CPUS", raising=False)
     return CliRunner()
 
 

@@ -183,7 +183,10 @@ def test_container_limits_are_set_by_the_host(backend: DockerBackend) -> None:
     options = backend.container_options(backend.build_session([]))
     assert options["network_mode"] == "none" and options["read_only"] is True
     assert options["mem_limit"] == options["memswap_limit"]
-    assert options["pids_limit"] > 0 and options["nano_cpus"] == 1_000_000_000
+    assert options["pids_limit"] > 0 and options["nano_cpus"] == int(backend.limits.cpus * 1e9)
+    # The ceiling holds every challenge running at once, each at its own RLIMIT_AS, and the supervisor.
+    assert backend.jobs == backend.limits.parallel
+    assert options["mem_limit"] == f"{backend.limits.memory_mb * backend.jobs + 256}m"
     assert options["cap_drop"] == ["ALL"] and "no-new-privileges" in options["security_opt"]
     assert options["environment"] == {} and "volumes" not in options
     assert "size=" in options["tmpfs"]["/tmp"] and "nr_inodes=" in options["tmpfs"]["/tmp"]

@@ -165,7 +165,7 @@ def test_a_prestarted_supervisor_takes_the_next_session_and_close_stops_an_unuse
     assert unused is not None
     backend.close()
     assert unused.proc.poll() is not None
-    assert not any(session == unused.proc.pid for _pid, _state, _pgid, session in processes())
+    assert not any(session == unused.proc.pid for _pid, _state, _pgid, session, _parent in processes())
     assert list((tmp_path / "tmp").iterdir()) == []
 
 

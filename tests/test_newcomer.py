@@ -175,8 +175,8 @@ def test_the_summary_line_gives_the_threshold_verdict_when_one_was_given(sample)
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["grade", "--bogus"],
-         "grader: error: No such option '--bogus'. Did you mean '--jobs'? (see grader grade --help)"),
+        (["grade", "--jobz"],
+         "grader: error: No such option '--jobz'. Did you mean '--jobs'? (see grader grade --help)"),
         (["grade"], "grader: error: Missing argument 'SUBMISSION'. (see grader grade --help)"),
         (["nope"], "grader: error: No such command 'nope'. (see grader --help)"),
     ],

@@ -120,12 +120,10 @@ def quick_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     root = tmp_path_factory.mktemp("quick-pack")
     shutil.copytree(builtin_pack() / "model-basics", root / "model-basics")
     meta = root / "model-basics" / "challenge.toml"
-    meta.write_text(
-        meta.read_text()
-        .replace("time_limit = 60", "time_limit = 8")
-        .replace("test_timeout = 10", "test_timeout = 2")
-    )
-    return root, load_pack(root)
+    meta.write_text("time_limit = 8\ntest_timeout = 2\n" + meta.read_text())  # top-level keys come first
+    pack = load_pack(root)
+    assert pack["model-basics"].time_limit == 8
+    return root, pack
 
 
 class Workers:
@@ -298,7 +296,8 @@ def test_a_worker_killed_mid_grading_loses_no_submission_and_leaves_no_container
     queue = CeleryQueue(redis_url, pack, poll=0.1)
     got = Collector()
     queue.start(got.on_started, got.on_done)
-    jobs = [job_of(pack, n) for n in range(2)]
+    slow = SOLUTION + "\nimport time\ntime.sleep(2)  # at import: a grading long enough to be killed in\n"
+    jobs = [job_of(pack, n, slow) for n in range(2)]
     try:
         for job in jobs:
             queue.submit(job)

@@ -101,6 +101,7 @@ def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -
         test_timeout=challenge.test_timeout,
         import_timeout=challenge.import_timeout,
         binds=challenge.binds,
+        real_ddl=challenge.real_ddl,
         stop_first=True,
         first=tuple(first),
     )

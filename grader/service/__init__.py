@@ -118,9 +118,12 @@ def start_grading(app: Flask, queue: Queue | None = None) -> None:
 def local_queue(app: Flask, settings: Settings) -> Queue:
     from grader.backends import BackendSettings, make_backend
     from grader.queue.local import LocalQueue
+    from sandbox.limits import SandboxLimits, share_cpus
 
     ctx: Context = app.extensions["grader.context"]
-    chosen = BackendSettings(settings.backend, 1, settings.runtime, settings.base_image)
+    # The workers' sandboxes share the host's CPUs unless each was given its own.
+    limits = SandboxLimits(cpus=settings.cpus or share_cpus(settings.workers))
+    chosen = BackendSettings(settings.backend, None, settings.runtime, settings.base_image, limits)
 
     def backend() -> Any:
         return make_backend(chosen, notice=app.logger.warning, spares=1)

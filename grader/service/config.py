@@ -29,6 +29,7 @@ class Settings:
     runtime: str | None = None  # the Docker runtime, as grade --runtime
     base_image: str | None = None  # the Docker sandbox's base, as grade --base-image
     workers: int = 2
+    cpus: int | None = None  # each grading's sandbox; None: the host's shared among the workers
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     trust_proxy: bool = False  # honour X-Forwarded-Proto/For from one reverse proxy
     start_queue: bool = True  # grade in this process (tests may turn it off)

@@ -7,6 +7,12 @@
   ``PRAGMA reverse_unordered_selects`` is on, so row order that no ``ORDER BY``
   asked for comes out reversed. Torn down after the test: nothing persists but
   the engines, shared by every test of the run (each on a new database).
+  ``create_all`` runs for real in the run's first test; later tests start from a
+  byte copy of the databases it made (SQLite's serialize and deserialize), the
+  same schema for a fraction of the DDL's cost. Real DDL runs in every test
+  where a copy could differ from it: the challenge says so (``real_ddl``), a
+  DDL event has a listener (it would fire once, not per test), or the models'
+  tables changed since the copy was made.
 - ``db``: the candidate's ``db``, bound to ``app``.
 - ``sql``: a ``SQLRecorder`` watching every engine of ``app``; ``with sql.record() as log:``
   records the statements executed inside the block (see ``SQLLog``).
@@ -20,6 +26,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,13 +40,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-_state: dict[str, Any] = {"module": None, "binds": ()}
+_state: dict[str, Any] = {"module": None, "binds": (), "real_ddl": False}
+# The databases create_all made, per engine, and the shape of the tables they were made for.
+_copies: dict[Engine, tuple[Any, bytes | None]] = {}
 
 
-def configure(module: types.ModuleType, binds: tuple[str, ...] = ()) -> None:
-    """Called by the runner before pytest starts: the solution module and the bind keys."""
+def configure(module: types.ModuleType, binds: tuple[str, ...] = (), real_ddl: bool = False) -> None:
+    """Called by the runner before pytest starts: the solution module, the bind keys, and
+    whether every test's schema must be made by DDL rather than copied."""
     _state["module"] = module
     _state["binds"] = tuple(binds)
+    _state["real_ddl"] = real_ddl
 
 
 @pytest.fixture
@@ -82,12 +94,72 @@ def _share_engines(db: Any) -> None:
     _state["shared_engines"] = db
 
 
+def _shape(db: Any) -> tuple[Any, ...]:
+    """What a copy of the schema depends on: each bind's tables, with their columns,
+    constraints and indexes counted (a test may add a model or a column at run time)."""
+    return tuple(
+        (key, tuple((id(t), len(t.c), len(t.constraints), len(t.indexes)) for t in metadata.tables.values()))
+        for key, metadata in db.metadatas.items()
+    )
+
+
+def _ddl_listened(db: Any) -> bool:
+    """Whether any listener waits for a table or metadata's creation (copying the schema
+    would fire it once per run instead of once per test)."""
+    for metadata in db.metadatas.values():
+        for item in (metadata, *metadata.tables.values()):
+            if item.dispatch.before_create or item.dispatch.after_create:
+                return True
+    return False
+
+
+def _connection(engine: Engine) -> Any:
+    """The engine's one in-memory SQLite connection (its ``StaticPool`` keeps it)."""
+    with engine.connect() as conn:
+        return conn.connection.dbapi_connection
+
+
+def _create_all(db: Any, engines: list[Engine]) -> None:
+    """``db.create_all()``, by DDL or from copies of what its DDL made earlier in this run."""
+    if _state["real_ddl"] or _ddl_listened(db):
+        db.create_all()
+        return
+    shape = _shape(db)
+    copies = [_copies.get(engine) for engine in engines]
+    if all(copy is not None and copy[0] == shape for copy in copies):
+        for engine, copy in zip(engines, copies, strict=True):
+            assert copy is not None
+            if copy[1] is not None:  # None: create_all left it empty, as a new one is
+                _connection(engine).deserialize(copy[1])
+        return
+    db.create_all()
+    for engine in engines:
+        try:
+            _copies[engine] = (shape, _copy_of(_connection(engine)))
+        except (AttributeError, sqlite3.Error):  # it cannot be copied here: DDL in every test
+            _state["real_ddl"] = True
+            return
+
+
+def _copy_of(connection: sqlite3.Connection) -> bytes | None:
+    """The database's bytes; None for one with no page yet (SQLite cannot serialize that,
+    and a new connection is just as empty). AttributeError before Python 3.11."""
+    if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+        return None
+    return bytes(connection.serialize())
+
+
 @pytest.fixture
 def app(solution: types.ModuleType) -> Iterator[Flask]:
     """A fresh app on fresh in-memory databases, its context pushed and tables created."""
     db = solution.db
     _share_engines(db)
-    flask_app = Flask("grader_app", static_folder=None)  # no static route: 3 ms a test
+    # No static route (3 ms a test), and the paths Flask would find for a module that is
+    # not there, given rather than searched for on sys.path (1 ms a test).
+    root = os.getcwd()
+    flask_app = Flask(
+        "grader_app", static_folder=None, root_path=root, instance_path=os.path.join(root, "instance")
+    )
     flask_app.config.update(
         TESTING=True,
         SQLALCHEMY_DATABASE_URI="sqlite:///:memory:",
@@ -96,7 +168,7 @@ def app(solution: types.ModuleType) -> Iterator[Flask]:
     db.init_app(flask_app)
     with flask_app.app_context():
         engines = list(db.engines.values())
-        db.create_all()
+        _create_all(db, engines)
         try:
             yield flask_app
         finally:
@@ -236,7 +308,6 @@ def other_session(app: Flask, db: Any) -> Iterator[Any]:
 @pytest.fixture
 def local_timezone() -> Iterator[str]:
     """Set the local time zone to UTC-09:30 for the test (a POSIX TZ string: no tz files needed)."""
-    import os
     import time
 
     before = os.environ.get("TZ")

@@ -56,14 +56,14 @@ def isolate_network() -> bool:
     return True
 
 
-def processes() -> Iterator[tuple[int, bytes, int, int]]:
-    """``(pid, state, process group, session)`` of every process this one can see in /proc."""
+def processes() -> Iterator[tuple[int, bytes, int, int, int]]:
+    """``(pid, state, process group, session, parent)`` of every process this one can see in /proc."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            yield int(entry), fields[0], int(fields[2]), int(fields[3])
+            yield int(entry), fields[0], int(fields[2]), int(fields[3]), int(fields[1])
         except (OSError, IndexError, ValueError):
             continue  # it ended while we looked

@@ -289,7 +289,7 @@ class Harness:
         if module is None:
             session.items.clear()
         else:
-            fixtures.configure(module, binds=self.job.binds)
+            fixtures.configure(module, binds=self.job.binds, real_ddl=self.job.real_ddl)
 
     def _import(self) -> types.ModuleType | None:
         """Import the candidate's solution and emit the ``import`` record; the module when the

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import resource
 import selectors
 import shutil
 import signal
@@ -35,6 +36,14 @@ from sandbox.harness.limits import processes
 from sandbox.wire import MAX_SESSION_HEADER, Ended, FrameHeader, JobSpec, SessionHeader
 
 _PR_SET_DUMPABLE = 4
+_PR_SET_CHILD_SUBREAPER = 36
+# Processes (and threads) a job may add to those running when it starts, when jobs run side
+# by side: a fork bomb then holds a part of the sandbox's process cap, not all of it, and the
+# job beside it keeps enough of the CPUs (measured: with the cap of 64 to itself, one left its
+# neighbour a 57th of the CPU, and its tests timed out). Not fewer: the kernel counts this per
+# user across the host, and other containers run as the same uid (with 4, a candidate's
+# double fork failed while other graders' containers ran on the host).
+JOB_PROCESSES = 16
 
 
 def _warm() -> None:
@@ -153,12 +162,18 @@ class Supervisor:
 
     def _child(self, job: _Job, write_fd: int) -> None:
         try:
+            # Orphans of this job's processes become its children rather than the sandbox's
+            # init's: however they detach (a new session, a double fork), while the job runs
+            # each has it as an ancestor, which is how _sweep knows whose they are.
+            _prctl(_PR_SET_CHILD_SUBREAPER, 1)
             for other in self.jobs:
                 if other is not job:
                     for _rel, buf in other.files:
                         buf[:] = b"\0" * len(buf)
                     other.files = []
             os.setpgid(0, 0)
+            if self.parallel > 1:
+                _cap_processes(JOB_PROCESSES)
             for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
                 signal.signal(sig, signal.SIG_DFL)
             try:
@@ -258,12 +273,30 @@ class Supervisor:
             view = view[os.write(self.out_fd, view) :]
         job.data = bytearray()
 
-    def _owner(self, pid: int, pgid: int) -> int | None:
+    def _owner(self, pid: int, pgid: int, parents: dict[int, int], finished: _Job) -> int | None:
         """The index of the job a process came from: by its process group, else by its
-        working folder (a detached process keeps the job folder it was started in)."""
+        ancestry (each job is its processes' subreaper, so a running job is an ancestor of
+        every process it started, and the orphans of a job that ended are this process's
+        children), else by its working folder (a detached process keeps the job folder it
+        was started in; readable only with privilege, since children are non-dumpable)."""
         for job in self.jobs:
-            if job.pid and pgid == job.pid:
+            if job.pid and job.pid in (pid, pgid):  # a job's own process keeps its pid
                 return job.index
+        running = {job.pid: job.index for job in self.active.values()}
+        me, ancestor = os.getpid(), pid
+        for _ in range(64):
+            parent = parents.get(ancestor)
+            if parent is None:
+                break
+            if parent in running:
+                return running[parent]
+            if parent == me:
+                # An orphan: the job it came from has ended. Only the job being finished
+                # has, unless another ended meanwhile (its sweep comes later).
+                if not any(job.status is not None for job in self.active.values()):
+                    return finished.index
+                break
+            ancestor = parent
         try:
             cwd = os.readlink(f"/proc/{pid}/cwd").removesuffix(" (deleted)")
         except OSError:
@@ -289,12 +322,14 @@ class Supervisor:
         killed: set[int] = set()
         for _ in range(50):  # a fork bomb keeps making more while we look
             found = False
-            for pid, state, pgid, sid in processes():
+            table = list(processes())
+            parents = {pid: parent for pid, _state, _pgid, _sid, parent in table}
+            for pid, state, pgid, sid, _parent in table:
                 if pid == me or pid in spared or state == b"Z":
                     continue
                 if not (self.clean_all or sid == my_sid):
                     continue
-                owner = self._owner(pid, pgid)
+                owner = self._owner(pid, pgid, parents, finished)
                 if owner in running:
                     continue
                 found = True
@@ -392,6 +427,27 @@ def _mount_points() -> list[str]:
         return []
 
 
+def _cap_processes(extra: int) -> None:
+    """Let this process and its descendants start at most ``extra`` more processes than are
+    running now (RLIMIT_NPROC counts a user's processes: every process in sight is counted,
+    which is this sandbox's user's in a container, and more than that elsewhere, where the
+    backend sets its own cap too; the kernel ignores it for root)."""
+    running = sum(1 for entry in os.listdir("/proc") if entry.isdigit())
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    cap = running + extra if hard == resource.RLIM_INFINITY else min(running + extra, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
+    except (OSError, ValueError):  # pragma: no cover - a hard limit lower than we can see
+        pass
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        ctypes.CDLL(None).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def _killpg(pgid: int) -> None:
     try:
         os.killpg(pgid, signal.SIGKILL)
@@ -403,10 +459,8 @@ def main() -> None:
     out_fd = os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)  # stray prints from imports must not reach the frame stream
-    try:
-        ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
+    _prctl(_PR_SET_DUMPABLE, 0)
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # where this is not pid 1, orphans still come here
     _warm()  # first: the host is still sending the session meanwhile
     session, jobs = read_session(0)
     os.dup2(devnull, 0)
