@@ -997,6 +997,7 @@ def serve_cmd(
     help="Seconds before retrying an infrastructure failure; doubled each time.",
 )
 @backend_options("Where this worker runs candidate code (as for grade).")
+@cpus_option
 @challenges_option
 def worker_cmd(
     queue_url: str,
@@ -1006,6 +1007,7 @@ def worker_cmd(
     backend: str,
     runtime: str | None,
     base_image: str | None,
+    cpus: int | None,
     challenges_dir: Path | None,
 ) -> None:
     """Grade the submissions producers put on the queue (grader serve --queue, grader batch --queue).
@@ -1018,7 +1020,8 @@ def worker_cmd(
     celery = _celery()
     pack = _pack(challenges_dir)
     require_hidden(list(pack.values()))  # a public-only pack cannot grade: say so now, not per job
-    settings = _settings(backend, 1, runtime, base_image)
+    # Its processes share the host's CPUs, as a batch's sandboxes do (--cpus is each one's).
+    settings = _settings(backend, None, runtime, base_image, cpus or share_cpus(concurrency))
     celery.CeleryQueue(queue_url, pack).ping()
     with make_backend(settings, notice=_notice) as chosen:  # fail now, and build the image once
         label = f"{chosen.name} ({chosen.isolation})"

@@ -530,9 +530,11 @@ def _running_pid(url: str, job_id: str) -> int:
 
 
 def _steady(value: Any) -> Any:
-    """A result's JSON without what differs between two gradings of the same work (timings)."""
+    """A result's JSON without what differs between two gradings of the same work (timings, and
+    the CPUs of the sandbox that graded it: a worker's share of its host, not a batch's)."""
     if isinstance(value, dict):
-        return {k: _steady(v) for k, v in value.items() if k not in ("duration", "started_at")}
+        skip = ("duration", "started_at", "cpus", "parallel")
+        return {k: _steady(v) for k, v in value.items() if k not in skip}
     if isinstance(value, list):
         return [_steady(v) for v in value]
     return value
