@@ -21,11 +21,11 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from grader.challenges import Challenge
-from grader.grading import shared_files, test_files
+from grader.grading import challenge_run, shared_files, test_files
 from grader.mutants.generate import Mutant, generate
 from sandbox.backend import Backend, ChallengeOutcome, ChallengeRun, PhaseRun
 from sandbox.wire import Ended, Expected, TestStatus, run_order
@@ -92,19 +92,10 @@ def mutant_run(challenge: Challenge, source: bytes, first: Sequence[str] = ()) -
     tests = challenge.tests_of(("hidden",))
     order = run_order([t.name for t in tests], first)
     expected = tuple(Expected(tests[at].name, tests[at].file) for at in order)
-    return ChallengeRun(
-        challenge_id=challenge.id,
-        solution=source,
-        phases=(PhaseRun("hidden", files, expected),),
-        requires=challenge.requires,
-        time_limit=challenge.time_limit,
-        test_timeout=challenge.test_timeout,
-        import_timeout=challenge.import_timeout,
-        binds=challenge.binds,
-        real_ddl=challenge.real_ddl,
-        stop_first=True,
-        first=tuple(first),
-    )
+    # A grading's request with no phase of its own carries the challenge's settings (limits,
+    # binds, DDL): a mutant is run as the challenge's gradings are, whatever they come to need.
+    graded = challenge_run(challenge, source, ())
+    return replace(graded, phases=(PhaseRun("hidden", files, expected),), stop_first=True, first=tuple(first))
 
 
 @dataclass(frozen=True)
