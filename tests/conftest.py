@@ -116,10 +116,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.db'}"
         return
-    import psycopg
     from sqlalchemy.engine import make_url
 
-    server = make_url(request.getfixturevalue("postgres_server"))
+    server = make_url(request.getfixturevalue("postgres_server"))  # skips without psycopg
+    import psycopg
+
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
