@@ -335,6 +335,17 @@ class Batch:
         write_atomically(self.out / "similarity.html", similarity.render_html(report))
         return report.similar_to()
 
+    def interrupted(
+        self, todo: Sequence[tuple[str, Path]], rows: Mapping[str, Row], after: str = ""
+    ) -> Interrupted:
+        """The stop of a batch that had ``todo`` to grade, saying how many of them ``rows`` saved."""
+        saved = sum(1 for row in rows.values() if row.saved and not row.reused)
+        return Interrupted(
+            f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
+            f"(leaderboard.html lists them); run the same command with --resume to grade the "
+            f"other {len(todo) - saved}{after}"
+        )
+
     def _grade_all(
         self, todo: list[tuple[str, Path]], rows: dict[str, Row], jobs: int, on_row: OnRow | None
     ) -> None:
@@ -366,11 +377,6 @@ class Batch:
                     row = future.result()
                     if row.saved:  # finished just before the stop: a real grading
                         rows[row.name] = row
-            saved = sum(1 for row in rows.values() if row.saved and not row.reused)
-            raise Interrupted(
-                f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {self.out} "
-                f"(leaderboard.html lists them); run the same command with --resume to grade the "
-                f"other {len(todo) - saved}"
-            ) from None
+            raise self.interrupted(todo, rows) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

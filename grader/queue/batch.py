@@ -25,7 +25,6 @@ from grader.audience import for_audience
 from grader.challenges import pack_digest
 from grader.errors import GraderError, SubmissionError
 from grader.queue.base import Job, JobResult, Queue
-from grader.sanitize import counted
 from grader.submission import check_submission_path
 
 if TYPE_CHECKING:
@@ -110,7 +109,6 @@ def grade_on_queue(
 ) -> None:
     """Grade ``todo`` on ``queue``, adding each row to ``rows`` as its result comes back; the
     same work twice (two names, one content) is one job whose result fills both rows."""
-    from grader.batch import Interrupted
 
     results: stdlib_queue.SimpleQueue[JobResult] = stdlib_queue.SimpleQueue()
     waiting: dict[str, list[tuple[str, Path]]] = {}
@@ -144,9 +142,6 @@ def grade_on_queue(
             for name, path in waiting.pop(outcome.job_id, []):
                 finished(row_of(batch, name, path, outcome))
     except KeyboardInterrupt:
-        saved = sum(1 for row in rows.values() if row.saved and not row.reused)
-        raise Interrupted(
-            f"interrupted: {saved} of {counted(len(todo), 'submission')} graded and saved in {batch.out}; "
-            "run the same command with --resume to grade the rest (the queue's workers go on "
-            "with what was sent; --resume collects their results)"
+        raise batch.interrupted(
+            todo, rows, " (the queue's workers go on with what was sent; --resume collects their results)"
         ) from None
