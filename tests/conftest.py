@@ -18,6 +18,32 @@ from grader.grading import grade
 from grader.results import GradeResult
 from tests.helpers import EXAMPLE_SUBMISSION, SERVICE_PASSWORD
 
+# What the product reads from the environment, and so would change what a test sees when the
+# machine running the suite sets it: a CI runner sets CI (the default audience becomes the
+# candidate's), a reviewer's shell may set GRADER_CHALLENGES or GRADER_QUEUE. Cleared for the
+# whole run, so the CLI run in a subprocess inherits none of it; a test that means one of them
+# sets it itself. GRADER_BASE_IMAGE stays: it names the image this machine's Docker tests use.
+PRODUCT_ENVIRONMENT = (
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_WORKSPACE",
+    "GRADER_BACKEND",
+    "GRADER_CHALLENGES",
+    "GRADER_CPUS",
+    "GRADER_DATABASE_URL",
+    "GRADER_DEBUG",
+    "GRADER_INSTANCE",
+    "GRADER_QUEUE",
+    "GRADER_TRUST_PROXY",
+    "GRADER_WORKERS",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in PRODUCT_ENVIRONMENT:
+        os.environ.pop(name, None)
+
 
 @pytest.fixture(scope="session")
 def pack() -> dict[str, Challenge]:
@@ -48,11 +74,8 @@ def sample(pack: dict[str, Challenge]) -> GradeResult:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A click runner with no GRADER_CHALLENGES leaking in from the environment."""
-    monkeypatch.delenv("GRADER_CHALLENGES", raising=False)
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GRADER_CPUS", raising=False)
+def runner() -> CliRunner:
+    """A click runner (the environment the product reads is cleared: see pytest_configure)."""
     return CliRunner()
 
 
