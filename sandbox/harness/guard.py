@@ -354,6 +354,13 @@ class Guard:
         fixed = {id(vars(m)) for m in extra} | {
             id(vars(m)) for n, m in modules.items() if n.split(".")[0] in ("sandbox", "builtins")
         }
+        # Python adds __warningregistry__ to the globals of the code a warning is attributed
+        # to: a test module's, when a correct solution's models warn as a test first uses
+        # them. It is made now, so that it is never a name added later (and it is not watched:
+        # it only remembers which warnings were shown).
+        for module in modules.values():
+            if id(vars(module)) in fixed and module.__name__ != "builtins":
+                vars(module).setdefault("__warningregistry__", {})
         namespaces += [(f"{cls.__module__}.{cls.__qualname__}", cls.__dict__) for cls in classes.values()]
         tests = {id(vars(m)) for m in extra}
 
@@ -440,7 +447,9 @@ _REPORTING = frozenset(
     }
 )
 _MISSING = object()
-_UNWATCHED_KEYS = frozenset({"__dict__", "__weakref__", "__doc__", "__abstractmethods__", "_abc_impl"})
+_UNWATCHED_KEYS = frozenset(
+    {"__dict__", "__weakref__", "__doc__", "__abstractmethods__", "_abc_impl", "__warningregistry__"}
+)
 # Names pytest itself rebinds around every test.
 _VOLATILE = frozenset(
     {
