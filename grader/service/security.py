@@ -89,7 +89,8 @@ def sign_in_blocked(email: str, address: str) -> timedelta | None:
     by_address = db.session.execute(failures.where(SignInAttempt.address == address)).one()
     for (count, oldest), cap in ((by_email, MAX_FAILURES_PER_EMAIL), (by_address, MAX_FAILURES_PER_ADDRESS)):
         if count >= cap and oldest is not None:
-            return max(oldest + WINDOW - now(), timedelta(seconds=1))
+            wait: timedelta = max(oldest + WINDOW - now(), timedelta(seconds=1))
+            return wait
     return None
 
 

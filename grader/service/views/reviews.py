@@ -83,15 +83,15 @@ def index() -> ResponseReturnValue:
 @bp.route("/assessments")
 def assessments() -> ResponseReturnValue:
     rows = db.session.scalars(select(Assessment).order_by(Assessment.id.desc())).all()
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         db.session.execute(
             select(Submission.assessment_id, func.count()).group_by(Submission.assessment_id)
-        ).all()
+        ).tuples().all()
     )
-    invites = dict(
+    invites: dict[int, int] = dict(
         db.session.execute(
             select(Invitation.assessment_id, func.count()).group_by(Invitation.assessment_id)
-        ).all()
+        ).tuples().all()
     )
     return render_template("assessments.html", assessments=rows, counts=counts, invites=invites)
 
@@ -932,8 +932,8 @@ def workers() -> ResponseReturnValue:
 
     dispatcher = dispatcher_of(current_app)
     status = dispatcher.queue.status() if dispatcher is not None else None
-    counts = dict(
-        db.session.execute(select(Submission.status, func.count()).group_by(Submission.status)).all()
+    counts: dict[str, int] = dict(
+        db.session.execute(select(Submission.status, func.count()).group_by(Submission.status)).tuples().all()
     )
     running = db.session.scalars(
         select(Submission)
