@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
 
 from sandbox.harness.checks import (
     assert_column,
     assert_commit_refused,
     assert_foreign_key,
     assert_relationship,
+    made_with,
 )
 
 
@@ -139,3 +141,40 @@ def test_commit_refused_passes_on_a_constraint_and_names_the_change_otherwise() 
             AssertionError, match="a user with a note should fail at commit with IntegrityError"
         ):
             assert_commit_refused(db, user(name="grace", note="x"), what="a user with a note")
+
+
+def test_made_with_lets_the_table_refuse_what_a_dataclass_constructor_would() -> None:
+    """A dataclass model's constructor requires each column without a default; made_with
+    still makes the object without one, so the table's constraint is what is checked,
+    and a model whose column allows NULL is told apart from one whose column does not."""
+    from flask import Flask
+
+    class Base(MappedAsDataclass, DeclarativeBase):
+        pass
+
+    db = SQLAlchemy(model_class=Base)
+
+    class Strict(db.Model):  # type: ignore[name-defined,misc]
+        id: Mapped[int] = mapped_column(primary_key=True, init=False)
+        name: Mapped[str] = mapped_column(sa.String(50))
+        email: Mapped[str] = mapped_column(sa.String(120))
+
+    class Lax(db.Model):  # type: ignore[name-defined,misc]
+        id: Mapped[int] = mapped_column(primary_key=True, init=False)
+        name: Mapped[str | None] = mapped_column(sa.String(50))
+        email: Mapped[str] = mapped_column(sa.String(120))
+
+    with pytest.raises(TypeError):
+        Strict(email="a@example.com")
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        made = made_with(Strict, email="a@example.com")
+        assert isinstance(made, Strict) and made.email == "a@example.com" and made.name is None
+        assert_commit_refused(db, made, what="a row without a name")
+        with pytest.raises(AssertionError, match="a lax row without a name should fail at commit"):
+            assert_commit_refused(db, made_with(Lax, email="b@example.com"), what="a lax row without a name")
+        # A constructor that takes the values as given is the one used.
+        assert made_with(Strict, name="ada", email="c@example.com").name == "ada"

@@ -25,6 +25,7 @@ __all__ = [
     "count_rows",
     "has_limit",
     "indexed_columns",
+    "made_with",
     "order_by_terms",
     "table_names",
 ]
@@ -200,6 +201,26 @@ def assert_relationship(
     missing = [c for c in cascade if c not in rel.cascade]
     assert not missing, f"{where} should cascade {', '.join(missing)} (cascade=...)"
     return rel
+
+
+def made_with(model: type, **values: Any) -> Any:
+    """``model(**values)``: an object that lacks the other columns, to show the database refuses it.
+
+    A model whose constructor will not be called without them (a dataclass model's,
+    ``SQLAlchemy(model_class=...)`` with ``MappedAsDataclass``, requires each column that
+    has no default) refuses such an object before the database can see it. The object
+    is then made as the ORM makes the rows it loads, without the constructor, so that
+    the table's own constraint is what is checked, whatever the constructor's style.
+    """
+    try:
+        return model(**values)
+    except TypeError:
+        mapper: Mapper[Any] = sa.inspect(model)
+        mapper.registry.configure()  # the constructor that failed did not get as far as this
+        made: Any = mapper.class_manager.new_instance()
+        for name, value in values.items():
+            setattr(made, name, value)
+        return made
 
 
 def assert_commit_refused(db: Any, *objects: Any, what: str) -> None:

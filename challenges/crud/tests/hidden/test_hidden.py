@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows, made_with
 
 
 def _stored(db, solution):
@@ -97,7 +97,7 @@ def test_name_is_unique_in_database(db, solution):
 def test_name_is_required(db, solution):
     """the database refuses a user without a name"""
     assert_commit_refused(
-        db, solution.User(email="nameless@example.com"), what="a user without a name"
+        db, made_with(solution.User, email="nameless@example.com"), what="a user without a name"
     )
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Integer, String, inspect
 
-from sandbox.harness.checks import assert_column, assert_commit_refused
+from sandbox.harness.checks import assert_column, assert_commit_refused, made_with
 
 
 def test_row_round_trips(db, solution):
@@ -53,13 +53,15 @@ def test_same_email_is_allowed(db, solution):
 def test_username_is_required(db, solution):
     """a user without a username fails at commit with IntegrityError"""
     assert_commit_refused(
-        db, solution.User(email="nobody@example.com"), what="a user without a username"
+        db, made_with(solution.User, email="nobody@example.com"), what="a user without a username"
     )
 
 
 def test_email_is_required(db, solution):
     """a user without an email fails at commit with IntegrityError"""
-    assert_commit_refused(db, solution.User(username="noemail"), what="a user without an email")
+    assert_commit_refused(
+        db, made_with(solution.User, username="noemail"), what="a user without an email"
+    )
 
 
 def test_column_lengths(db, solution):

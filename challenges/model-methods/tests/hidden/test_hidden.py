@@ -6,7 +6,7 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
-from sandbox.harness.checks import assert_column, assert_commit_refused
+from sandbox.harness.checks import assert_column, assert_commit_refused, made_with
 
 PASSWORD = "Tr0ub4dor&3-horse"
 
@@ -86,7 +86,7 @@ def test_required_columns(db, solution, missing):
     """the database refuses a user without a username, a first name or a last name"""
     values = {"username": "ada", "first_name": "Ada", "last_name": "Lovelace"}
     del values[missing]
-    assert_commit_refused(db, solution.User(**values), what=f"a user without {missing}")
+    assert_commit_refused(db, made_with(solution.User, **values), what=f"a user without {missing}")
 
 
 def test_password_hash_is_optional(db, solution):

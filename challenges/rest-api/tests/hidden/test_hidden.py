@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from helpers import api, json_of  # noqa: F401  (api is a fixture: pytest finds it by name)
-from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows
+from sandbox.harness.checks import assert_column, assert_commit_refused, count_rows, made_with
 
 
 # --- helpers -----------------------------------------------------------------
@@ -107,7 +107,7 @@ def test_todo_columns(db, solution):
 
 def test_title_is_required(db, solution):
     """the database refuses a todo without a title"""
-    assert_commit_refused(db, solution.Todo(done=False), what="a todo without a title")
+    assert_commit_refused(db, made_with(solution.Todo, done=False), what="a todo without a title")
 
 
 def test_done_defaults_to_false(db, solution):
