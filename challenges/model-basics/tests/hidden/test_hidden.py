@@ -7,7 +7,8 @@ from sandbox.harness.checks import assert_column, assert_commit_refused, made_wi
 
 def test_row_round_trips(db, solution):
     """a saved user reads back with the same values after the session is closed"""
-    user = solution.User(username="grace", email="grace@example.com")
+    # Mixed case: the values must come back exactly as given, not normalised.
+    user = solution.User(username="Grace.Hopper", email="Grace.Hopper@Navy.example")
     db.session.add(user)
     db.session.commit()
     user_id = user.id
@@ -16,7 +17,9 @@ def test_row_round_trips(db, solution):
 
     loaded = db.session.get(solution.User, user_id)
     assert loaded is not None, "the committed user was not found by its id"
-    assert (loaded.username, loaded.email) == ("grace", "grace@example.com")
+    assert (loaded.username, loaded.email) == ("Grace.Hopper", "Grace.Hopper@Navy.example"), (
+        "the user should read back with exactly the username and email it was given"
+    )
 
 
 def test_id_is_integer_primary_key(db, solution):

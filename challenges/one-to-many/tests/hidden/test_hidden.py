@@ -68,6 +68,23 @@ def test_user_id_is_a_required_foreign_key_to_user(db, solution):
     assert_column(solution.Address, "user_id", nullable=False)
 
 
+def test_user_and_addresses_read_back_exactly(db, solution):
+    """a user and its addresses read back with exactly the name and emails they were given"""
+    # Mixed case and inner spaces: the values must come back as given, not normalised.
+    name, emails = "Ada King-Lovelace", ["Ada@Home.example", "ADA.King@Work.Example"]
+    user_id, address_ids = _user_with(db, solution, name, *emails)
+    db.session.remove()
+
+    loaded = db.session.get(solution.User, user_id)
+    assert loaded is not None, "the committed user was not found by its id"
+    assert loaded.name == name, "the user should read back with exactly the name it was given"
+    got = sorted((a.id, a.email, a.user_id) for a in loaded.addresses)
+    assert got == sorted(zip(address_ids, emails, [user_id] * 2, strict=True)), (
+        "the user's addresses should read back with exactly the emails they were given, "
+        "each pointing to its user"
+    )
+
+
 def test_addresses_is_a_list_collection(db, solution):
     """User.addresses is a list-like collection of Address, not a query"""
     configure_mappers()

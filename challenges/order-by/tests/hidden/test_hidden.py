@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, Integer, Numeric, String
 
 from sandbox.harness.checks import assert_column, assert_list_of, column, has_limit, order_by_terms
 
@@ -47,19 +47,36 @@ def _col(User, attribute):
     return column(User, attribute).name.lower()
 
 
-def _terms(sql):
-    """order_by_terms, with a COLLATE suffix on a plain column reduced to the column."""
+def _numeric_columns(User):
+    """The database names of User's integer and numeric columns (their negation sorts them in
+    reverse; a string's or a date's does not)."""
+    return {c.name.lower() for c in User.__table__.columns if isinstance(c.type, (Integer, Numeric))}
+
+
+def _bare(name):
+    """A column reference without its table and quotes, lower-case (``"user".age`` gives ``age``)."""
+    return name.split(".")[-1].strip('"`[]').lower()
+
+
+def _terms(sql, numeric):
+    """order_by_terms, with a COLLATE suffix on a plain column reduced to the column, and a
+    negated column of ``numeric`` (``-age ASC``, as ``order_by(-User.age)`` gives) read as that
+    column in the other direction."""
     terms = []
     for expr, direction in order_by_terms(sql):
         match = re.fullmatch(r'([\w."`\[\]]+)\s+collate\s+\S+', expr)
         if match:
-            expr = match.group(1).split(".")[-1].strip('"`[]').lower()
+            expr = _bare(match.group(1))
+        negated = re.fullmatch(r'-\s*([\w."`\[\]]+)', expr)
+        if negated and _bare(negated.group(1)) in numeric:
+            expr = _bare(negated.group(1))
+            direction = {"asc": "desc", "desc": "asc"}[direction]
         terms.append((expr, direction))
     return terms
 
 
-def _assert_leading_terms(sql, wanted, what):
-    terms = _terms(sql)
+def _assert_leading_terms(sql, wanted, what, User):
+    terms = _terms(sql, _numeric_columns(User))
     assert terms, f"{what} should sort in SQL: its SELECT has no ORDER BY"
     assert terms[: len(wanted)] == wanted, (
         f"{what}: the SELECT's ORDER BY starts with {terms[: len(wanted)]}, "
@@ -118,7 +135,9 @@ def test_users_by_name_sorts_in_sql(db, solution, sql):
     with sql.record() as log:
         solution.users_by_name()
     stmt = _the_select(log, "users_by_name()")
-    _assert_leading_terms(stmt.sql, [(_col(solution.User, "name"), "asc")], "users_by_name()")
+    _assert_leading_terms(
+        stmt.sql, [(_col(solution.User, "name"), "asc")], "users_by_name()", solution.User
+    )
 
 
 # --- users_newest_first ----------------------------------------------------------
@@ -138,7 +157,7 @@ def test_users_newest_first_sorts_in_sql(db, solution, sql):
         solution.users_newest_first()
     stmt = _the_select(log, "users_newest_first()")
     _assert_leading_terms(
-        stmt.sql, [(_col(solution.User, "created_at"), "desc")], "users_newest_first()"
+        stmt.sql, [(_col(solution.User, "created_at"), "desc")], "users_newest_first()", solution.User
     )
 
 
@@ -161,7 +180,7 @@ def test_users_by_age_then_name_sorts_in_sql(db, solution, sql):
         solution.users_by_age_then_name()
     stmt = _the_select(log, "users_by_age_then_name()")
     wanted = [(_col(solution.User, "age"), "desc"), (_col(solution.User, "name"), "asc")]
-    _assert_leading_terms(stmt.sql, wanted, "users_by_age_then_name()")
+    _assert_leading_terms(stmt.sql, wanted, "users_by_age_then_name()", solution.User)
 
 
 # --- oldest_users ------------------------------------------------------------------
@@ -184,7 +203,7 @@ def test_oldest_users_sorts_and_limits_in_sql(db, solution, sql):
         solution.oldest_users(3)
     stmt = _the_select(log, "oldest_users(3)")
     wanted = [(_col(solution.User, "age"), "desc"), (_col(solution.User, "name"), "asc")]
-    _assert_leading_terms(stmt.sql, wanted, "oldest_users(3)")
+    _assert_leading_terms(stmt.sql, wanted, "oldest_users(3)", solution.User)
     assert has_limit(stmt.sql), "oldest_users(3) should limit the rows in SQL (LIMIT)"
     limit = _limit_value(stmt)
     assert limit is None or limit == 3, (
