@@ -299,11 +299,12 @@ def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
     fail = _FailSecondUpdate()
     event_target = db.engine
     sa.event.listen(event_target, "before_cursor_execute", fail)
+    raised = False
     try:
         try:
             solution.transfer(first, second, 30)
         except Exception:  # which exception escapes is not specified; the state is what counts
-            pass
+            raised = True
     finally:
         sa.event.remove(event_target, "before_cursor_execute", fail)
     db.session.rollback()
@@ -313,6 +314,11 @@ def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
     assert stored in (neither, both), (
         f"the database refused one of the transfer's UPDATEs (injected: {fail.injected}) and the stored "
         f"balances became {stored}: both changes must happen in one transaction, or neither"
+    )
+    assert raised or stored == both, (
+        f"the database refused one of the transfer's UPDATEs (injected: {fail.injected}) and transfer "
+        "returned without an error, but no money moved: a transfer that fails must raise (or retry "
+        "until it is stored)"
     )
 
 
@@ -363,12 +369,19 @@ def test_an_amount_of_one_is_accepted(db, solution):
     assert _stored(db, solution) == {first: 98, second: 51}, "a transfer of 1 should be committed"
 
 
-def test_withdraw_that_meets_a_stale_version_returns_only_a_committed_balance(db, solution, other_session):
-    """a withdraw that meets a stale version raises, or returns the balance it stored"""
+# What the second session stores first: a higher balance, or one too low for the amount of 30.
+STALE_BALANCES = pytest.mark.parametrize("theirs_balance", [150, 20], ids=["raised", "lowered"])
+
+
+@STALE_BALANCES
+def test_withdraw_that_meets_a_stale_version_returns_only_a_committed_balance(
+    db, solution, other_session, theirs_balance
+):
+    """a withdraw that meets a stale version raises, or returns the balance it stored (never below 0)"""
     account_id = _open(db, solution, "ada", 100)
     (held,) = _preload(db, solution, account_id)  # db.session holds the account at its first version
     theirs = other_session.get(solution.Account, account_id)
-    theirs.balance = 150
+    theirs.balance = theirs_balance
     other_session.commit()  # another user changes the row first
 
     try:
@@ -376,39 +389,59 @@ def test_withdraw_that_meets_a_stale_version_returns_only_a_committed_balance(db
     except Exception:  # which exception escapes is not specified, nor the session's state after it
         db.session.rollback()
         db.session.remove()
-        assert _stored(db, solution) == {account_id: 150}, "a failed withdraw must not change the balance"
+        assert _stored(db, solution) == {account_id: theirs_balance}, "a failed withdraw must not change the balance"
         return
     finally:
         del held
     db.session.remove()
-    assert result == 120 and _stored(db, solution) == {account_id: 120}, (
-        f"withdraw returned {result} without an error, but the database holds "
-        f"{_stored(db, solution)[account_id]}: a returned balance must be the committed one, "
-        "taken from the balance another session committed first (150)"
+    stored = _stored(db, solution)[account_id]
+    assert theirs_balance >= 30, (
+        f"another session left the balance at {theirs_balance}, yet withdrawing 30 returned {result} "
+        f"without an error and the database holds {stored}: check the balance that is stored (or let "
+        "the version check fail), a balance never goes below 0"
+    )
+    assert result == theirs_balance - 30 and stored == theirs_balance - 30, (
+        f"withdraw returned {result} without an error, but the database holds {stored}: a returned "
+        f"balance must be the committed one, taken from the balance another session committed first "
+        f"({theirs_balance})"
     )
 
 
-def test_transfer_that_meets_a_stale_version_is_all_or_nothing(db, solution, other_session):
-    """a transfer that meets a stale version raises and rolls back, or is stored whole"""
+@STALE_BALANCES
+def test_transfer_that_meets_a_stale_version_is_all_or_nothing(db, solution, other_session, theirs_balance):
+    """a transfer that meets a stale version raises and leaves no change in the session, or is stored
+    whole (never below 0)"""
     first = _open(db, solution, "ada", 100)
     second = _open(db, solution, "grace", 50)
     held = _preload(db, solution, first, second)
     theirs = other_session.get(solution.Account, first)
-    theirs.balance = 150
+    theirs.balance = theirs_balance
     other_session.commit()  # another user changes the source account first
+    stored_before = {first: theirs_balance, second: 50}
 
     try:
         solution.transfer(first, second, 30)
     except Exception:  # which exception escapes is not specified; the state is what counts
         balances = [account.balance for account in held]
-        assert balances == [150, 50], (
+        # Rolled back, the held Accounts show what is stored; untouched, what they showed before.
+        assert balances in ([theirs_balance, 50], [100, 50]), (
             f"after transfer failed, the Accounts in db.session show balances {balances}, which were "
             "never committed (roll the session back when the commit fails)"
         )
-        _assert_unchanged(db, solution, {first: 150, second: 50}, "after transfer failed on a stale version")
+        for account in held:
+            assert not db.session.is_modified(account), "after transfer failed, an Account was left modified"
+        assert not db.session.new, "after transfer failed, a pending new object was left in db.session"
+        assert _stored(db, solution) == stored_before, "after transfer failed, the balances in the database changed"
+        db.session.remove()
+        assert _stored(db, solution) == stored_before, "after transfer failed, the committed balances changed"
         return
     db.session.remove()
-    assert _stored(db, solution) == {first: 120, second: 80}, (
-        f"transfer returned without an error, but the database holds {_stored(db, solution)}: a transfer "
+    stored = _stored(db, solution)
+    assert theirs_balance >= 30, (
+        f"another session left the source balance at {theirs_balance}, yet transferring 30 returned "
+        f"without an error and the database holds {stored}: a balance never goes below 0"
+    )
+    assert stored == {first: theirs_balance - 30, second: 80}, (
+        f"transfer returned without an error, but the database holds {stored}: a transfer "
         "that reports success must have moved the amount, on top of the other session's change"
     )

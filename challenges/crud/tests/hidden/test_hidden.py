@@ -47,6 +47,23 @@ def test_create_user_gives_distinct_integer_ids(db, solution):
     assert first in db.session and second in db.session, "returned users should belong to db.session"
 
 
+def test_name_and_email_kept_exactly(db, solution):
+    """a name with capitals and a space is stored, returned and found exactly as given"""
+    user = solution.create_user("Grace Hopper", "Grace.Hopper@Example.com")
+    assert isinstance(user, solution.User), "create_user should return a User"
+    assert (user.name, user.email) == ("Grace Hopper", "Grace.Hopper@Example.com"), (
+        "create_user should return the user with the name and email it was given, unchanged"
+    )
+    db.session.remove()
+    assert _stored(db, solution) == [("Grace Hopper", "Grace.Hopper@Example.com")], (
+        "the name and email should be stored exactly as given"
+    )
+    found = solution.get_user("Grace Hopper")
+    assert isinstance(found, solution.User) and found.name == "Grace Hopper", (
+        "get_user should find the user by the name it was created with"
+    )
+
+
 def test_duplicate_name_raises_value_error(db, solution):
     """create_user with a name already taken raises ValueError"""
     solution.create_user("ada", "ada@example.com")
@@ -123,6 +140,23 @@ def test_get_user_unknown_among_others_is_none(db, solution):
     """get_user returns None for a name nobody has, without raising"""
     _seed(solution)
     assert solution.get_user("nobody") is None, "get_user should return None for an unknown name"
+
+
+def test_lookups_match_the_whole_name_only(db, solution):
+    """names holding _ or % (LIKE wildcards) match no other user in get_user, update_email and
+    delete_user
+    """
+    _seed(solution)
+    before = _stored(db, solution)
+    for name in ("a_a", "%", "gr%", "_____"):
+        assert solution.get_user(name) is None, f"get_user({name!r}) should find nobody: no user has that name"
+        assert solution.update_email(name, "x@example.com") is None, (
+            f"update_email({name!r}, ...) should return None: no user has that name"
+        )
+        result = solution.delete_user(name)
+        assert result is False, f"delete_user({name!r}) should return False: no user has that name"
+    db.session.remove()
+    assert _stored(db, solution) == before, "a name that nobody has changed or deleted other users"
 
 
 def test_update_email_returns_updated_user(db, solution):

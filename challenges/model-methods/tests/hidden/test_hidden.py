@@ -116,6 +116,11 @@ def test_full_name_follows_changes(db, solution):
     user.first_name = "Augusta"
     user.last_name = "King"
     assert _full_name(user) == "Augusta King", "full_name should reflect the current first and last name"
+    user.first_name = "Guido"
+    user.last_name = "van Rossum"
+    assert _full_name(user) == "Guido van Rossum", (
+        "full_name should give the names as they are (no change of case), joined by one space"
+    )
 
 
 # --- set_password / check_password ----------------------------------------------------------------
@@ -246,6 +251,18 @@ def test_authenticate_unknown_username_is_none(db, solution):
     assert solution.User.authenticate("adam", PASSWORD) is None, (
         "authenticate should return None for an unknown username"
     )
+
+
+def test_authenticate_needs_the_whole_username(db, solution):
+    """authenticate matches the whole username: a prefix, or a name holding the LIKE wildcards _ or %,
+    is an unknown username even with the right password
+    """
+    _committed_ada(db, solution)
+    db.session.remove()
+    for username in ("ad", "%", "a_a", "_da", "a%"):
+        assert solution.User.authenticate(username, PASSWORD) is None, (
+            f"authenticate({username!r}, ...) should return None: no user has that username"
+        )
 
 
 def test_authenticate_user_without_password_is_none(db, solution):

@@ -105,6 +105,22 @@ def test_bulk_add_stores_and_commits(db, solution):
     )
 
 
+# Rows that share a name: in two categories, and one row given twice. Each row is a product.
+SHARED_NAMES = [("Mug", "kitchen", 6.5), ("Mug", "office", 7.25), ("Mug", "kitchen", 6.5)]
+
+
+def test_bulk_add_keeps_rows_that_share_a_name(db, solution):
+    """bulk_add_products() inserts every row, also rows that share a name or repeat another row"""
+    rows = [{"name": n, "category": c, "price": p} for n, c, p in SHARED_NAMES]
+    added = solution.bulk_add_products(rows)
+    assert type(added) is int and added == len(rows), (
+        f"bulk_add_products() of {len(rows)} rows should return {len(rows)}, got {added!r}"
+    )
+    assert _stored(db, solution.Product) == sorted(SHARED_NAMES), (
+        "every row should be inserted, also rows that share a name (each row is one product)"
+    )
+
+
 def test_bulk_add_empty_list(db, solution):
     """bulk_add_products([]) returns 0, raises nothing and inserts nothing"""
     added = solution.bulk_add_products([])
@@ -172,6 +188,17 @@ def test_category_counts_values(db, solution):
         assert type(key) is str, f"category_counts() keys should be str, got {type(key).__name__}"
         assert type(value) is int, f"category_counts() values should be int, got {type(value).__name__}"
     assert counts == COUNTS, "category_counts() should give the number of products of each category"
+
+
+def test_category_counts_counts_products_that_share_a_name(db, solution):
+    """category_counts() counts every product, also two of one category that share a name"""
+    _seed(db, solution.Product)
+    for name, category, price in SHARED_NAMES:
+        db.session.add(solution.Product(name=name, category=category, price=price))
+    db.session.commit()
+    counts = solution.category_counts()
+    expected = dict(COUNTS, kitchen=COUNTS["kitchen"] + 2, office=COUNTS["office"] + 1)
+    assert counts == expected, "category_counts() should count every product of a category"
 
 
 def test_category_counts_one_group_by_select(db, solution, sql):
