@@ -1,5 +1,6 @@
 """Hidden tests for events."""
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, Integer, String, select, update
@@ -30,6 +31,14 @@ def _assert_between(value, before, after, what):
     assert before - SLACK <= got <= after + SLACK, (
         f"{what} should be the current UTC time (between {before} and {after} UTC), got {value}"
     )
+
+
+def _into_the_next_second():
+    """Wait past the next whole second, so that even a clock of whole seconds has moved on."""
+    # Not the time module: the local_timezone fixture changes time.tzname, and the harness
+    # counts a change to a module the tests import as tampering.
+    fraction = datetime.now(timezone.utc).microsecond / 1_000_000
+    threading.Event().wait(1 - fraction + 0.02)
 
 
 def _create(db, solution, *titles):
@@ -211,6 +220,30 @@ def test_update_keeps_created_at(db, solution, local_timezone):
     assert article.title == "Fresh News"
     got = _as_utc(article.created_at, "created_at")
     assert got == LONG_AGO, f"an update should not change created_at ({LONG_AGO}), got {got}"
+
+
+def test_timestamps_are_taken_at_each_write(db, solution):
+    """each insert and each update takes the time it happens, not a time fixed once (such as
+    the moment solution.py was imported)
+    """
+    (first,) = _create(db, solution, "First")
+    _into_the_next_second()
+    (second,) = _create(db, solution, "Second")
+    db.session.get(solution.Article, first).title = "First, edited"
+    db.session.commit()
+    db.session.remove()
+
+    older = db.session.get(solution.Article, first)
+    newer = db.session.get(solution.Article, second)
+    first_created = _as_utc(older.created_at, "created_at")
+    assert _as_utc(newer.created_at, "created_at") > first_created, (
+        "an article inserted a second later should have a later created_at: the time should "
+        "be taken at each insert, not once"
+    )
+    assert _as_utc(older.updated_at, "updated_at") > first_created, (
+        "an article updated a second after its insert should have an updated_at later than "
+        "its created_at: the time should be taken at each update, not once"
+    )
 
 
 # --- the audit log ---------------------------------------------------------------------------
