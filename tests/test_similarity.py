@@ -146,6 +146,52 @@ def lookup(username, *, count=3):
     assert "S" not in texts(original)  # the docstring went; no other string is there
 
 
+def test_dead_code_is_not_evidence():
+    original = """
+from sqlalchemy import text
+
+def rename(user_id, name):
+    if not name:
+        raise ValueError(name)
+    result = db.session.execute(text("UPDATE"), {"id": user_id})
+    db.session.commit()
+    return result.rowcount
+"""
+    padded = """
+import logging
+from sqlalchemy import text
+
+_log = logging.getLogger(__name__)
+_RETRIES = 3
+
+def _clean(text, default=""):
+    for _ in range(_RETRIES):
+        text = text.strip()
+    return text or default
+
+def _unused_too():
+    return _clean("x")
+
+def rename(user_id, name):
+    debug = False
+    if not name:
+        message = "empty"
+        raise ValueError(name)
+    result = db.session.execute(text("UPDATE"), {"id": user_id})
+    outcome = db.session.commit()
+    return result.rowcount
+"""
+    assert texts(padded) == ["import", "logging", "\n", *texts(original)]
+    assert "text" in texts(padded)  # the dead helper's parameter does not rename the API's text()
+
+
+def test_code_that_is_used_or_may_be_the_contracts_stays():
+    used = "_LIMIT = 3\ndef _helper(x):\n    return x\ndef f(x):\n    return _helper(x) + _LIMIT\n"
+    assert texts(used).count("def") == 2 and "N" in texts(used)
+    public = "LIMIT = 3\ndef helper(x):\n    y = x\n    return y\n"
+    assert texts(public).count("V") == 6  # LIMIT, helper, x, y = x, return y: nothing dropped
+
+
 def test_api_names_stay_and_the_files_own_names_go():
     tokens = texts(
         "import sqlalchemy as sa\nclass A:\n    n = 1\n"
