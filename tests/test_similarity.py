@@ -109,11 +109,21 @@ def test_a_cohort_of_alike_answers_raises_its_own_bar(pack):
 
 
 def test_the_relative_bar_is_the_median_plus_z_robust_deviations():
-    settings = replace(DEFAULTS, threshold=0.5, z=3.0, spread_floor=0.05, relative_min=10)
+    settings = replace(DEFAULTS, threshold=0.5, z=3.0, spread_floor=0.05, spread_cap=0.1, relative_min=10)
     assert _bar([0.1] * 9, settings) == 0.5  # too few pairs: the threshold alone
     assert _bar([0.0] * 50, settings) == 0.5  # median 0, spread floor 0.05: 0.15 < threshold
-    spread = [0.6, 0.7, 0.8] * 10  # median 0.7, MAD 0.1
-    assert _bar(spread, settings) == pytest.approx(0.7 + 3 * 1.4826 * 0.1)
+    spread = [0.65, 0.7, 0.75] * 10  # median 0.7, MAD 0.05
+    assert _bar(spread, settings) == pytest.approx(0.7 + 3 * 1.4826 * 0.05)
+    wide = [0.6, 0.7, 0.8] * 10  # MAD 0.1: 1.4826 times that is above the cap
+    assert _bar(wide, settings) == pytest.approx(0.7 + 3 * 0.1)
+
+
+def test_a_mix_of_styles_does_not_lift_the_bar_above_a_copy():
+    # Half a cohort in another style than the reference (0 against it), half in its style (0.3):
+    # their spread is the mix's, not how far an answer may stand out. Uncapped, the bar was 0.82.
+    samples = [0.0] * 6 + [0.3] * 5 + [0.7]
+    assert _bar(samples, DEFAULTS) <= 0.7
+    assert _bar(samples, replace(DEFAULTS, spread_cap=1.0)) > 0.8
 
 
 # -- what normalization ignores ------------------------------------------------
