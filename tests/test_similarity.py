@@ -29,11 +29,13 @@ from grader.similarity import (
 from grader.similarity.compare import _bar
 from grader.similarity.tokens import normalize
 from sandbox.fake import FakeBackend
+from tests.disguises import DISGUISES
 from tests.helpers import (
     SIMILARITY_CORPUS,
     corpus_figures,
     corpus_manifest,
     corpus_sources,
+    disguise_cohort,
     write_sub,
 )
 
@@ -85,6 +87,30 @@ def test_the_corpus_is_what_the_readme_says(corpus_report):
         assert len(answers) - len(copies) - len(leaks) >= 6, challenge
     figures = corpus_figures(corpus_report, CHALLENGES)
     assert figures["lowest_copy"] > figures["highest_honest"]
+
+
+DISGUISED = [c for c in CHALLENGES if c != "model-basics"]
+
+
+@pytest.fixture(scope="module")
+def disguise_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pack")
+
+
+@pytest.mark.parametrize("disguise", sorted(DISGUISES))
+@pytest.mark.parametrize("challenge", DISGUISED)
+def test_each_way_of_disguising_a_copy_is_seen_through(pack, disguise_dir, challenge, disguise):
+    """A copy of an honest answer, and one of the reference, disguised one way (``tests/disguises.py``)
+    in a cohort of ten or so honest answers: both flagged, and no pair of the corpus's own
+    independent answers is (the pack's good solutions, as candidates here, are canonical answers:
+    an honest one in the same style can be their twin, and the README counts those)."""
+    report, original = disguise_cohort(pack, challenge, DISGUISES[disguise], disguise_dir)
+    pair = next(p for p in report.pairs if {p.a, p.b} == {original, "copy"})
+    leak = next(r for r in report.reference_matches if r.submission == "leak")
+    assert pair.flagged, (pair.similarity, report.challenges[0].bar)
+    assert leak.flagged and leak.solution == "reference.py", (leak.similarity, report.challenges[0])
+    independent = [p for p in report.pairs if p.flagged and not {p.a, p.b} & {"copy", "leak"}]
+    assert [p for p in independent if not (p.a + p.b).count("good-")] == []
 
 
 def test_a_tiny_challenge_with_alike_honest_answers_flags_no_one(corpus_report):
