@@ -49,7 +49,8 @@ from grader.challenges import Challenge, load_pack  # noqa: E402
 from grader.similarity import compare, read_sources  # noqa: E402
 from grader.similarity.fingerprints import fingerprint  # noqa: E402
 from grader.similarity.tokens import normalize  # noqa: E402
-from tests.helpers import corpus_figures, corpus_manifest, corpus_sources  # noqa: E402
+from tests.disguises import DISGUISES  # noqa: E402
+from tests.helpers import corpus_figures, corpus_manifest, corpus_sources, disguise_cohort  # noqa: E402
 
 GRADER = str(Path(sys.executable).parent / "grader")
 
@@ -228,6 +229,35 @@ def accuracy(pack: dict[str, Challenge]) -> None:
             print(f"    mistake: {line}")
 
 
+def disguises(pack: dict[str, Challenge]) -> None:
+    """Per disguise (tests/disguises.py): copies of an honest answer and of the reference flagged
+    over the corpus's challenges, the lowest similarity of each, and the honest pairs flagged."""
+    ids = corpus_manifest()["tuning"] + corpus_manifest()["heldout"]
+    print("disguised copies, one cohort per challenge and disguise (honest answers + 2 copies):")
+    honest: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="similarity-disguises-") as tmp:
+        for name, disguise in DISGUISES.items():
+            copies = leaks = 0
+            low_copy = low_leak = 1.0
+            for cid in ids:
+                report, original = disguise_cohort(pack, cid, disguise, Path(tmp))
+                pair = next(p for p in report.pairs if {p.a, p.b} == {original, "copy"})
+                leak = next(r for r in report.reference_matches if r.submission == "leak")
+                copies += pair.flagged
+                leaks += leak.flagged
+                low_copy, low_leak = min(low_copy, pair.similarity), min(low_leak, leak.similarity)
+                honest |= {
+                    f"{cid}: {p.a} ~ {p.b} {p.similarity:.2f}"
+                    for p in report.pairs
+                    if p.flagged and not {p.a, p.b} & {"copy", "leak"}
+                }
+            print(
+                f"  {name:<14} copies {copies} of {len(ids)} (lowest {low_copy:.2f}), "
+                f"leaks {leaks} of {len(ids)} (lowest {low_leak:.2f})"
+            )
+    print(f"  honest pairs flagged: {', '.join(sorted(honest)) or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -241,6 +271,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"pinned to: {'CPU ' + str(cpu) if pinned(cpu) else 'not pinned'}")
     accuracy(pack)
+    disguises(pack)
     with tempfile.TemporaryDirectory(prefix="similarity-bench-") as tmp:
         root = Path(tmp) / "cohort"
         make_cohort(root, args.submissions, pack)

@@ -709,3 +709,36 @@ def corpus_figures(report: Any, challenge_ids: list[str]) -> dict[str, Any]:
             if match.flagged:
                 f["false_alarms"].append(where)
     return f
+
+
+def disguise_cohort(
+    pack: dict[str, Challenge], challenge_id: str, disguise: Any, workdir: Path
+) -> tuple[Any, str]:
+    """One challenge's cohort with a disguised copy of an honest answer (``copy``) and of the
+    reference (``leak``), compared: the corpus's independent answers and the pack's good solutions
+    as honest candidates (so taken out of the known solutions; the reference stays), and the
+    original of the corpus's first copy as the answer copied. Returns the report and that name."""
+    from grader.similarity import compare
+
+    manifest = corpus_manifest()
+    planted = set(manifest["copies"]) | set(manifest["leaks"])
+    challenge = pack[challenge_id]
+    honest = {
+        p.stem: p.read_text(encoding="utf-8")
+        for p in sorted((SIMILARITY_CORPUS / challenge_id).glob("*.py"))
+        if f"{challenge_id}/{p.name}" not in planted
+    }
+    honest.update({f"good-{p.stem}": p.read_text(encoding="utf-8") for p in challenge.good_solutions()})
+    copied = sorted(v for k, v in manifest["copies"].items() if k.startswith(f"{challenge_id}/"))[0]
+    original = _stem(copied)[1]
+    reference = challenge.reference_path.read_text(encoding="utf-8")
+    folder = workdir / challenge_id
+    if not folder.exists():
+        import shutil
+
+        shutil.copytree(challenge.path, folder, ignore=shutil.ignore_patterns("good"))
+    bare = {**pack, challenge_id: replace(challenge, path=folder)}
+    cohort = {name: {challenge_id: text} for name, text in honest.items()}
+    cohort["copy"] = {challenge_id: disguise(honest[original])}
+    cohort["leak"] = {challenge_id: disguise(reference)}
+    return compare(cohort, bare, challenge_ids=[challenge_id]), original

@@ -29,11 +29,13 @@ from grader.similarity import (
 from grader.similarity.compare import _bar
 from grader.similarity.tokens import normalize
 from sandbox.fake import FakeBackend
+from tests.disguises import DISGUISES
 from tests.helpers import (
     SIMILARITY_CORPUS,
     corpus_figures,
     corpus_manifest,
     corpus_sources,
+    disguise_cohort,
     write_sub,
 )
 
@@ -87,6 +89,30 @@ def test_the_corpus_is_what_the_readme_says(corpus_report):
     assert figures["lowest_copy"] > figures["highest_honest"]
 
 
+DISGUISED = [c for c in CHALLENGES if c != "model-basics"]
+
+
+@pytest.fixture(scope="module")
+def disguise_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pack")
+
+
+@pytest.mark.parametrize("disguise", sorted(DISGUISES))
+@pytest.mark.parametrize("challenge", DISGUISED)
+def test_each_way_of_disguising_a_copy_is_seen_through(pack, disguise_dir, challenge, disguise):
+    """A copy of an honest answer, and one of the reference, disguised one way (``tests/disguises.py``)
+    in a cohort of ten or so honest answers: both flagged, and no pair of the corpus's own
+    independent answers is (the pack's good solutions, as candidates here, are canonical answers:
+    an honest one in the same style can be their twin, and the README counts those)."""
+    report, original = disguise_cohort(pack, challenge, DISGUISES[disguise], disguise_dir)
+    pair = next(p for p in report.pairs if {p.a, p.b} == {original, "copy"})
+    leak = next(r for r in report.reference_matches if r.submission == "leak")
+    assert pair.flagged, (pair.similarity, report.challenges[0].bar)
+    assert leak.flagged and leak.solution == "reference.py", (leak.similarity, report.challenges[0])
+    independent = [p for p in report.pairs if p.flagged and not {p.a, p.b} & {"copy", "leak"}]
+    assert [p for p in independent if not (p.a + p.b).count("good-")] == []
+
+
 def test_a_tiny_challenge_with_alike_honest_answers_flags_no_one(corpus_report):
     flagged = [p for p in corpus_report.pairs if p.challenge == "model-basics" and p.flagged]
     assert flagged == []
@@ -109,11 +135,21 @@ def test_a_cohort_of_alike_answers_raises_its_own_bar(pack):
 
 
 def test_the_relative_bar_is_the_median_plus_z_robust_deviations():
-    settings = replace(DEFAULTS, threshold=0.5, z=3.0, spread_floor=0.05, relative_min=10)
+    settings = replace(DEFAULTS, threshold=0.5, z=3.0, spread_floor=0.05, spread_cap=0.1, relative_min=10)
     assert _bar([0.1] * 9, settings) == 0.5  # too few pairs: the threshold alone
     assert _bar([0.0] * 50, settings) == 0.5  # median 0, spread floor 0.05: 0.15 < threshold
-    spread = [0.6, 0.7, 0.8] * 10  # median 0.7, MAD 0.1
-    assert _bar(spread, settings) == pytest.approx(0.7 + 3 * 1.4826 * 0.1)
+    spread = [0.65, 0.7, 0.75] * 10  # median 0.7, MAD 0.05
+    assert _bar(spread, settings) == pytest.approx(0.7 + 3 * 1.4826 * 0.05)
+    wide = [0.6, 0.7, 0.8] * 10  # MAD 0.1: 1.4826 times that is above the cap
+    assert _bar(wide, settings) == pytest.approx(0.7 + 3 * 0.1)
+
+
+def test_a_mix_of_styles_does_not_lift_the_bar_above_a_copy():
+    # Half a cohort in another style than the reference (0 against it), half in its style (0.3):
+    # their spread is the mix's, not how far an answer may stand out. Uncapped, the bar was 0.82.
+    samples = [0.0] * 6 + [0.3] * 5 + [0.7]
+    assert _bar(samples, DEFAULTS) <= 0.7
+    assert _bar(samples, replace(DEFAULTS, spread_cap=1.0)) > 0.8
 
 
 # -- what normalization ignores ------------------------------------------------
@@ -144,6 +180,52 @@ def lookup(username, *, count=3):
 """
     assert texts(original) == texts(disguised)
     assert "S" not in texts(original)  # the docstring went; no other string is there
+
+
+def test_dead_code_is_not_evidence():
+    original = """
+from sqlalchemy import text
+
+def rename(user_id, name):
+    if not name:
+        raise ValueError(name)
+    result = db.session.execute(text("UPDATE"), {"id": user_id})
+    db.session.commit()
+    return result.rowcount
+"""
+    padded = """
+import logging
+from sqlalchemy import text
+
+_log = logging.getLogger(__name__)
+_RETRIES = 3
+
+def _clean(text, default=""):
+    for _ in range(_RETRIES):
+        text = text.strip()
+    return text or default
+
+def _unused_too():
+    return _clean("x")
+
+def rename(user_id, name):
+    debug = False
+    if not name:
+        message = "empty"
+        raise ValueError(name)
+    result = db.session.execute(text("UPDATE"), {"id": user_id})
+    outcome = db.session.commit()
+    return result.rowcount
+"""
+    assert texts(padded) == ["import", "logging", "\n", *texts(original)]
+    assert "text" in texts(padded)  # the dead helper's parameter does not rename the API's text()
+
+
+def test_code_that_is_used_or_may_be_the_contracts_stays():
+    used = "_LIMIT = 3\ndef _helper(x):\n    return x\ndef f(x):\n    return _helper(x) + _LIMIT\n"
+    assert texts(used).count("def") == 2 and "N" in texts(used)
+    public = "LIMIT = 3\ndef helper(x):\n    y = x\n    return y\n"
+    assert texts(public).count("V") == 6  # LIMIT, helper, x, y = x, return y: nothing dropped
 
 
 def test_api_names_stay_and_the_files_own_names_go():

@@ -58,6 +58,7 @@ class Settings:
     min_evidence: int = 25
     z: float = 3.0
     spread_floor: float = 0.05
+    spread_cap: float = 0.1
     relative_min: int = 10
     cohort_share: float = 0.5
     cohort_min: int = 6
@@ -160,12 +161,18 @@ def _dice(a: frozenset[int], b: frozenset[int], settings: Settings) -> float:
 
 def _bar(samples: Sequence[float], settings: Settings) -> float:
     """The similarity a pair must reach: the threshold, or higher where the cohort's own
-    similarities (``samples``) are so alike that the threshold would not stand out from them."""
+    similarities (``samples``) are so alike that the threshold would not stand out from them.
+
+    The spread counts between ``spread_floor`` and ``spread_cap``: honest answers of one style
+    vary by about that much, and a wider spread is a mix of styles (legacy answers at 0 against a
+    2.0 reference, 2.0 answers at 0.3), which says nothing of how far an answer may stand out and
+    once raised the bar above a disguised copy of the reference (0.92 on ``crud``)."""
     if len(samples) < settings.relative_min:
         return settings.threshold
     median = statistics.median(samples)
     spread = 1.4826 * statistics.median(abs(x - median) for x in samples)
-    return max(settings.threshold, median + settings.z * max(spread, settings.spread_floor))
+    spread = min(max(spread, settings.spread_floor), settings.spread_cap)
+    return max(settings.threshold, median + settings.z * spread)
 
 
 class _Challenge:

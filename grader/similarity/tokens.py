@@ -14,7 +14,11 @@ rewriting the code:
   answer chose;
 - every string as ``S`` and every number as ``N``;
 - no comments, no docstrings (nor any other statement that is only a string),
-  and no type annotations (added or removed, they change no behaviour).
+  and no type annotations (added or removed, they change no behaviour);
+- no dead code: a private module-level function, class or variable that nothing
+  live uses, and a local variable that is assigned and never read (its
+  statement, or only its ``name =`` where the value does something). Padding a
+  copy with unused helpers and variables is the commonest disguise there is.
 
 A file that does not parse still gets a stream: every name is ``V`` and only
 the part ``tokenize`` could read is used.
@@ -75,11 +79,13 @@ class Stream:
 
 @dataclass(frozen=True)
 class _Names:
-    """What ``ast`` says about a file: the names it binds, and where its annotations are."""
+    """What ``ast`` says about a file: the names it binds, where its annotations are, and where
+    its dead code is."""
 
     bound: frozenset[str]  # any name the file binds: a bare use of it is renamed
     members: frozenset[str]  # names bound as attributes: after a dot or as a keyword, renamed too
     annotations: tuple[Span, ...]
+    dead: tuple[Span, ...]
 
 
 def normalize(source: str, *, fast: bool = True) -> Stream:
@@ -95,6 +101,8 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
     previous_op = ""  # the last token as written: ".", "(", "," decide how a name is read
     tokens = _tokens(source, fast)
     annotations = _Spans(names.annotations if names is not None else ())
+    dead = _Spans(names.dead if names is not None else ())
+    owed = 0  # dedents that close blocks opened inside dead code
 
     def emit(text: str, line: int, end: int) -> None:
         texts.append(text)
@@ -107,6 +115,12 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
             fstring += (kind == _FSTRING_START) - (kind == _FSTRING_END)
             continue
         if kind in _SKIP:
+            continue
+        if kind == tokenize.DEDENT and owed:
+            owed -= 1
+            continue
+        if kind != tokenize.DEDENT and dead.cover(tok.start):
+            owed += kind == tokenize.INDENT  # the dead code's own block: its dedent goes too
             continue
         if annotations.cover(tok.start):
             if texts and texts[-1] in (":", "->") and not pending:
@@ -216,18 +230,26 @@ class _Spans:
         return self.next < len(self.spans) and self.spans[self.next][0] <= position
 
 
-def _names(source: str) -> _Names | None:
-    try:
-        tree = parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    bound: set[str] = set()
-    members: set[str] = set()
-    annotations: list[ast.expr] = []
-    for node in _walk(tree):
+@dataclass
+class _Facts:
+    """What one module-level statement binds, reads and annotates."""
+
+    bound: set[str]
+    members: set[str]
+    loaded: set[str]
+    annotations: list[ast.expr]
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef]
+
+
+def _facts(statement: ast.stmt) -> _Facts:
+    f = _Facts(set(), set(), set(), [], [])
+    bound, members, loaded, annotations = f.bound, f.members, f.loaded, f.annotations
+    for node in _walk(statement):
         # The commonest nodes first; isinstance with a tuple, never a union built at each call.
         if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
+            if isinstance(node.ctx, ast.Load):
+                loaded.add(node.id)
+            else:
                 bound.add(node.id)
         elif isinstance(node, ast.Attribute):
             if not isinstance(node.ctx, ast.Load):
@@ -238,6 +260,7 @@ def _names(source: str) -> _Names | None:
                 annotations.append(node.annotation)
         elif isinstance(node, _FUNCTIONS):
             bound.add(node.name)
+            f.functions.append(node)
             if node.returns is not None:
                 annotations.append(node.returns)
         elif isinstance(node, ast.ClassDef):
@@ -250,9 +273,93 @@ def _names(source: str) -> _Names | None:
                 bound.add(node.asname)
         elif isinstance(node, _NAMED) and node.name:
             bound.add(node.name)
+    return f
+
+
+def _names(source: str) -> _Names | None:
+    try:
+        tree = parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    facts = [_facts(statement) for statement in tree.body]
+    dead = _dead_definitions(tree, facts)
+    # What dead code binds is not the file's: an unused helper's parameter named ``text`` must not
+    # turn the live code's ``text(...)`` (the API) into a name of the file's own.
+    live = [f for i, f in enumerate(facts) if i not in dead]
+    bound: set[str] = set().union(*(f.bound for f in live))
+    members: set[str] = set().union(*(f.members for f in live))
+    loaded: set[str] = set().union(*(f.loaded for f in live))
     lines = io.StringIO(source).readlines()
-    spans = tuple(_span(node, lines) for node in annotations)
-    return _Names(frozenset(bound | members), frozenset(members), spans)
+    spans = tuple(_span(node, lines) for f in live for node in f.annotations)
+    removed = [_whole(tree.body[i]) for i in sorted(dead)]
+    for f in live:
+        for function in f.functions:
+            removed.extend(_dead_stores(function.body, loaded, lines))
+    return _Names(frozenset(bound | members), frozenset(members), spans, tuple(removed))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _whole(node: ast.stmt) -> Span:
+    """A statement with its decorators, to the end of its last line. It starts at its first
+    character, so that the indent before it (the block's, not its own) stays."""
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+    return (first, node.col_offset), ((node.end_lineno or node.lineno) + 1, -1)
+
+
+def _binds(node: ast.stmt) -> list[str] | None:
+    """The private names a module-level statement binds, if it binds nothing else (else None)."""
+    if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+        names = [node.name]
+    elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+    else:
+        return None
+    return names if all(_private(n) for n in names) else None
+
+
+def _dead_definitions(tree: ast.Module, facts: list[_Facts]) -> set[int]:
+    """Which module-level statements are private definitions that nothing live uses, whatever uses
+    them being dead too: unused helpers, constants and loggers (a public name may be the contract's,
+    so it stays)."""
+    candidates = {i: set(names) for i, node in enumerate(tree.body) if (names := _binds(node))}
+    dead: set[int] = set()
+    while candidates:
+        live: set[str] = set()
+        for i, f in enumerate(facts):
+            if i not in dead:
+                live |= f.loaded - candidates.get(i, set())
+        found = {i for i, names in candidates.items() if i not in dead and live.isdisjoint(names)}
+        if not found:
+            break
+        dead |= found
+    return dead
+
+
+_PURE = (ast.Constant, ast.Name, ast.Attribute)
+
+
+def _dead_stores(body: list[ast.stmt], loaded: set[str], lines: list[str]) -> Iterator[Span]:
+    """In a function's statements (not those of functions inside it, which get their own turn),
+    assignments to names that the file never reads: the whole statement where its value is a plain
+    value, else only the ``name =`` before a value that does something."""
+    for node in body:
+        if isinstance(node, ast.Assign) and all(
+            isinstance(t, ast.Name) and t.id not in loaded for t in node.targets
+        ):
+            if isinstance(node.value, _PURE):
+                yield _whole(node)
+            else:
+                yield _span(node.targets[0], lines)[0], _span(node.value, lines)[0]
+        elif not isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if inner:
+                    yield from _dead_stores(inner, loaded, lines)
+            for handler in getattr(node, "handlers", ()):
+                yield from _dead_stores(handler.body, loaded, lines)
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:
