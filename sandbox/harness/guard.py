@@ -456,6 +456,12 @@ _VOLATILE = frozenset(
         ("_pytest.assertion.util", "_reprcompare"),
         ("_pytest.assertion.util", "_assertion_pass"),
         ("_pytest.assertion.util", "_config"),
+        # time.tzset() rebinds these (a test's fixture setting TZ, or a solution): no verdict
+        # passes through them, and a test module that imports time watches the module.
+        ("time", "tzname"),
+        ("time", "timezone"),
+        ("time", "altzone"),
+        ("time", "daylight"),
     }
 )
 
