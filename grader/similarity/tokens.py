@@ -310,8 +310,12 @@ def _whole(node: ast.stmt) -> Span:
 
 
 def _binds(node: ast.stmt) -> list[str] | None:
-    """The private names a module-level statement binds, if it binds nothing else (else None)."""
+    """The private names a module-level statement binds, if it binds nothing else (else None).
+    A decorated definition binds none: its decorator may register it (an event listener, a
+    route), which is a use no name shows."""
     if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+        if node.decorator_list:
+            return None
         names = [node.name]
     elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
