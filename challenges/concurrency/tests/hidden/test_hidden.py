@@ -1,7 +1,6 @@
 """Hidden tests for concurrency."""
 
 import re
-import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -278,18 +277,21 @@ def test_session_usable_after_failed_transfer(db, solution):
 
 
 class _FailSecondUpdate:
-    """A database that refuses the second UPDATE sent while it is installed."""
+    """A database that refuses the second UPDATE sent while it is installed: the statement is
+    sent to a schema that does not exist, so the database itself refuses it, and the error
+    reaches the solution as SQLAlchemy gives any error of the database (a DBAPIError)."""
 
     def __init__(self):
         self.updates = 0
         self.injected = False
 
-    def __call__(self, _conn, _cursor, statement, _parameters, _context, _executemany):
+    def __call__(self, _conn, _cursor, statement, parameters, _context, _executemany):
         if statement.lstrip().upper().startswith("UPDATE"):
             self.updates += 1
             if self.updates == 2:
                 self.injected = True
-                raise sqlite3.OperationalError("injected failure: the database refused this UPDATE")
+                statement = re.sub(r"^\s*UPDATE\s+", "UPDATE refused_by_the_database.", statement, flags=re.I)
+        return statement, parameters
 
 
 def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
@@ -298,7 +300,7 @@ def test_transfer_is_all_or_nothing_when_a_write_fails(db, solution):
     second = _open(db, solution, "grace", 50)
     fail = _FailSecondUpdate()
     event_target = db.engine
-    sa.event.listen(event_target, "before_cursor_execute", fail)
+    sa.event.listen(event_target, "before_cursor_execute", fail, retval=True)
     raised = False
     try:
         try:
