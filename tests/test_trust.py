@@ -182,6 +182,31 @@ def test_no_forger_scores(tmp_path: Path, pack: dict, backend: Backend, part: in
         )
 
 
+# Fair code: a warning at the caller's line (stacklevel=2) names a line of the test that
+# called. Showing it read that test file with solution.py on the stack, which the guard
+# refuses, and Python records it in the test module (``__warningregistry__``, a name the
+# integrity checks then found added, even for a warning that is not shown): either way a
+# right answer scored 0.
+WARNS = CRUD_OK.replace(
+    "def create_user(name: str, email: str | None = None) -> User:\n",
+    "def create_user(name: str, email: str | None = None) -> User:\n"
+    "    import warnings\n\n"
+    "    warnings.warn('create_user is called here', UserWarning, stacklevel=2)\n"
+    "    warnings.warn('email will be required', DeprecationWarning, stacklevel=2)\n",
+)
+
+
+def test_a_right_answer_that_warns_keeps_full_marks(tmp_path: Path, pack: dict, backend: Backend) -> None:
+    assert WARNS != CRUD_OK
+    sub = tmp_path / "sub"
+    (sub / "crud").mkdir(parents=True)
+    (sub / "crud" / "solution.py").write_text(WARNS)
+    result = grade(str(sub), [pack["crud"]], backend)
+    (crud,) = result.challenges
+    assert crud.status is ChallengeStatus.PASSED and crud.score == crud.max_score, crud.message
+    assert any("create_user is called here" in t.output for t in crud.tests), "the warning is shown"
+
+
 FORGING_FILE = HEADER + FORGERS["gc-walk-from-module-getattr"]
 
 

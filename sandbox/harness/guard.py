@@ -354,6 +354,10 @@ class Guard:
         fixed = {id(vars(m)) for m in extra} | {
             id(vars(m)) for n, m in modules.items() if n.split(".")[0] in ("sandbox", "builtins")
         }
+        # But for the one Python adds to the module a warning names (a test's line, when
+        # solution.py warns with stacklevel=2): it is there from now on.
+        for module in [*extra, *(m for n, m in modules.items() if n.split(".")[0] == "sandbox")]:
+            vars(module).setdefault("__warningregistry__", {})
         namespaces += [(f"{cls.__module__}.{cls.__qualname__}", cls.__dict__) for cls in classes.values()]
         tests = {id(vars(m)) for m in extra}
 
