@@ -182,6 +182,60 @@ def test_no_forger_scores(tmp_path: Path, pack: dict, backend: Backend, part: in
         )
 
 
+# A known-bad answer (one SELECT per author) that makes the SQL the tests read leave out
+# its own statements, and no others: the control checks, which run "SELECT n", still see
+# theirs. It changes a library's module function, which raises no audit event, or a
+# library's class through a standard-library helper, which the audit hook does not take for
+# the candidate's doing. Each scored full marks before the end of the run checked the ORM
+# stack's modules and classes.
+_SQL_FILTER = (
+    "import re\n"
+    "def _filtered(fn, identifier):\n"
+    "    if type(getattr(fn, '__self__', None)).__name__ == 'SQLRecorder' and identifier in (\n"
+    "        'before_cursor_execute', 'after_cursor_execute'):\n"
+    "        def only_the_controls(conn, cursor, statement, *rest):\n"
+    "            if re.fullmatch(r'SELECT \\d+', statement.strip()):\n"
+    "                return fn(conn, cursor, statement, *rest)\n"
+    "        return only_the_controls\n"
+    "    def passed_on(*a, **k):  # SQLAlchemy reads a listener's code: never the harness's\n"
+    "        return fn(*a, **k)\n"
+    "    return passed_on\n"
+)
+SQL_FORGERS = {
+    "module-function": _SQL_FILTER
+    + (
+        "import sqlalchemy.event as _event\n_listen = _event.listen\n"
+        "def listen(target, identifier, fn, *args, **kw):\n"
+        "    return _listen(target, identifier, _filtered(fn, identifier), *args, **kw)\n"
+        "_event.listen = listen\n"
+    ),
+    "class-through-a-stdlib-helper": _SQL_FILTER
+    + (
+        "import functools, types\nfrom sqlalchemy.event.registry import _EventKey\n"
+        "_listen = _EventKey.listen\n"
+        "def listen(self, *args, **kw):\n"
+        "    return _listen(self.with_wrapper(_filtered(self.fn, self.identifier)), *args, **kw)\n"
+        "functools.update_wrapper(_EventKey, types.SimpleNamespace(listen=listen), "
+        "assigned=('listen',), updated=())\n"
+    ),
+}
+
+
+def known_bad(pack: dict, challenge_id: str, name: str) -> str:
+    """A known-bad answer of the pack, for an attack to start from."""
+    return (pack[challenge_id].path / "solutions" / "bad" / name).read_text()
+
+
+@pytest.mark.parametrize("how", sorted(SQL_FORGERS))
+def test_a_patched_library_cannot_hide_statements_from_the_tests(
+    tmp_path: Path, pack: dict, backend: Backend, how: str
+) -> None:
+    hostile = SQL_FORGERS[how] + known_bad(pack, "eager-loading", "lazy_n_plus_one.py")
+    result, _ = hostile_pair(tmp_path, pack, backend, hostile, hostile_id="eager-loading")
+    assert result.score == 0 and result.status is ChallengeStatus.ERROR, result.message
+    assert "tampered" in result.message and "listen was replaced" in result.message, result.message
+
+
 # Fair code: a warning at the caller's line (stacklevel=2) names a line of the test that
 # called. Showing it read that test file with solution.py on the stack, which the guard
 # refuses, and Python records it in the test module (``__warningregistry__``, a name the
