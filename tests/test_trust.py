@@ -315,6 +315,55 @@ def test_hidden_phase_text_never_reaches_the_candidate(
         assert "test_hidden.py" not in text, fmt
 
 
+# Code in a hidden phase chooses how long each hidden test takes: the first call in each
+# test (each has an app of its own) sleeps 0.1 s, plus 0.5 s for a one bit of a byte it
+# learnt there. Shown to a candidate, the tests' times carried the byte out, one bit a test.
+TIMING_LEAK = CRUD_OK + """
+import os as _os
+import time as _time
+
+import flask as _flask
+
+TOKEN = {token}
+_apps = []
+
+
+def _signal():
+    if _os.path.isdir("tests/hidden"):
+        app = id(_flask.current_app._get_current_object())
+        if app not in _apps:
+            _apps.append(app)
+            _time.sleep(0.1 + 0.5 * (TOKEN >> (len(_apps) - 1) % 8 & 1))
+
+
+_create_user = create_user
+
+
+def create_user(*args, **kwargs):
+    _signal()
+    return _create_user(*args, **kwargs)
+"""
+
+
+def test_hidden_phase_timing_never_reaches_the_candidate(
+    tmp_path: Path, pack: dict, backend: Backend
+) -> None:
+    token = secrets.randbelow(128) * 2 + 1  # odd: the first test that calls sleeps 0.6 s
+    sub = tmp_path / "sub"
+    (sub / "crud").mkdir(parents=True)
+    (sub / "crud" / "solution.py").write_text(TIMING_LEAK.replace("{token}", str(token)))
+    result = grade(str(sub), [pack["crud"]], backend)
+    (reviewed,) = result.challenges
+    assert reviewed.status is ChallengeStatus.PASSED, reviewed.message
+    assert max(t.duration for t in reviewed.tests if t.visibility == "hidden") >= 0.6, "the attack ran"
+    view = for_audience(result, "candidate", [pack["crud"]])
+    (seen,) = view.challenges
+    hidden = len(pack["crud"].tests_of(["hidden"]))
+    assert [t.duration for t in seen.tests if t.visibility == "hidden"] == [0.0] * hidden
+    assert seen.duration == sum(t.duration for t in seen.tests if t.visibility == "public")
+    assert view.duration == round(view.duration), "the whole grading's time in whole seconds"
+
+
 # -- the sandboxes' ceilings ---------------------------------------------------------
 
 CEILINGS = """
