@@ -162,6 +162,7 @@ ATTRIBUTES: dict[str, str] = {
         "{n} loads a module by hand",
     ),
     "pythonapi": "pythonapi calls the interpreter's C interface (ctypes)",
+    "set_authorizer": "set_authorizer changes what the test database refuses (the grader's row order)",
     "from_address": "from_address reads raw memory (ctypes)",
 }
 

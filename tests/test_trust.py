@@ -261,6 +261,30 @@ def test_a_right_answer_that_warns_keeps_full_marks(tmp_path: Path, pack: dict, 
     assert any("create_user is called here" in t.output for t in crud.tests), "the warning is shown"
 
 
+# A known-bad answer (no ORDER BY: its pages hold whatever rows SQLite gives first) that
+# turns off the order the tests rely on exposing, with one SQL statement of its own,
+# through the session or the raw connection. It scored full marks.
+UNORDERED = {
+    "session": 'db.session.execute(text("PRAGMA reverse_unordered_selects = OFF"))',
+    "raw-connection": (
+        "db.session.connection().connection.dbapi_connection.execute("
+        '"PRAGMA reverse_unordered_selects = OFF")'
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(UNORDERED))
+def test_an_answer_cannot_turn_off_the_reversed_row_order(
+    tmp_path: Path, pack: dict, backend: Backend, how: str
+) -> None:
+    bad, start = known_bad(pack, "pagination", "no_order_by.py"), "    total = db.session.execute("
+    assert start in bad
+    first = f"    from sqlalchemy import text\n\n    {UNORDERED[how]}\n"
+    hostile = bad.replace(start, first + start)
+    result, _ = hostile_pair(tmp_path, pack, backend, hostile, hostile_id="pagination")
+    assert result.score < result.max_score / 2, result
+
+
 FORGING_FILE = HEADER + FORGERS["gc-walk-from-module-getattr"]
 
 
