@@ -463,7 +463,7 @@ _VOLATILE = frozenset(
 
 _Entry = tuple[str, Any, Callable[[Any], Any], tuple[Any, ...], int]
 # The ORM stack's modules and classes as remember_stack found them, one row per watched name
-# (flat, so that checking some 30,000 names is one pass in C): label, namespace, key, value.
+# (flat, so that checking its 18,000 or so names is one pass in C): label, namespace, key, value.
 _stack: tuple[list[str], list[Any], list[str], list[Any]] = ([], [], [], [])
 _stack_seen: set[int] = set()  # the ids of the modules and classes in it
 
