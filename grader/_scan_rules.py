@@ -162,6 +162,12 @@ ATTRIBUTES: dict[str, str] = {
         "{n} loads a module by hand",
     ),
     "pythonapi": "pythonapi calls the interpreter's C interface (ctypes)",
+    "set_authorizer": "set_authorizer changes what the test database refuses (the grader's row order)",
+    **_each(
+        "dbapi_connection driver_connection",
+        "{n} reaches the driver's own connection: what runs there, the SQL the tests read never sees",
+    ),
+    "dispatch": "dispatch reaches SQLAlchemy's event listeners, the tests' SQL recording among them",
     "from_address": "from_address reads raw memory (ctypes)",
 }
 

@@ -5,7 +5,10 @@ A **reviewer** (the hiring team; the default) sees everything. A **candidate**
 sees public tests in full and, of each hidden test, only its rubric line, its
 status and its points: never its name when it has a rubric line (names tell
 how a check works), its message, its traceback, the line of ``solution.py``
-it failed on, or what the candidate's code printed while it ran.
+it failed on, what the candidate's code printed while it ran, or how long it
+took (code in a hidden phase chooses that: a sleep per test carried a byte of
+what it read there). A challenge's time is its shown tests' time, and the
+grading's is in whole seconds, as a CI log shows it anyway.
 
 Nothing produced while a hidden phase ran reaches a candidate: every message
 says where its text came from (``TextSource``), and text from a hidden phase
@@ -60,6 +63,7 @@ def for_audience(result: GradeResult, audience: Audience, challenges: Iterable[C
         challenges=tuple(views),
         notes=tuple(everything.scrub(n) for n in result.notes),
         error=everything.scrub(result.error),
+        duration=float(round(result.duration)),
         audience="candidate",
     )
 
@@ -156,6 +160,8 @@ def _candidate_challenge(challenge: ChallengeResult, secrets: _Secrets) -> Chall
         message=message,
         message_from=TextSource.GRADER if message != challenge.message else challenge.message_from,
         tests=tuple(tests),
+        # The time of the tests shown: the hidden phase's time is code's to choose (a sleep).
+        duration=sum(t.duration for t in tests),
         notes=tuple(secrets.scrub(n) for n in challenge.notes),
         flags=(),
     )
@@ -186,7 +192,6 @@ def _candidate_hidden(test: TestResult, number: int, secrets: _Secrets) -> TestR
         score=test.score,
         max_score=test.max_score,
         message=message,
-        duration=test.duration,
         rubric=test.rubric,
         ran=test.ran,
     )

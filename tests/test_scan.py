@@ -94,6 +94,22 @@ TAMPERING: list[tuple[str, str, str]] = [
     ("subclasses-chain", "x = ().__class__.__base__.__subclasses__()\n", "__subclasses__"),
     ("builtins-name", "b = __builtins__\n", "line 1: __builtins__ reaches"),
     ("builtin-self", "b = print.__self__\n", "line 1: __self__ reaches"),
+    (
+        "raw-connection",
+        "def f(db):\n    return db.session.connection().connection.dbapi_connection.execute('SELECT 1')\n",
+        "line 2: dbapi_connection reaches the driver's own connection",
+    ),
+    (
+        "event-listeners",
+        "def f(db):\n    for e in db.engines.values():\n"
+        "        e.dispatch.before_cursor_execute.listeners.clear()\n",
+        "line 3: dispatch reaches SQLAlchemy's event listeners",
+    ),
+    (
+        "sqlite-authorizer",
+        "def f(db):\n    db.session.connection().connection.dbapi_connection.set_authorizer(None)\n",
+        "line 2: set_authorizer changes",
+    ),
     ("getclosurevars", "import inspect\ninspect.getclosurevars(print)\n", "inspect.getclosurevars"),
     # tracing and audit hooks
     ("settrace", "import sys\nsys.settrace(lambda *a: None)\n", "line 2: sys.settrace traces every call"),

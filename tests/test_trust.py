@@ -182,6 +182,109 @@ def test_no_forger_scores(tmp_path: Path, pack: dict, backend: Backend, part: in
         )
 
 
+# A known-bad answer (one SELECT per author) that makes the SQL the tests read leave out
+# its own statements, and no others: the control checks, which run "SELECT n", still see
+# theirs. It changes a library's module function, which raises no audit event, or a
+# library's class through a standard-library helper, which the audit hook does not take for
+# the candidate's doing. Each scored full marks before the end of the run checked the ORM
+# stack's modules and classes.
+_SQL_FILTER = (
+    "import re\n"
+    "def _filtered(fn, identifier):\n"
+    "    if type(getattr(fn, '__self__', None)).__name__ == 'SQLRecorder' and identifier in (\n"
+    "        'before_cursor_execute', 'after_cursor_execute'):\n"
+    "        def only_the_controls(conn, cursor, statement, *rest):\n"
+    "            if re.fullmatch(r'SELECT \\d+', statement.strip()):\n"
+    "                return fn(conn, cursor, statement, *rest)\n"
+    "        return only_the_controls\n"
+    "    def passed_on(*a, **k):  # SQLAlchemy reads a listener's code: never the harness's\n"
+    "        return fn(*a, **k)\n"
+    "    return passed_on\n"
+)
+SQL_FORGERS = {
+    "module-function": _SQL_FILTER
+    + (
+        "import sqlalchemy.event as _event\n_listen = _event.listen\n"
+        "def listen(target, identifier, fn, *args, **kw):\n"
+        "    return _listen(target, identifier, _filtered(fn, identifier), *args, **kw)\n"
+        "_event.listen = listen\n"
+    ),
+    "class-through-a-stdlib-helper": _SQL_FILTER
+    + (
+        "import functools, types\nfrom sqlalchemy.event.registry import _EventKey\n"
+        "_listen = _EventKey.listen\n"
+        "def listen(self, *args, **kw):\n"
+        "    return _listen(self.with_wrapper(_filtered(self.fn, self.identifier)), *args, **kw)\n"
+        "functools.update_wrapper(_EventKey, types.SimpleNamespace(listen=listen), "
+        "assigned=('listen',), updated=())\n"
+    ),
+}
+
+
+def known_bad(pack: dict, challenge_id: str, name: str) -> str:
+    """A known-bad answer of the pack, for an attack to start from."""
+    return (pack[challenge_id].path / "solutions" / "bad" / name).read_text()
+
+
+@pytest.mark.parametrize("how", sorted(SQL_FORGERS))
+def test_a_patched_library_cannot_hide_statements_from_the_tests(
+    tmp_path: Path, pack: dict, backend: Backend, how: str
+) -> None:
+    hostile = SQL_FORGERS[how] + known_bad(pack, "eager-loading", "lazy_n_plus_one.py")
+    result, _ = hostile_pair(tmp_path, pack, backend, hostile, hostile_id="eager-loading")
+    assert result.score == 0 and result.status is ChallengeStatus.ERROR, result.message
+    assert "tampered" in result.message and "listen was replaced" in result.message, result.message
+
+
+# Fair code: a warning at the caller's line (stacklevel=2) names a line of the test that
+# called. Showing it read that test file with solution.py on the stack, which the guard
+# refuses, and Python records it in the test module (``__warningregistry__``, a name the
+# integrity checks then found added, even for a warning that is not shown): either way a
+# right answer scored 0.
+WARNS = CRUD_OK.replace(
+    "def create_user(name: str, email: str | None = None) -> User:\n",
+    "def create_user(name: str, email: str | None = None) -> User:\n"
+    "    import warnings\n\n"
+    "    warnings.warn('create_user is called here', UserWarning, stacklevel=2)\n"
+    "    warnings.warn('email will be required', DeprecationWarning, stacklevel=2)\n",
+)
+
+
+def test_a_right_answer_that_warns_keeps_full_marks(tmp_path: Path, pack: dict, backend: Backend) -> None:
+    assert WARNS != CRUD_OK
+    sub = tmp_path / "sub"
+    (sub / "crud").mkdir(parents=True)
+    (sub / "crud" / "solution.py").write_text(WARNS)
+    result = grade(str(sub), [pack["crud"]], backend)
+    (crud,) = result.challenges
+    assert crud.status is ChallengeStatus.PASSED and crud.score == crud.max_score, crud.message
+    assert any("create_user is called here" in t.output for t in crud.tests), "the warning is shown"
+
+
+# A known-bad answer (no ORDER BY: its pages hold whatever rows SQLite gives first) that
+# turns off the order the tests rely on exposing, with one SQL statement of its own,
+# through the session or the raw connection. It scored full marks.
+UNORDERED = {
+    "session": 'db.session.execute(text("PRAGMA reverse_unordered_selects = OFF"))',
+    "raw-connection": (
+        "db.session.connection().connection.dbapi_connection.execute("
+        '"PRAGMA reverse_unordered_selects = OFF")'
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(UNORDERED))
+def test_an_answer_cannot_turn_off_the_reversed_row_order(
+    tmp_path: Path, pack: dict, backend: Backend, how: str
+) -> None:
+    bad, start = known_bad(pack, "pagination", "no_order_by.py"), "    total = db.session.execute("
+    assert start in bad
+    first = f"    from sqlalchemy import text\n\n    {UNORDERED[how]}\n"
+    hostile = bad.replace(start, first + start)
+    result, _ = hostile_pair(tmp_path, pack, backend, hostile, hostile_id="pagination")
+    assert result.score < result.max_score / 2, result
+
+
 FORGING_FILE = HEADER + FORGERS["gc-walk-from-module-getattr"]
 
 
@@ -234,6 +337,55 @@ def test_hidden_phase_text_never_reaches_the_candidate(
         text = render(fmt, view)
         assert token not in text and packed not in text, fmt
         assert "test_hidden.py" not in text, fmt
+
+
+# Code in a hidden phase chooses how long each hidden test takes: the first call in each
+# test (each has an app of its own) sleeps 0.1 s, plus 0.5 s for a one bit of a byte it
+# learnt there. Shown to a candidate, the tests' times carried the byte out, one bit a test.
+TIMING_LEAK = CRUD_OK + """
+import os as _os
+import time as _time
+
+import flask as _flask
+
+TOKEN = {token}
+_apps = []
+
+
+def _signal():
+    if _os.path.isdir("tests/hidden"):
+        app = id(_flask.current_app._get_current_object())
+        if app not in _apps:
+            _apps.append(app)
+            _time.sleep(0.1 + 0.5 * (TOKEN >> (len(_apps) - 1) % 8 & 1))
+
+
+_create_user = create_user
+
+
+def create_user(*args, **kwargs):
+    _signal()
+    return _create_user(*args, **kwargs)
+"""
+
+
+def test_hidden_phase_timing_never_reaches_the_candidate(
+    tmp_path: Path, pack: dict, backend: Backend
+) -> None:
+    token = secrets.randbelow(128) * 2 + 1  # odd: the first test that calls sleeps 0.6 s
+    sub = tmp_path / "sub"
+    (sub / "crud").mkdir(parents=True)
+    (sub / "crud" / "solution.py").write_text(TIMING_LEAK.replace("{token}", str(token)))
+    result = grade(str(sub), [pack["crud"]], backend)
+    (reviewed,) = result.challenges
+    assert reviewed.status is ChallengeStatus.PASSED, reviewed.message
+    assert max(t.duration for t in reviewed.tests if t.visibility == "hidden") >= 0.6, "the attack ran"
+    view = for_audience(result, "candidate", [pack["crud"]])
+    (seen,) = view.challenges
+    hidden = len(pack["crud"].tests_of(["hidden"]))
+    assert [t.duration for t in seen.tests if t.visibility == "hidden"] == [0.0] * hidden
+    assert seen.duration == sum(t.duration for t in seen.tests if t.visibility == "public")
+    assert view.duration == round(view.duration), "the whole grading's time in whole seconds"
 
 
 # -- the sandboxes' ceilings ---------------------------------------------------------

@@ -4,9 +4,10 @@
 - ``app``: a fresh Flask app built as the contract says: ``sqlite:///:memory:``
   (plus one in-memory database per bind the challenge names), ``db.init_app``,
   an app context pushed, ``db.create_all()``; SQLite's
-  ``PRAGMA reverse_unordered_selects`` is on, so row order that no ``ORDER BY``
-  asked for comes out reversed. Torn down after the test: nothing persists but
-  the engines, shared by every test of the run (each on a new database).
+  ``PRAGMA reverse_unordered_selects`` is on (and SQLite refuses to turn it
+  off), so row order that no ``ORDER BY`` asked for comes out reversed. Torn
+  down after the test: nothing persists but the engines, shared by every test
+  of the run (each on a new database).
   ``create_all`` runs for real in the run's first test; later tests start from a
   byte copy of the databases it made (SQLite's serialize and deserialize), the
   same schema for a fraction of the DDL's cost. Real DDL runs in every test
@@ -67,6 +68,19 @@ def _reverse_unordered_selects(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA reverse_unordered_selects = ON")
     cursor.close()
+    # And on it stays: one statement of the candidate's turning it off made an answer without
+    # ORDER BY pass. SQLite itself refuses the change, whichever way the statement comes.
+    dbapi_connection.set_authorizer(_keep_rows_reversed)
+
+
+def _keep_rows_reversed(action: int, name: str | None, value: str | None, *_rest: Any) -> int:
+    """SQLite's authorizer: deny setting ``reverse_unordered_selects`` (reading it is fine)."""
+    if action == sqlite3.SQLITE_PRAGMA and value is not None and (name or "").lower() == _REVERSED:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+_REVERSED = "reverse_unordered_selects"
 
 
 def _share_engines(db: Any) -> None:

@@ -142,7 +142,7 @@ class Guard:
         self.active = threading.local()
         # (label, namespace, getter of the watched keys' values, those values, size or -1);
         # the core (what a verdict passes through) first, ``_core`` entries of them.
-        self._snapshot: list[tuple[str, Any, Callable[[Any], Any], tuple[Any, ...], int]] = []
+        self._snapshot: list[_Entry] = []
         self._core = 0
         self._modules: list[Any] = []  # every module loaded at the snapshot, in sys.modules order
         self._modules_getter: Callable[[Any], Any] = lambda _modules: ()
@@ -319,14 +319,18 @@ class Guard:
             if isinstance(module, types.ModuleType) and name.split(".")[0] in _WATCHED_PACKAGES:
                 modules[name] = module
         own = {id(module) for module in extra}
-        for module in extra:
+        remember_stack()  # what was loaded since the supervisor took it
+        helpers = [sys.modules[name] for name in _TEST_HELPERS if name in sys.modules]
+        for module in [*extra, *helpers]:
             for value in list(vars(module).values()):
                 used = (
                     value
                     if isinstance(value, types.ModuleType)
                     else sys.modules.get(getattr(value, "__module__", None) or "")
                 )
-                if isinstance(used, types.ModuleType) and id(used) not in own:
+                if not isinstance(used, types.ModuleType) or id(used) in own:
+                    continue
+                if module in extra or id(used) not in _stack_seen:  # the stack is watched already
                     modules.setdefault(used.__name__, used)
         # sys.modules must keep mapping every module loaded now to itself (a test that
         # imports one later must get the real one); the test modules leave it.
@@ -335,7 +339,6 @@ class Guard:
         self._modules = [*(m for _name, m in loaded), sys]
         for module in extra:
             modules[module.__name__] = module
-        volatile = _VOLATILE
         namespaces: list[tuple[str, Any]] = [(name, vars(module)) for name, module in modules.items()]
         # Setting a class attribute raises no audit event: the classes a verdict passes
         # through are watched too (those of the reporting modules and the harness, and
@@ -371,23 +374,13 @@ class Guard:
         self._snapshot = []
         self._core = 0
         for label, namespace in namespaces:
-            items = [
-                (key, value)
-                for key, value in list(namespace.items())
-                if (label, key) not in volatile and key not in _UNWATCHED_KEYS
-            ]
-            if not items:
-                continue
             # Libraries cache on their own classes (SQLAlchemy does): new names are watched
             # only where nothing adds any.
             ours = label.split(".")[0] in _WATCHED_PACKAGES and isinstance(namespace, types.MappingProxyType)
-            size = len(namespace) if id(namespace) in fixed or ours else -1
-            if len(items) == 1:
-                items *= 2  # itemgetter of one key gives the value, not a tuple
-            getter = operator.itemgetter(*(key for key, _value in items))
-            values = tuple(value for _key, value in items)
-            self._snapshot.append((label, namespace, getter, values, size))
-            self._core += core(label, namespace)
+            entry = _entry(label, namespace, id(namespace) in fixed or ours)
+            if entry is not None:
+                self._snapshot.append(entry)
+                self._core += core(label, namespace)
         self._signals = [(n, self._getsignal(n)) for n in _signal_numbers()]
         self._import_hooks = tuple(map(id, sys.meta_path)) + tuple(map(id, sys.path_hooks))
 
@@ -408,6 +401,10 @@ class Guard:
                 return f"{name}.{_first_change(now, values, getter)} was replaced"
             if size >= 0 and len(namespace) != size:
                 return f"a name was added to {name}"
+        if everything:
+            changed = _stack_change()
+            if changed:
+                return changed
         try:
             now_loaded = self._modules_getter(sys.modules)
         except KeyError as exc:
@@ -428,6 +425,15 @@ class Guard:
 
 
 _THIS_FILE = __file__
+# The library code every verdict runs through besides pytest's: what the tests, the
+# fixtures and the candidate all call. Rebinding a module attribute raises no audit event
+# (``sqlalchemy.event.listen`` replaced made the SQL the tests read whatever a solution
+# chose), so each of their modules and classes is watched, at the end of the run.
+_STACK = frozenset({"sqlalchemy", "flask_sqlalchemy", "flask", "werkzeug"})
+# The harness's code that tests call to judge (fixtures, checks): what it uses is watched
+# as what a test module uses is.
+_TEST_HELPERS = ("sandbox.harness.fixtures", "sandbox.harness.checks")
+_DATA = (int, float, complex, str, bytes, type(None), tuple, frozenset, list, dict, set)
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
 # The pytest modules a test's verdict passes through, from running it to reporting it.
 _REPORTING = frozenset(
@@ -464,6 +470,77 @@ _VOLATILE = frozenset(
         ("time", "daylight"),
     }
 )
+
+
+_Entry = tuple[str, Any, Callable[[Any], Any], tuple[Any, ...], int]
+# The ORM stack's modules and classes as remember_stack found them, one row per watched name
+# (flat, so that checking its 18,000 or so names is one pass in C): label, namespace, key, value.
+_stack: tuple[list[str], list[Any], list[str], list[Any]] = ([], [], [], [])
+_stack_seen: set[int] = set()  # the ids of the modules and classes in it
+
+
+def _entry(label: str, namespace: Any, fixed: bool) -> _Entry | None:
+    """What to remember of ``namespace`` (a module's or a class's): the watched keys' values,
+    and its size where no name may be added (``fixed``); None when nothing is watched."""
+    items = [
+        (key, value)
+        for key, value in list(namespace.items())
+        if (label, key) not in _VOLATILE and key not in _UNWATCHED_KEYS
+    ]
+    if not items:
+        return None
+    if len(items) == 1:
+        items *= 2  # itemgetter of one key gives the value, not a tuple
+    getter = operator.itemgetter(*(key for key, _value in items))
+    return (label, namespace, getter, tuple(value for _key, value in items), len(namespace) if fixed else -1)
+
+
+def remember_stack() -> None:
+    """Remember the ORM stack's modules, and the classes they hold, that are loaded now and
+    not yet remembered. The supervisor calls this before it forks any run (it takes tens of
+    milliseconds, which every run would otherwise spend); each run's ``Guard.snapshot``
+    calls it again for what was loaded since, and watches it all at the end of the run."""
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in _STACK or not isinstance(module, types.ModuleType):
+            continue
+        if id(module) in _stack_seen:
+            continue
+        _stack_seen.add(id(module))
+        # Its classes by their own attributes, not by their names in the module: SQLAlchemy
+        # makes classes as it runs and rebinds names to them (AnnotatedTable).
+        _remember(name, vars(module), skip=(*_DATA, type))
+        for value in list(vars(module).values()):
+            if not isinstance(value, type) or value.__flags__ & _IMMUTABLE_TYPE or id(value) in _stack_seen:
+                continue
+            _stack_seen.add(id(value))
+            _remember(f"{value.__module__}.{value.__qualname__}", value.__dict__)
+
+
+def _remember(label: str, namespace: Any, skip: tuple[type, ...] = _DATA) -> None:
+    labels, namespaces, keys, values = _stack
+    for key, value in list(namespace.items()):
+        # Counters, flags and caches change as the stack runs: its code is what is watched.
+        if key not in _UNWATCHED_KEYS and not isinstance(value, skip):
+            labels.append(label)
+            namespaces.append(namespace)
+            keys.append(key)
+            values.append(value)
+
+
+def _stack_change() -> str:
+    """What of the stack changed since remember_stack, or ""."""
+    labels, namespaces, keys, values = _stack
+    try:
+        if all(map(operator.is_, map(operator.getitem, namespaces, keys), values)):
+            return ""
+    except KeyError:
+        pass
+    for label, namespace, key, value in zip(labels, namespaces, keys, values, strict=True):
+        if key not in namespace:
+            return f"{label}.{key} was removed"
+        if namespace[key] is not value:
+            return f"{label}.{key} was replaced"
+    return ""  # pragma: no cover - changed back meanwhile
 
 
 def _first_change(now: tuple[Any, ...], before: tuple[Any, ...], getter: Any) -> str:

@@ -275,6 +275,7 @@ class Harness:
             trusted=trusted_folders(),
             report=lambda event, detail: self.emit(Refused(event, detail)),
         )
+        _warn_without_test_lines(str(self.tests))
         guard.snapshot(self.modules)
         self.guard = guard
         # The test modules are out of reach by name (the integrity checks watch them anyway).
@@ -321,6 +322,30 @@ class Harness:
         tests = str(self.tests)
         for filename in [f for f in linecache.cache if f.startswith(tests)]:
             linecache.cache.pop(filename, None)
+
+
+def _warn_without_test_lines(tests: str) -> None:
+    """Let solution.py warn at its caller's line (``stacklevel=2``), which is a test's: the
+    warning is shown without its source line when that line is a test file's (reading it,
+    with the candidate's call on the stack, is what the guard refuses; the line is the
+    test's text). The guard gives the test modules their warning registries."""
+    import warnings
+
+    show = warnings.showwarning
+
+    def showwarning(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        if line is None and str(filename).startswith(tests):
+            line = ""
+        show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
 
 
 def _load_helpers(path: Path, config: Any) -> types.ModuleType:
