@@ -285,6 +285,60 @@ def test_an_answer_cannot_turn_off_the_reversed_row_order(
     assert result.score < result.max_score / 2, result
 
 
+# Challenges run side by side as one user: for 8 s from its import, one challenge's code
+# rewrites every test file (and pyc) that appears in another challenge's folder, so that
+# each test returns at once, before that challenge's pytest reads it. The control checks
+# are made in memory, untouched. A known-bad answer beside it scored full marks, in both
+# phases, and nothing was flagged.
+REWRITE_SIBLINGS = CRUD_OK + """
+import os as _os
+import re as _re
+import time as _time
+
+_mine = _os.getcwd()
+_done = set()
+_end = _time.monotonic() + 8
+while _time.monotonic() < _end:
+    for _root, _dirs, _files in _os.walk(_os.path.dirname(_mine)):
+        for _path in [_os.path.join(_root, n) for n in _files if "/tests/" in _root]:
+            if _path in _done or _path.startswith(_mine + "/"):
+                continue
+            _done.add(_path)
+            try:
+                if _path.endswith(".pyc"):
+                    _os.remove(_path)  # pytest then compiles the source it reads
+                elif _path.endswith(".py"):
+                    with open(_path) as _f:
+                        _text = _re.sub(r"(\\ndef test_\\w+\\([^)]*\\):\\n)", r"\\1    return\\n", _f.read())
+                    with open(_path, "w") as _f:
+                        _f.write(_text)
+            except OSError:
+                pass
+    _time.sleep(0.001)
+"""
+
+
+def test_a_challenge_cannot_rewrite_the_tests_of_the_one_beside_it(
+    tmp_path: Path, pack: dict, backend: Backend
+) -> None:
+    """Three challenges on two CPUs: the one that starts after the first pair runs while the
+    rewriter watches."""
+    sub = tmp_path / "sub"
+    answers = {
+        "crud": REWRITE_SIBLINGS,
+        "model-basics": MODEL_BASICS_OK,
+        "pagination": known_bad(pack, "pagination", "no_order_by.py"),
+    }
+    for cid, source in answers.items():
+        (sub / cid).mkdir(parents=True)
+        (sub / cid / "solution.py").write_text(source)
+    assert backend.jobs >= 2, "the attack needs two challenges side by side"
+    result = grade(str(sub), [pack[c] for c in answers], backend)
+    rewritten = {c.id: c for c in result.challenges}["pagination"]
+    assert rewritten.score == 0 and rewritten.status is ChallengeStatus.ERROR, rewritten.message
+    assert "was changed on disk before it was loaded" in rewritten.message, rewritten.message
+
+
 FORGING_FILE = HEADER + FORGERS["gc-walk-from-module-getattr"]
 
 

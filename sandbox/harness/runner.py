@@ -20,8 +20,10 @@ back, capped.
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import linecache
+import marshal
 import os
 import signal
 import sys
@@ -35,7 +37,19 @@ from typing import Any
 from sandbox.harness import fixtures
 from sandbox.harness.guard import Guard
 from sandbox.harness.limits import apply_rlimits, isolate_network
-from sandbox.wire import MAX_TEXT, Canary, Done, Import, Job, Ready, Record, Refused, encode_record, run_order
+from sandbox.wire import (
+    MAX_TEXT,
+    Canary,
+    Done,
+    Import,
+    Job,
+    Ready,
+    Record,
+    Refused,
+    Tampered,
+    encode_record,
+    run_order,
+)
 
 OUTPUT_FILE = "output.log"
 HELPERS = "helpers.py"  # a challenge's shared test code, beside each phase's test files
@@ -67,8 +81,9 @@ def read_capped(path: Path, limit: int = MAX_TEXT, *, start: int = 0) -> str:
     return text + ("\n[... output truncated]" if len(data) > limit else "")
 
 
-def run(job: Job, work: Path, record_fd: int) -> None:
-    """Run ``job``'s tests in ``work``, writing records to ``record_fd``; ends the process."""
+def run(job: Job, work: Path, record_fd: int, sent: dict[str, bytes] | None = None) -> None:
+    """Run ``job``'s tests in ``work``, writing records to ``record_fd``; ends the process.
+    ``sent``: the SHA-256 of each file the host sent, by path (see ``load_only_what_was_sent``)."""
     apply_rlimits(dict(job.rlimits))
     network_isolated = isolate_network() if job.isolate_network else False
     emit = make_emitter(record_fd, job.nonce)
@@ -80,10 +95,74 @@ def run(job: Job, work: Path, record_fd: int) -> None:
     os.close(capture)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     emit(Ready(network_isolated))
+    load_only_what_was_sent(
+        sent or {}, lambda name: emit(Tampered(f"{name} was changed on disk before it was loaded"))
+    )
     run_pytest(work, job, emit)
     emit(Done())
     # Leave without running the candidate's atexit handlers or finalizers.
     os._exit(0)
+
+
+class TestFileChanged(ImportError):
+    """A test file (or its pyc) on disk is not what the host sent."""
+
+    __test__ = False
+
+
+def load_only_what_was_sent(sent: dict[str, bytes], changed: Callable[[str], None]) -> None:
+    """Make pytest compile a test module only from the bytes the host sent for it.
+
+    Challenges run side by side as one user, so the code of one can rewrite the test files
+    of another between the moment they are written and the moment its pytest reads them (a
+    known-bad answer scored full marks so). pytest reads a file twice (for a pyc's hash,
+    then to compile it): here each read is checked against what was sent, once, and the
+    code is made from the bytes checked. A pyc that is not the one sent is not used. A file
+    that is not is told to ``changed`` (by name), which voids the run, and is not loaded.
+    """
+    from _pytest.assertion import rewrite
+
+    compiled = rewrite._rewrite_test
+    fix_filename = getattr(rewrite, "_fix_code_filename", lambda co, _name: co)
+
+    def checked(path: Path) -> bytes:
+        data = path.read_bytes()
+        expected = sent.get(str(path))
+        if expected is not None and hashlib.sha256(data).digest() != expected:
+            changed(path.name)
+            raise TestFileChanged(f"{path.name} was changed on disk before it was loaded")
+        return data
+
+    def read_pyc(source: Path, pyc: Path, trace: Callable[[str], None] = lambda _x: None) -> Any:
+        if str(source) not in sent:
+            return None
+        try:
+            data = pyc.read_bytes()
+        except OSError:
+            return None
+        if sent.get(str(pyc)) != hashlib.sha256(data).digest():
+            return None  # none was sent, or this is not it: compile the source instead
+        if data[:4] != importlib.util.MAGIC_NUMBER or data[4:8] != b"\x03\x00\x00\x00":
+            return None
+        if importlib.util.source_hash(checked(source))[:8] != data[8:16]:
+            return None
+        code = marshal.loads(data[16:])
+        return fix_filename(code, str(source)) if isinstance(code, types.CodeType) else None
+
+    def rewrite_test(fn: Path, config: Any) -> tuple[bytes, types.CodeType]:
+        if str(fn) not in sent:
+            return compiled(fn, config)
+        source = checked(fn)
+        tree = ast.parse(source, filename=str(fn))
+        rewrite.rewrite_asserts(tree, source, str(fn), config)
+        return importlib.util.source_hash(source), compile(tree, str(fn), "exec", dont_inherit=True)
+
+    rewrite._read_pyc = read_pyc
+    rewrite._rewrite_test = rewrite_test
+    _checked.append(checked)
+
+
+_checked: list[Callable[[Path], bytes]] = []  # load_only_what_was_sent's check, for helpers.py
 
 
 class ImportProblem:
@@ -353,7 +432,7 @@ def _load_helpers(path: Path, config: Any) -> types.ModuleType:
     pytest rewrites a test module's."""
     from _pytest.assertion.rewrite import rewrite_asserts
 
-    source = path.read_bytes()
+    source = _checked[-1](path) if _checked else path.read_bytes()
     tree = ast.parse(source, filename=str(path))
     rewrite_asserts(tree, source, str(path), config)
     module = types.ModuleType(HELPERS.removesuffix(".py"))
@@ -397,13 +476,11 @@ def run_pytest(work: Path, job: Job, emit: Emit) -> None:
     from sandbox.harness.plugin import Reporter
 
     solution_path = work / "solution" / "solution.py"
-    ini = work / "harness.ini"
-    ini.write_text("[pytest]\n", encoding="utf-8")
     tests = work / "tests"
     args = [
         str(tests),
         "-c",
-        str(ini),
+        os.devnull,  # no configuration: a file here could be rewritten, like the tests, by another job
         "--rootdir",
         str(tests),
         "--noconftest",

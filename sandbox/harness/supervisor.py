@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import os
 import resource
 import selectors
@@ -185,10 +186,12 @@ class Supervisor:
                 pass
             folder = self.work / str(job.index)
             folder.mkdir(mode=0o700)
+            sent: dict[str, bytes] = {}  # what each file must hold: other jobs can write there
             for rel, buf in job.files:
                 target = folder / rel
                 target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 target.write_bytes(buf)
+                sent[str(target)] = hashlib.sha256(buf).digest()
                 buf[:] = b"\0" * len(buf)
             job.files = []
             (folder / "tmp").mkdir(exist_ok=True)
@@ -203,7 +206,7 @@ class Supervisor:
             os.chdir(folder)
             from sandbox.harness.runner import run
 
-            run(job.spec.job, folder, record_fd)
+            run(job.spec.job, folder, record_fd, sent)
         except BaseException:
             pass
         os._exit(70)
