@@ -52,7 +52,9 @@ def _links(db: Any, solution: Any, post_id: int, tag_id: int | None = None) -> i
 
 def _seed_posts(db: Any, solution: Any, ids: list[int] = POST_IDS) -> None:
     for post_id in ids:
-        db.session.add(solution.Post(id=post_id, title=f"Post {100 - post_id}"))
+        post = solution.Post(title=f"Post {100 - post_id}")
+        post.id = post_id  # after the constructor: a dataclass model's may leave the key out
+        db.session.add(post)
         db.session.flush()  # one INSERT each, in this order
     db.session.commit()
 

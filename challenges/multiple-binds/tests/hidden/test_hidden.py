@@ -17,7 +17,9 @@ EXPECTED = {"grace": 2, "linus": 2, "ada": 4, "ken": 0, "barbara": 0}
 
 def _seed_users(db: Any, solution: Any) -> None:
     for user_id, name in USERS.items():
-        db.session.add(solution.User(id=user_id, name=name))
+        user = solution.User(name=name)
+        user.id = user_id  # after the constructor: a dataclass model's may leave the key out
+        db.session.add(user)
         db.session.flush()
     db.session.commit()
 

@@ -24,7 +24,9 @@ def _seed(db: Any, solution: Any, count: int, seed: int = 7) -> list[str]:
     rng.shuffle(ids)
     by_id = dict(zip(ids, names, strict=True))
     for item_id in ids:
-        db.session.add(solution.Item(id=item_id, name=by_id[item_id]))
+        item = solution.Item(name=by_id[item_id])
+        item.id = item_id  # after the constructor: a dataclass model's may leave the key out
+        db.session.add(item)
         db.session.flush()  # one INSERT each, in this order
     db.session.commit()
     return [by_id[i] for i in range(1, count + 1)]

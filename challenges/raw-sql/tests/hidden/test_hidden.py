@@ -35,9 +35,15 @@ EXAMPLE_COM = [(3, "mia"), (7, "zoe"), (10, "abe"), (12, "kai")]
 MAIL_TEST = [(4, "ray"), (8, "ida"), (15, "eve")]
 
 
+def _user(solution: Any, user_id: int, name: str, email: str) -> Any:
+    user = solution.User(name=name, email=email)
+    user.id = user_id  # after the constructor: a dataclass model's may leave the key out
+    return user
+
+
 def _seed(db: Any, solution: Any) -> None:
     for user_id, name, email in PEOPLE:
-        db.session.add(solution.User(id=user_id, name=name, email=email))
+        db.session.add(_user(solution, user_id, name, email))
         db.session.flush()  # one INSERT each, in this order
     db.session.commit()
 
@@ -209,7 +215,7 @@ def test_rename_unknown_id_returns_zero(db, solution):
 def test_rename_runs_text_update_with_bound_values(db, solution, sql):
     """the rename is an UPDATE written with text() whose values are all bound parameters"""
     _seed(db, solution)
-    db.session.add(solution.User(id=4217, name="Old Name", email="old@example.net"))
+    db.session.add(_user(solution, 4217, "Old Name", "old@example.net"))
     db.session.commit()
     new_name = "Quincy Harbottle"
     with sql.record() as log:
