@@ -295,3 +295,33 @@ def test_flags_are_shown_to_reviewers_and_never_to_candidates(world):
     assert 'class="tag warn">1<' in cohort
     candidate = app.test_client().get(f"{links['A']}/submissions/{subs['A']}").get_data(as_text=True)
     assert "gc.get_objects" not in candidate and "Flags" not in candidate
+
+
+def test_an_api_token_reads_only_the_submissions_it_made(world):
+    """A CI token may sit in a candidate's own pipeline: with it, the candidate must not read
+    another candidate's submission (its name, decision and reviewer-audience result, hidden
+    tests' messages and flags included), by id or by listing."""
+    app, subs, aid = world["app"], world["subs"], world["assessment"]
+    headers = {"Authorization": f"Bearer {app.config['TEST_TOKEN']}"}
+    client = app.test_client()
+    archive = zip_of({"crud": "# mine\n"})
+    mine = client.post(
+        "/api/v1/submissions",
+        headers=headers,
+        data={"assessment": str(aid), "name": "pr-1", "file": (io.BytesIO(archive), "a.zip")},
+    ).json["id"]
+    wait_for(app, mine)
+    for sid in subs.values():  # the invitations' uploads, in the same assessment
+        response = client.get(f"/api/v1/submissions/{sid}", headers=headers)
+        assert response.status_code == 404 and b"crud" not in response.data, sid
+    for url in ("/api/v1/submissions", f"/api/v1/submissions?assessment={aid}"):
+        listed = client.get(url, headers=headers).json["submissions"]
+        assert [s["id"] for s in listed] == [mine], url
+    assert client.get(f"/api/v1/submissions/{mine}", headers=headers).json["result"] is not None
+    # Another token (another pipeline) does not read this one's either.
+    with app.app_context():
+        from grader.service import accounts
+
+        _t, other = accounts.add_token("another-ci")
+    response = client.get(f"/api/v1/submissions/{mine}", headers={"Authorization": f"Bearer {other}"})
+    assert response.status_code == 404
