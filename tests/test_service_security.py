@@ -325,3 +325,34 @@ def test_an_api_token_reads_only_the_submissions_it_made(world):
         _t, other = accounts.add_token("another-ci")
     response = client.get(f"/api/v1/submissions/{mine}", headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404
+
+
+
+@pytest.mark.parametrize("name", ["a\";filename*=UTF-8''invoice.html;x=\".zip", "答案 \"final\".zip"])
+def test_a_candidates_file_name_cannot_rename_or_break_the_archive_a_reviewer_downloads(world, name):
+    """The archive's name is the candidate's: quoted into the download's Content-Disposition
+    as it was, a ``"`` closed the name and a ``filename*`` after it chose what the reviewer's
+    browser saves the bytes as (an archive may begin with anything: a page, a program), and a
+    name outside Latin-1 made the download fail."""
+    from werkzeug.http import parse_options_header
+
+    from tests.test_service_concurrency import multipart
+
+    app, admin, aid = world["app"], world["admin"], world["assessment"]
+    post_form(admin, f"/assessments/{aid}/invitations", {"candidate_name": "C"})
+    page = admin.get(f"/assessments/{aid}").get_data(as_text=True)
+    link = re.findall(r'value="http://localhost(/c/[^"]+)"', page)[-1]
+    client = app.test_client()
+    token = csrf_of(client.get(link).get_data(as_text=True))
+    archive = b"<html><script>alert(1)</script></html>" + zip_of({"crud": "# C\n"})
+    body, kind = multipart([("csrf_token", token)], (name.replace('"', '\\"'), archive))  # as a browser may
+    response = client.post(f"{link}/upload", data=body, content_type=kind)
+    assert "/submissions/" in response.headers["Location"]
+    sid = int(response.headers["Location"].rsplit("/", 1)[1])
+    download = admin.get(f"/submissions/{sid}/archive")
+    assert download.status_code == 200 and download.data == archive
+    assert download.headers["Cache-Control"] == "no-store"
+    disposition, params = parse_options_header(download.headers["Content-Disposition"])
+    assert disposition == "attachment" and set(params) <= {"filename", "filename*"}, params
+    for value in params.values():
+        assert value.startswith(f"submission-{sid}-") and value.endswith(".zip"), value
