@@ -227,6 +227,47 @@ def test_an_invitation_takes_n_uploads_until_it_expires(service):
     assert "expired" in candidate.get(link).get_data(as_text=True)
 
 
+def test_reading_an_upload_holds_no_lock_on_the_database(service, monkeypatch):
+    """Reading and highlighting an upload takes as long as its author makes it (Pygments
+    spends seconds on 256 KiB of ``@`` in each challenge's solution.py): meanwhile every other
+    write, the same invitation's row included, goes ahead. On SQLite a lock held through it
+    stalled the whole service (sign-ins, uploads, results) and failed it after 30 s."""
+    from sqlalchemy import create_engine, text
+
+    from grader.service import store
+
+    admin = signed_in(service)
+    link = invite(admin, new_assessment(admin), max_uploads="2")
+    url = service.config["SQLALCHEMY_DATABASE_URI"]
+    short = {"timeout": 0.5} if url.startswith("sqlite") else {"options": "-c lock_timeout=500"}
+    other = create_engine(url, connect_args=short)
+    probes: list[str] = []
+    real = store.highlight_lines
+
+    def slow_highlight(source: str) -> list[str]:
+        try:  # another request's write, while this upload is being read
+            with other.begin() as conn:
+                conn.execute(text("UPDATE invitations SET opened_at = opened_at"))
+            probes.append("written")
+        except Exception as exc:
+            probes.append(f"blocked: {exc}")
+        return real(source)
+
+    monkeypatch.setattr(store, "highlight_lines", slow_highlight)
+    candidate = service.test_client()
+    try:
+        assert upload(candidate, link, junior_zip()).status_code == 302
+        refused = upload(candidate, link, junior_zip(crud="# refused\n"), "a.txt")
+        assert "refused" in candidate.get(refused.headers["Location"]).get_data(as_text=True)
+    finally:
+        other.dispose()
+    assert probes and set(probes) == {"written"}, probes
+    with service.app_context():  # the refused upload gave its slot back
+        assert db.session.scalars(select(Invitation)).one().uploads == 1
+    assert upload(candidate, link, junior_zip(crud="# again\n")).status_code == 302
+    assert "used all 2 upload" in candidate.get(link).get_data(as_text=True)
+
+
 def test_an_archive_with_a_link_in_it_is_refused_by_the_archive_checks(service, tmp_path):
     import tarfile
 
@@ -307,7 +348,7 @@ def test_anonymous_review_hides_names_until_an_admin_reveals_them(service):
     for page in (f"/assessments/{aid}", f"/submissions/{sid}", f"/assessments/{aid}/export.csv"):
         text = reviewer.get(page).get_data(as_text=True)
         assert "Grace Hopper" not in text and "Candidate 001" in text, page
-    assert api(service, "get", "/api/v1/submissions").json["submissions"][0]["name"] == "Candidate 001"
+    assert "Grace Hopper" not in api(service, "get", "/api/v1/submissions").get_data(as_text=True)
     assert post_form(reviewer, f"/assessments/{aid}/reveal", {}).status_code == 403
     assert post_form(admin, f"/assessments/{aid}/reveal", {}).status_code == 302
     assert "Grace Hopper" in reviewer.get(f"/assessments/{aid}").get_data(as_text=True)

@@ -295,3 +295,64 @@ def test_flags_are_shown_to_reviewers_and_never_to_candidates(world):
     assert 'class="tag warn">1<' in cohort
     candidate = app.test_client().get(f"{links['A']}/submissions/{subs['A']}").get_data(as_text=True)
     assert "gc.get_objects" not in candidate and "Flags" not in candidate
+
+
+def test_an_api_token_reads_only_the_submissions_it_made(world):
+    """A CI token may sit in a candidate's own pipeline: with it, the candidate must not read
+    another candidate's submission (its name, decision and reviewer-audience result, hidden
+    tests' messages and flags included), by id or by listing."""
+    app, subs, aid = world["app"], world["subs"], world["assessment"]
+    headers = {"Authorization": f"Bearer {app.config['TEST_TOKEN']}"}
+    client = app.test_client()
+    archive = zip_of({"crud": "# mine\n"})
+    mine = client.post(
+        "/api/v1/submissions",
+        headers=headers,
+        data={"assessment": str(aid), "name": "pr-1", "file": (io.BytesIO(archive), "a.zip")},
+    ).json["id"]
+    wait_for(app, mine)
+    for sid in subs.values():  # the invitations' uploads, in the same assessment
+        response = client.get(f"/api/v1/submissions/{sid}", headers=headers)
+        assert response.status_code == 404 and b"crud" not in response.data, sid
+    for url in ("/api/v1/submissions", f"/api/v1/submissions?assessment={aid}"):
+        listed = client.get(url, headers=headers).json["submissions"]
+        assert [s["id"] for s in listed] == [mine], url
+    assert client.get(f"/api/v1/submissions/{mine}", headers=headers).json["result"] is not None
+    # Another token (another pipeline) does not read this one's either.
+    with app.app_context():
+        from grader.service import accounts
+
+        _t, other = accounts.add_token("another-ci")
+    response = client.get(f"/api/v1/submissions/{mine}", headers={"Authorization": f"Bearer {other}"})
+    assert response.status_code == 404
+
+
+
+@pytest.mark.parametrize("name", ["a\";filename*=UTF-8''invoice.html;x=\".zip", "答案 \"final\".zip"])
+def test_a_candidates_file_name_cannot_rename_or_break_the_archive_a_reviewer_downloads(world, name):
+    """The archive's name is the candidate's: quoted into the download's Content-Disposition
+    as it was, a ``"`` closed the name and a ``filename*`` after it chose what the reviewer's
+    browser saves the bytes as (an archive may begin with anything: a page, a program), and a
+    name outside Latin-1 made the download fail."""
+    from werkzeug.http import parse_options_header
+
+    from tests.test_service_concurrency import multipart
+
+    app, admin, aid = world["app"], world["admin"], world["assessment"]
+    post_form(admin, f"/assessments/{aid}/invitations", {"candidate_name": "C"})
+    page = admin.get(f"/assessments/{aid}").get_data(as_text=True)
+    link = re.findall(r'value="http://localhost(/c/[^"]+)"', page)[-1]
+    client = app.test_client()
+    token = csrf_of(client.get(link).get_data(as_text=True))
+    archive = b"<html><script>alert(1)</script></html>" + zip_of({"crud": "# C\n"})
+    body, kind = multipart([("csrf_token", token)], (name.replace('"', '\\"'), archive))  # as a browser may
+    response = client.post(f"{link}/upload", data=body, content_type=kind)
+    assert "/submissions/" in response.headers["Location"]
+    sid = int(response.headers["Location"].rsplit("/", 1)[1])
+    download = admin.get(f"/submissions/{sid}/archive")
+    assert download.status_code == 200 and download.data == archive
+    assert download.headers["Cache-Control"] == "no-store"
+    disposition, params = parse_options_header(download.headers["Content-Disposition"])
+    assert disposition == "attachment" and set(params) <= {"filename", "filename*"}, params
+    for value in params.values():
+        assert value.startswith(f"submission-{sid}-") and value.endswith(".zip"), value

@@ -5,6 +5,9 @@
 - ``GET /api/v1/submissions/<id>``: ``{"id", "status", "result"}``, the result in the
   reviewer audience (results schema v1), or null until graded.
 - ``GET /api/v1/submissions?assessment=ID``: the submissions, newest first.
+
+A token reads only the submissions it made itself: a CI token may sit in a candidate's
+own pipeline, and must not open another candidate's answer, name, decision or result.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def create() -> ResponseReturnValue:
 @bp.route("/submissions/<int:submission_id>")
 def show(submission_id: int) -> ResponseReturnValue:
     sub = db.session.get(Submission, submission_id)
-    if sub is None:
+    if sub is None or sub.token_id != g.token.id:  # another's is "not found", as a missing one
         return _error("not found", 404)
     result = sub.grading.result if sub.grading is not None and sub.status == "graded" else None
     return jsonify({**_summary(sub), "result": result})
@@ -112,7 +115,9 @@ def show(submission_id: int) -> ResponseReturnValue:
 
 @bp.route("/submissions")
 def index() -> ResponseReturnValue:
-    query = select(Submission).order_by(Submission.id.desc()).limit(1000)
+    query = (
+        select(Submission).where(Submission.token_id == g.token.id).order_by(Submission.id.desc()).limit(1000)
+    )
     spec = request.args.get("assessment", "").strip()
     if spec:
         if not spec.isdigit():

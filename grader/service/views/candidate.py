@@ -112,6 +112,10 @@ def upload(token: str) -> ResponseReturnValue:
         db.session.rollback()
         flash("You have no uploads left on this invitation.", "error")
         return back
+    # The slot is taken and committed before the archive is read: reading and highlighting
+    # it takes as long as its author makes it (seconds), and must hold no lock meanwhile
+    # (on SQLite one writer stalls every other). A refused upload gives its slot back.
+    db.session.commit()
     assessment = invitation.assessment
     try:
         sub = store.create_submission(
@@ -123,11 +127,17 @@ def upload(token: str) -> ResponseReturnValue:
             assessment=assessment,
             invitation=invitation,
         )
-    except SubmissionError as exc:
+        db.session.commit()
+    except Exception as exc:
         db.session.rollback()
+        db.session.execute(
+            update(Invitation).where(Invitation.id == invitation.id).values(uploads=Invitation.uploads - 1)
+        )
+        db.session.commit()
+        if not isinstance(exc, SubmissionError):
+            raise
         flash(f"Your upload was refused (it does not count as one): {exc.message}", "error")
         return back
-    db.session.commit()
     from grader.service.views.reviews import _wake
 
     _wake()

@@ -23,6 +23,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -916,11 +917,17 @@ def rerun_submission(submission_id: int) -> ResponseReturnValue:
 @bp.route("/submissions/<int:submission_id>/archive")
 def archive(submission_id: int) -> ResponseReturnValue:
     sub = _submission(submission_id)
-    return Response(
-        sub.archive,
+    # The name is the candidate's: Werkzeug quotes it into the header (an ASCII ``filename``
+    # and an RFC 5987 ``filename*``), so no character of it can end the name or add another.
+    response = send_file(
+        io.BytesIO(sub.archive),
         mimetype="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="submission-{sub.id}-{sub.filename}"'},
+        as_attachment=True,
+        download_name=f"submission-{sub.id}-{sub.filename}",
+        etag=False,
     )
+    response.headers["Cache-Control"] = "no-store"  # as every other page of a candidate's
+    return response
 
 
 # -- operations ----------------------------------------------------------------------------
