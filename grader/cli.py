@@ -1070,13 +1070,22 @@ def tokens_group() -> None:
 
 @tokens_group.command("add")
 @click.argument("name")
+@click.option(
+    "--audience",
+    type=click.Choice(["candidate", "reviewer"]),
+    default="candidate",
+    show_default=True,
+    help="What the token's API answers show of a result: the candidate's view (no hidden "
+    "test's text, for a pipeline whose logs a candidate can read) or the reviewer's (for your "
+    "own CI only).",
+)
 @service_options
-def tokens_add(name: str, instance: str | None, database: str | None) -> None:
+def tokens_add(name: str, audience: str, instance: str | None, database: str | None) -> None:
     """Make an API token and print it once (only its hash is stored)."""
     from grader.service.commands import add_token
     from grader.service.config import Settings
 
-    click.echo(add_token(Settings.make(instance, database), name))
+    click.echo(add_token(Settings.make(instance, database), name, audience))
     click.echo("store it now: it is not shown again (use it as Authorization: Bearer TOKEN)", err=True)
 
 

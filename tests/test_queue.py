@@ -445,7 +445,7 @@ def test_the_workers_command_and_page_show_heartbeats_and_depth(pool, quick_pack
     app = make_service(queue=CeleryQueue(redis_url, pack, poll=0.1), challenges_dir=pack_dir)
     with app.app_context():
         accounts.add_user("admin@example.com", "correct horse battery staple", "admin")
-        _t, token = accounts.add_token("ci")
+        _t, token = accounts.add_token("ci", audience="reviewer")
     response = app.test_client().post(
         "/api/v1/submissions",
         headers={"Authorization": f"Bearer {token}"},

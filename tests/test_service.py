@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from grader import __version__
 from grader.challenges import builtin_pack, pack_digest
+from grader.errors import UsageError
 from grader.queue.base import Job, job_id
 from grader.queue.local import LocalQueue, grade_job
 from grader.service.models import (
@@ -406,6 +407,40 @@ def test_the_api_takes_a_submission_and_gives_its_result(service):
     assert api(service, "get", "/api/v1/submissions/999").status_code == 404
 
 
+def test_a_token_shows_results_as_a_candidate_sees_them_unless_made_for_reviewers(service):
+    """A CI token may sit in a candidate's own pipeline, whose logs the candidate reads: by
+    default (``grader tokens add``, the admin page) it shows no hidden test's text and no
+    decision; only a token made for reviewers shows the reviewer's result."""
+    from grader.service import accounts
+
+    with service.app_context():
+        _t, secret = accounts.add_token("candidate-ci")  # the default audience
+        assert _t.audience == "candidate"
+    headers = {"Authorization": f"Bearer {secret}"}
+    client = service.test_client()
+    archive = zip_of({"model-basics": MODEL_BASICS_OK})
+    sid = client.post(
+        "/api/v1/submissions",
+        headers=headers,
+        data={"challenge": ["model-basics", "crud"], "file": (io.BytesIO(archive), "a.zip")},
+    ).json["id"]
+    wait_for(service, sid)
+    body = client.get(f"/api/v1/submissions/{sid}", headers=headers).json
+    assert body["status"] == "graded" and body["result"]["audience"] == "candidate"
+    assert HIDDEN_SECRET not in json.dumps(body) and "decision" not in body
+    assert body["score"] is not None
+    assert [c["id"] for c in body["result"]["challenges"]] == ["model-basics", "crud"]
+    listed = client.get("/api/v1/submissions", headers=headers).json["submissions"]
+    assert [s["id"] for s in listed] == [sid] and "decision" not in listed[0]
+    # The same work through the fixture's reviewer token: the hidden text is there.
+    reviewer = post_submission(service, archive).json["id"]
+    wait_for(service, reviewer)
+    shown = api(service, "get", f"/api/v1/submissions/{reviewer}").json
+    assert HIDDEN_SECRET in json.dumps(shown["result"]) and "decision" in shown
+    with service.app_context(), pytest.raises(UsageError, match="'candidate' or 'reviewer'"):
+        accounts.add_token("odd", audience="everyone")
+
+
 def test_the_api_answers_bad_requests_plainly(service):
     assert post_submission(service, b"", challenge=["nope"]).status_code == 400
     response = api(service, "post", "/api/v1/submissions", data={"challenge": "crud"})
@@ -504,7 +539,7 @@ def test_a_grading_cut_short_by_a_stop_is_graded_again_at_the_next_start(make_se
     with first.app_context():
         from grader.service import accounts
 
-        _t, secret = accounts.add_token("ci")
+        _t, secret = accounts.add_token("ci", audience="reviewer")
     first.config["TEST_TOKEN"] = secret
     sids = [post_submission(first, zip_of({"crud": f"# {n}\n"})).json["id"] for n in range(3)]
     wait_for(first, sids[0], states=("running",))
@@ -557,7 +592,7 @@ def test_the_workers_page_shows_what_is_running_and_for_how_long(make_service, t
     with app.app_context():
         from grader.service import accounts
 
-        _t, app.config["TEST_TOKEN"] = accounts.add_token("ci")
+        _t, app.config["TEST_TOKEN"] = accounts.add_token("ci", audience="reviewer")
     sids = [post_submission(app, zip_of({"crud": f"# {n}\n"})).json["id"] for n in range(2)]
     wait_for(app, sids[0], states=("running",))
     time.sleep(0.3)
@@ -671,6 +706,7 @@ def test_users_add_reads_the_password_from_stdin_and_tokens_add_prints_one_once(
         token = db.session.scalars(select(ApiToken)).one()
         user = db.session.scalars(select(User)).one()
         assert token.token_hash != secret and secret not in json.dumps([token.token_hash, token.prefix])
+        assert token.audience == "candidate"  # a token's default: it may sit in a candidate's pipeline
         assert (
             user.password_hash.startswith(("scrypt:", "pbkdf2:")) and "long enough" not in user.password_hash
         )
@@ -684,8 +720,8 @@ def test_serve_upgrades_the_database_and_says_so(tmp_path):
     settings = Settings.make(tmp_path / "inst", environ={})
     prepare(settings, said.append)
     prepare(settings, said.append)
-    assert any("upgraded from empty to revision 0002" in s for s in said)
-    assert any("at revision 0002, nothing to upgrade" in s for s in said)
+    assert any("upgraded from empty to revision 0003" in s for s in said)
+    assert any("at revision 0003, nothing to upgrade" in s for s in said)
     assert any("made a signing secret" in s for s in said)
 
 

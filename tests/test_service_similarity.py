@@ -196,7 +196,7 @@ def test_similarity_is_computed_once_and_again_when_a_submission_is_added_or_reg
 
 def test_the_migration_upgrades_an_existing_0001_database(database_url):
     from alembic import command
-    from sqlalchemy import create_engine, insert, inspect
+    from sqlalchemy import create_engine, insert, inspect, text
 
     from grader.service import migrate
     from grader.service.models import Assessment, User, now
@@ -219,7 +219,16 @@ def test_the_migration_upgrades_an_existing_0001_database(database_url):
                     candidate_view="public", anonymous=False, created_at=now(),
                 )
             )  # fmt: skip
-        assert migrate.upgrade(engine) == ("0001", migrate.head()) and migrate.head() == "0002"
+            conn.execute(  # a token made before tokens had an audience
+                text(
+                    "INSERT INTO api_tokens (id, name, token_hash, prefix, created_at) "
+                    "VALUES (3, 'old-ci', :hash, 'grd_x', :at)"
+                ),
+                {"hash": "0" * 64, "at": now()},
+            )
+        assert migrate.upgrade(engine) == ("0001", migrate.head()) and migrate.head() == "0003"
+        with engine.connect() as conn:  # it now shows results as a candidate does (0003)
+            assert conn.execute(text("SELECT audience FROM api_tokens WHERE id = 3")).scalar() == "candidate"
         tables = inspect(engine)
         assert "similarity_cache" in tables.get_table_names()
         unique = [set(u["column_names"]) for u in tables.get_unique_constraints("similarity_cache")]

@@ -37,16 +37,19 @@ def add_user(email: str, password: str, role: str = "reviewer", name: str = "", 
     return user
 
 
-def add_token(name: str, actor: str = "cli") -> tuple[ApiToken, str]:
-    """A new API token and its secret (shown once: only its hash is stored)."""
+def add_token(name: str, actor: str = "cli", audience: str = "candidate") -> tuple[ApiToken, str]:
+    """A new API token and its secret (shown once: only its hash is stored). ``audience`` is
+    what its answers show of a result: the candidate's view unless made for reviewers."""
     name = name.strip()[:120]
     if not name:
         raise UsageError("a token needs a name (what uses it, e.g. 'github-ci')")
+    if audience not in ("candidate", "reviewer"):
+        raise UsageError(f"a token's audience is 'candidate' or 'reviewer', not {audience!r}")
     secret = security.new_secret(security.TOKEN_PREFIX)
-    token = ApiToken(name=name, token_hash=security.digest(secret), prefix=secret[:10])
+    token = ApiToken(name=name, token_hash=security.digest(secret), prefix=secret[:10], audience=audience)
     db.session.add(token)
     db.session.flush()
-    audit("token.add", f"token {token.id}", {"name": name}, actor=actor)
+    audit("token.add", f"token {token.id}", {"name": name, "audience": audience}, actor=actor)
     db.session.commit()
     return token, secret
 

@@ -28,10 +28,10 @@ def add_user(settings: Settings, email: str, password: str, role: str, name: str
         return f"added {user.email} ({user.role})"
 
 
-def add_token(settings: Settings, name: str) -> str:
+def add_token(settings: Settings, name: str, audience: str = "candidate") -> str:
     """The new token's secret: printed once, never stored."""
     from grader.service import accounts
 
     with app_context(settings):
-        _token, secret = accounts.add_token(name)
+        _token, secret = accounts.add_token(name, audience=audience)
         return secret

@@ -96,6 +96,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
     prefix: Mapped[str] = mapped_column(String(16))  # the token's first characters, to recognise it
+    # What its API answers show of a result: "candidate" (no hidden test's text: a CI token may sit
+    # in a candidate's own pipeline, whose logs the candidate reads) or "reviewer".
+    audience: Mapped[str] = mapped_column(String(16), default="candidate", server_default="candidate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -62,7 +62,11 @@ def update_user(user_id: int) -> ResponseReturnValue:
 def tokens() -> ResponseReturnValue:
     if request.method == "POST":
         try:
-            token, secret = accounts.add_token(request.form.get("name", ""), actor=g.user.email)
+            token, secret = accounts.add_token(
+                request.form.get("name", ""),
+                actor=g.user.email,
+                audience=request.form.get("audience", "candidate"),
+            )
         except UsageError as exc:
             flash(exc.message, "error")
         else:

@@ -3,11 +3,13 @@
 - ``POST /api/v1/submissions``: multipart ``file``, plus ``assessment`` (an id) or one
   or more ``challenge``; optional ``name``. ``201 {"id": N, "status": "queued"}``.
 - ``GET /api/v1/submissions/<id>``: ``{"id", "status", "result"}``, the result in the
-  reviewer audience (results schema v1), or null until graded.
+  token's audience (results schema v1), or null until graded.
 - ``GET /api/v1/submissions?assessment=ID``: the submissions, newest first.
 
 A token reads only the submissions it made itself: a CI token may sit in a candidate's
-own pipeline, and must not open another candidate's answer, name, decision or result.
+own pipeline, and must not open another candidate's answer, name, decision or result. For
+the same reason a token sees results as a candidate does (no hidden test's text, no
+decision) unless it was made for reviewers (``grader tokens add NAME --audience reviewer``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from grader.audience import for_audience
 from grader.errors import SubmissionError
+from grader.results import GradeResult
 from grader.service import accounts, store
 from grader.service.models import Assessment, Submission, db, now
 
@@ -44,7 +48,7 @@ def _error(message: str, status: int = 400) -> ResponseReturnValue:
 
 
 def _summary(sub: Submission) -> dict[str, Any]:
-    return {
+    summary = {
         "id": sub.id,
         "status": sub.status,
         "name": store.display_name(sub),  # an alias while an anonymous assessment hides names
@@ -57,6 +61,21 @@ def _summary(sub: Submission) -> dict[str, Any]:
         "submitted_at": sub.created_at.isoformat(timespec="seconds"),
         "url": url_for("reviews.submission", submission_id=sub.id, _external=True),
     }
+    if g.token.audience != "reviewer":
+        del summary["decision"]  # the team's, not the candidate's
+    return summary
+
+
+def _result(sub: Submission) -> dict[str, Any] | None:
+    """The latest grading's result as the token's audience may see it, or None until graded."""
+    if sub.grading is None or sub.status != "graded":
+        return None
+    if g.token.audience == "reviewer":
+        return sub.grading.result
+    result = GradeResult.from_json(sub.grading.result)
+    pack = store.context().pack
+    graded = [pack[c.id] for c in result.challenges if c.id in pack]
+    return for_audience(result, "candidate", graded).as_json()
 
 
 @bp.route("/submissions", methods=["POST"])
@@ -109,8 +128,7 @@ def show(submission_id: int) -> ResponseReturnValue:
     sub = db.session.get(Submission, submission_id)
     if sub is None or sub.token_id != g.token.id:  # another's is "not found", as a missing one
         return _error("not found", 404)
-    result = sub.grading.result if sub.grading is not None and sub.status == "graded" else None
-    return jsonify({**_summary(sub), "result": result})
+    return jsonify({**_summary(sub), "result": _result(sub)})
 
 
 @bp.route("/submissions")
