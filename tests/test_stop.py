@@ -32,6 +32,13 @@ HANG = "while True:\n    pass\n"
 COMMAND = [sys.executable, "-c", "from grader.cli import main; main()"]
 
 
+def _ctrl_c_reaches_it() -> None:
+    """In the child before it runs: SIGINT at its default, as at a terminal. A shell runs
+    background commands with SIGINT ignored, and a suite started that way (CI's runner, a
+    nohup) would hand that on, and Python keeps an inherited ignore: Ctrl-C would never come."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -54,7 +61,12 @@ def test_a_stopped_batch_kills_the_hanging_sandbox_at_once_and_writes_what_is_do
     env.pop("GRADER_CHALLENGES", None)
     args = ["batch", str(cohort), "--out", str(out), "-c", "model-basics", "--backend", "local", "-j", "1"]
     proc = subprocess.Popen(
-        [*COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*COMMAND, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_reaches_it,
     )
     try:
         _wait_for(lambda: (out / "submissions" / "a-done.json").exists(), 60, "the first submission")
@@ -99,7 +111,12 @@ def test_a_stopped_grade_or_check_exits_130_not_1_and_leaves_nothing_running(tmp
     own_tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(own_tmp)}
     proc = subprocess.Popen(
-        [*COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*COMMAND, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_reaches_it,
     )
     try:
         _wait_for(lambda: bool(processes_in(own_tmp)), 30, "the sandbox to start")
