@@ -67,9 +67,18 @@ def _contract(tree: ast.Module) -> set[str]:
 
 
 def rename(source: str) -> str:
-    """Every name the copier may choose (parameters, locals, private helpers) renamed."""
+    """Every name the copier may choose (locals, private helpers and their parameters) renamed, and
+    the keywords that pass those parameters with them. Public functions' parameters are the
+    contract (a test may pass them by keyword), and names an f-string reads stay as they are."""
     tree = ast.parse(source)
     keep = _contract(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            keep.update(a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg))
+    toks = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for tok in toks:
+        if tok.type == tokenize.STRING and tok.string.lstrip("rRbB")[:1] in "fF":
+            keep.update(re.findall(r"\w+", tok.string))
     chosen: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.arg) or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)):
@@ -77,23 +86,29 @@ def rename(source: str) -> str:
             if name not in keep and name not in chosen:
                 chosen.append(name)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.startswith("_"):
-            if not node.name.startswith("__") and node.name not in chosen:
+            if not node.name.startswith("__") and node.name not in chosen and node.name not in keep:
                 chosen.append(node.name)
     new = {old: f"{_WORDS[i % len(_WORDS)]}{i // len(_WORDS) or ''}_" for i, old in enumerate(chosen)}
+    helpers = {  # the private functions renamed: their keywords are renamed at their calls too
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef) and n.name in new
+    }
     out: list[tuple[int, int, str]] = []
     starts = _offsets(source)
-    toks = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    depth_in_def: list[bool] = []
+    brackets: list[str] = []  # per open bracket: "def", the function a call calls, or ""
     for i, tok in enumerate(toks):
-        if tok.type == tokenize.OP and tok.string == "(":
-            depth_in_def.append(i >= 2 and toks[i - 2].string == "def")
-        elif tok.type == tokenize.OP and tok.string == ")" and depth_in_def:
-            depth_in_def.pop()
+        if tok.type == tokenize.OP and tok.string in "([{":
+            before = toks[i - 1].string if i else ""
+            is_def = tok.string == "(" and i >= 2 and toks[i - 2].string == "def"
+            brackets.append("def" if is_def else before if tok.string == "(" else "")
+        elif tok.type == tokenize.OP and tok.string in ")]}" and brackets:
+            brackets.pop()
         if tok.type != tokenize.NAME or tok.string not in new:
             continue
         after_dot = i > 0 and toks[i - 1].string == "."
-        keyword = toks[i + 1].string == "=" and depth_in_def and not depth_in_def[-1]
-        if after_dot or keyword:
+        keyword = toks[i + 1].string == "=" and bool(brackets) and brackets[-1] != "def"
+        if after_dot or (keyword and brackets[-1] not in helpers):
             continue
         start = starts[tok.start[0]] + tok.start[1]
         out.append((start, start + len(tok.string), new[tok.string]))
@@ -115,10 +130,10 @@ def _block(source: str, node: ast.stmt) -> tuple[int, int]:
 
 
 def reorder(source: str) -> str:
-    """The top-level functions in another order (the reverse, every other one first), and the
-    models moved below them where nothing at module level uses them."""
+    """The top-level functions in another order (the reverse, every other one first), moved below
+    the rest of the module, but for those it calls while it is imported (they stay where they are)."""
     tree = ast.parse(source)
-    functions = _top_functions(tree)
+    functions = [f for f in _top_functions(tree) if f.name not in _used_at_import(tree)]
     if len(functions) < 2:
         return source
     order = functions[1::2][::-1] + functions[0::2]
@@ -128,6 +143,23 @@ def reorder(source: str) -> str:
     for start, end in sorted(blocks, reverse=True):
         rest = rest[:start] + rest[end:]
     return rest.rstrip("\n") + "\n\n\n" + "".join(texts).rstrip("\n") + "\n"
+
+
+def _used_at_import(tree: ast.Module) -> set[str]:
+    """The names the module reads while it is imported: in its statements, class bodies, decorators
+    and defaults, not in its functions' bodies."""
+    found: set[str] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo.extend(getattr(node, "decorator_list", []))
+            todo.extend(node.args.defaults + [d for d in node.args.kw_defaults if d is not None])
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def recomment(source: str) -> str:
