@@ -257,9 +257,11 @@ def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
     # line (a 140 kB one-line file took 30 s), so such a file goes to the pure-Python one.
     if fast and _C_TOKENIZER is not None and _longest_line(source) <= _C_LINE_LIMIT:
         try:
-            return list(_C_TOKENIZER(source))
+            read = list(_C_TOKENIZER(source))
         except (SyntaxError, ValueError):
             pass  # read again below, keeping what comes before the error
+        else:
+            return read if source.isascii() else _in_characters(read, source)
     found: list[tokenize.TokenInfo] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -267,6 +269,24 @@ def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
     except (tokenize.TokenError, SyntaxError):
         pass  # keep what was read before the error
     return found
+
+
+def _in_characters(found: list[tokenize.TokenInfo], source: str) -> list[tokenize.TokenInfo]:
+    """The C tokenizer's columns, which count UTF-8 bytes, counted in characters as ``tokenize``
+    and the spans count them (a line with ``"▲"`` before a name put it three columns further)."""
+    lines = io.StringIO(source).readlines()
+    wide = {n for n, line in enumerate(lines, 1) if not line.isascii()}
+    if not wide:
+        return found
+    return [
+        tok._replace(
+            start=(tok.start[0], _chars(lines, *tok.start)) if tok.start[0] in wide else tok.start,
+            end=(tok.end[0], _chars(lines, *tok.end)) if tok.end[0] in wide else tok.end,
+        )
+        if tok.start[0] in wide or tok.end[0] in wide
+        else tok
+        for tok in found
+    ]
 
 
 def _fstring_end(tokens: list[tokenize.TokenInfo], start: int) -> int:
