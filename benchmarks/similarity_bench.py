@@ -50,7 +50,13 @@ from grader.similarity import compare, read_sources  # noqa: E402
 from grader.similarity.fingerprints import fingerprint  # noqa: E402
 from grader.similarity.tokens import normalize  # noqa: E402
 from tests.disguises import DISGUISES  # noqa: E402
-from tests.helpers import corpus_figures, corpus_manifest, corpus_sources, disguise_cohort  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    SIMILARITY_CORPUS,
+    corpus_figures,
+    corpus_manifest,
+    corpus_sources,
+    disguise_cohort,
+)
 
 GRADER = str(Path(sys.executable).parent / "grader")
 
@@ -231,13 +237,15 @@ def accuracy(pack: dict[str, Challenge]) -> None:
 
 def disguises(pack: dict[str, Challenge]) -> None:
     """Per disguise (tests/disguises.py): copies of an honest answer and of the reference flagged
-    over the corpus's challenges, the lowest similarity of each, and the honest pairs flagged."""
+    over the corpus's challenges, the lowest similarity of each, and the honest pairs flagged: of
+    two of the corpus's independent answers (none is expected), and with a good solution (an
+    honest twin of a canonical answer, listed)."""
     ids = corpus_manifest()["tuning"] + corpus_manifest()["heldout"]
     print("disguised copies, one cohort per challenge and disguise (honest answers + 2 copies):")
-    honest: set[str] = set()
+    twins: dict[str, float] = {}  # each pair of an honest answer and a good solution: its highest
     with tempfile.TemporaryDirectory(prefix="similarity-disguises-") as tmp:
         for name, disguise in DISGUISES.items():
-            copies = leaks = 0
+            copies = leaks = independent = 0
             low_copy = low_leak = 1.0
             for cid in ids:
                 report, original = disguise_cohort(pack, cid, disguise, Path(tmp))
@@ -246,16 +254,44 @@ def disguises(pack: dict[str, Challenge]) -> None:
                 copies += pair.flagged
                 leaks += leak.flagged
                 low_copy, low_leak = min(low_copy, pair.similarity), min(low_leak, leak.similarity)
-                honest |= {
-                    f"{cid}: {p.a} ~ {p.b} {p.similarity:.2f}"
-                    for p in report.pairs
-                    if p.flagged and not {p.a, p.b} & {"copy", "leak"}
-                }
+                honest = [p for p in report.pairs if p.flagged and not {p.a, p.b} & {"copy", "leak"}]
+                independent += sum(not (p.a + p.b).count("good-") for p in honest)
+                for p in honest:
+                    twins[f"{cid}: {p.a} ~ {p.b}"] = max(twins.get(f"{cid}: {p.a} ~ {p.b}", 0), p.similarity)
             print(
                 f"  {name:<14} copies {copies} of {len(ids)} (lowest {low_copy:.2f}), "
-                f"leaks {leaks} of {len(ids)} (lowest {low_leak:.2f})"
+                f"leaks {leaks} of {len(ids)} (lowest {low_leak:.2f}), "
+                f"independent pairs flagged {independent}"
             )
-    print(f"  honest pairs flagged: {', '.join(sorted(honest)) or 'none'}")
+    listed = ", ".join(f"{pair} {twins[pair]:.2f}" for pair in sorted(twins, key=lambda t: -twins[t]))
+    print(f"  honest pairs flagged with a good solution ({len(twins)}, each at its highest): {listed}")
+    by_hand(pack)
+
+
+def _instead(original: str, copy: str) -> Callable[[str], str]:
+    """A disguise that gives ``copy`` for ``original`` and leaves any other answer as it is."""
+    return lambda source: copy if source == original else source
+
+
+def by_hand(pack: dict[str, Challenge]) -> None:
+    """Each copy in tests/restructured_by_hand in its challenge's cohort, in place of the disguised
+    copy of the answer it copies (the corpus's copied answer, or the reference): flagged or not."""
+    print("copies restructured by hand (tests/restructured_by_hand), each in its challenge's cohort:")
+    with tempfile.TemporaryDirectory(prefix="similarity-by-hand-") as tmp:
+        for path in sorted((ROOT / "tests" / "restructured_by_hand").glob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            cid, name = text.splitlines()[0].removeprefix("# copy of ").split("/")
+            challenge = pack[cid]
+            copied = challenge.reference_path if name == "reference.py" else SIMILARITY_CORPUS / cid / name
+            original = copied.read_text(encoding="utf-8")
+            report, stem = disguise_cohort(pack, cid, _instead(original, text), Path(tmp))
+            if name == "reference.py":
+                leak = next(r for r in report.reference_matches if r.submission == "leak")
+                similarity, flagged = leak.similarity, leak.flagged
+            else:
+                pair = next(p for p in report.pairs if {p.a, p.b} == {stem, "copy"})
+                similarity, flagged = pair.similarity, pair.flagged
+            print(f"  {path.name:<28} {similarity:.2f} {'flagged' if flagged else 'NOT flagged'}")
 
 
 def main() -> None:
@@ -265,6 +301,7 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cpu", type=int, default=0, help="the CPU to pin to (default 0; -1: not pinned)")
+    parser.add_argument("--accuracy-only", action="store_true", help="the corpus's figures only, no timing")
     args = parser.parse_args()
     cpu = None if args.cpu < 0 else args.cpu
     pack = load_pack()
@@ -272,6 +309,8 @@ def main() -> None:
     print(f"pinned to: {'CPU ' + str(cpu) if pinned(cpu) else 'not pinned'}")
     accuracy(pack)
     disguises(pack)
+    if args.accuracy_only:
+        return
     with tempfile.TemporaryDirectory(prefix="similarity-bench-") as tmp:
         root = Path(tmp) / "cohort"
         make_cohort(root, args.submissions, pack)

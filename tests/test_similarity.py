@@ -27,6 +27,7 @@ from grader.similarity import (
     side_by_side,
 )
 from grader.similarity.compare import _bar
+from grader.similarity.fingerprints import fingerprint
 from grader.similarity.tokens import normalize
 from sandbox.fake import FakeBackend
 from tests.disguises import DISGUISES
@@ -182,6 +183,72 @@ def lookup(username, *, count=3):
     assert "S" not in texts(original)  # the docstring went; no other string is there
 
 
+def test_restructuring_that_changes_no_step_is_not_evidence():
+    # A query built in steps or in one chain, an intermediate variable or none, an argument passed by
+    # keyword or by position, a try taking in the statements before it or not: one stream each.
+    steps = """
+class User(db.Model):
+    name = db.Column(db.String)
+
+def find(name, n):
+    query = db.select(User)
+    query = query.where(User.name == name)
+    rows = db.session.scalars(query.limit(n))
+    return list(rows)
+
+def save(name):
+    user = User(name=name)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise
+    return find(name=name, n=1)
+"""
+    chained = """
+class User(db.Model):
+    name = db.Column(db.String)
+
+def find(name, n):
+    return list(db.session.scalars(db.select(User).where(User.name == name).limit(n)))
+
+def save(name):
+    try:
+        user = User(name)
+        db.session.add(user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise
+    return find(name, 1)
+"""
+    assert texts(steps) == texts(chained)
+    # Blocks: the class's, both functions' bodies and the handler's; the try's body is not one.
+    assert texts(steps).count("<indent>") == texts(steps).count("<dedent>") == 4
+    api = "def f(x):\n    return db.Column(db.Integer, primary_key=x)\n"
+    assert "primary_key" in texts(api)  # a keyword of the API's is the answer's choice: it stays
+
+
+def test_a_value_read_again_or_later_stays_where_it_is():
+    twice = "def f(x):\n    q = g(x)\n    h(q, q)\n"
+    later = "def f(x):\n    q = g(x)\n    h(x)\n    return q\n"
+    looped = "def f(x):\n    q = g(x)\n    for i in q:\n        k(i)\n    return q\n"
+    for source in (twice, later, looped):
+        assert texts(source)[:9] == ["def", "V", "(", "V", ")", ":", "\n", "<indent>", "V"], source
+    one_line_try = "def f(x):\n    try: g(x)\n    except E: pass\n    return x\n"
+    assert texts(one_line_try).count("try") == 1 and texts(one_line_try)[-1] == "<dedent>"
+
+
+def test_a_value_written_where_it_is_read_keeps_its_lines():
+    source = "def f(x):\n    q = db.select(User)\n\n    q = q.where(User.x == x)\n    return q.all()\n"
+    stream = normalize(source)
+    assert stream.texts.count("select") == 1
+    assert stream.lines[stream.texts.index("select")] == 2 and stream.lines[stream.texts.index("where")] == 4
+    found = fingerprint(stream)
+    assert found.region(0, len(stream) - 1, 1) == (1, 5)  # lowest and highest, in any order
+
+
 def test_dead_code_is_not_evidence():
     original = """
 from sqlalchemy import text
@@ -248,6 +315,13 @@ def test_the_fast_tokenizer_reads_exactly_what_tokenize_reads(pack):
     for path in files:
         source = path.read_text()
         assert normalize(source) == normalize(source, fast=False), path
+
+
+def test_both_tokenizers_place_a_name_after_wide_characters_alike():
+    # The C tokenizer counts columns in bytes: an intermediate read after "▲" must still be found.
+    source = 'def f(rows):\n    found = g(rows)\n    return {h.strip(" ▲▼"): h for h in found}\n'
+    assert normalize(source) == normalize(source, fast=False)
+    assert "g" in texts(source) and texts(source).count("V") == 6  # f, rows, h, h, h, rows
 
 
 @pytest.mark.slow

@@ -275,7 +275,7 @@ def _matches(a: Fingerprints, b: Fingerprints, shared: frozenset[int], k: int) -
         else:
             chains.append([pa, pa, pb, pb, pb])
     regions = [
-        Match((a.lines(first, k)[0], a.lines(last, k)[1]), (b.lines(low, k)[0], b.lines(high, k)[1]))
+        Match(a.region(first, last, k), b.region(low, high, k))
         for first, last, low, high, _ in chains
     ]
     merged: list[Match] = []

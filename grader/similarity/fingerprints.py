@@ -31,8 +31,13 @@ class Fingerprints:
 
     def lines(self, position: int, k: int = K) -> tuple[int, int]:
         """The first and last line of the k-gram starting at token ``position``."""
-        last = min(position + k, len(self.stream)) - 1
-        return self.stream.lines[position], self.stream.end_lines[last]
+        return self.region(position, position, k)
+
+    def region(self, first: int, last: int, k: int = K) -> tuple[int, int]:
+        """The first and last line of the tokens from the k-gram at ``first`` to the one at ``last``:
+        the lowest and highest, since an intermediate's value stands where it is read."""
+        end = min(last + k, len(self.stream))
+        return min(self.stream.lines[first:end]), max(self.stream.end_lines[first:end])
 
 
 def kgram_hashes(stream: Stream, k: int = K) -> list[int]:

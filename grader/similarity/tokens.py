@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import keyword
 import sys
 import token
@@ -51,6 +52,7 @@ _KINDS = {
     tokenize.NUMBER: NUMBER,
 }
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_PARAMETERS, _OWN_CALL = "def", "own"  # kinds of bracket: a def's parameters, a call of the file's own
 _NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
 # Python 3.12's tokenize runs on the C tokenizer; 3.11 has it only privately, which gives each
 # operator its exact type (COMMA, LPAR) where tokenize says OP, and no comments or blank lines.
@@ -86,6 +88,10 @@ class _Names:
     members: frozenset[str]  # names bound as attributes: after a dot or as a keyword, renamed too
     annotations: tuple[Span, ...]
     dead: tuple[Span, ...]
+    held: tuple[Span, ...] = ()  # values of intermediate variables: read here, written where used
+    uses: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # (a name's start, its value's)
+    tries: frozenset[tuple[int, int]] = frozenset()  # where each try statement starts
+    callables: frozenset[str] = frozenset()  # the file's own functions and classes
 
 
 def normalize(source: str, *, fast: bool = True) -> Stream:
@@ -96,13 +102,28 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
     lines: list[int] = []
     ends: list[int] = []
     pending: list[tuple[int, int]] = []  # strings opening a statement: a docstring unless more follows
-    brackets: list[bool] = []  # open brackets, each True when it holds a def's parameters
+    brackets: list[str] = []  # open brackets: _PARAMETERS of a def, _OWN_CALL, else ""
     fstring = 0
     previous_op = ""  # the last token as written: ".", "(", "," decide how a name is read
     tokens = _tokens(source, fast)
     annotations = _Spans(names.annotations if names is not None else ())
     dead = _Spans(names.dead if names is not None else ())
+    held = _Spans(names.held if names is not None else ())
+    uses = dict(names.uses if names is not None else ())
     owed = 0  # dedents that close blocks opened inside dead code
+    main = (texts, lines, ends)
+    holding: dict[tuple[int, int], tuple[list[str], list[int], list[int]]] = {}  # by where they start
+    sink = main
+    holding_now: tuple[int, int] | None = None  # the held value being read, if any
+    keyword_equals = False  # a dropped keyword's ``=`` comes next
+    callables = names.callables if names is not None else frozenset()
+    called = ""  # the name just read, as written: a bracket after it calls it
+    # Where a try block opens is no evidence: moving it to take in a statement more or less is the
+    # commonest restructuring there is. Its opening and the end of its body are left out.
+    opening = names.tries if names is not None else frozenset()
+    try_depths: list[int] = []  # the indent depth of each try whose body is being read
+    depth = 0
+    unopened = 0  # tokens of a try's opening still to leave out
 
     def emit(text: str, line: int, end: int) -> None:
         texts.append(text)
@@ -116,6 +137,13 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
             continue
         if kind in _SKIP:
             continue
+        depth += (kind == tokenize.INDENT) - (kind == tokenize.DEDENT)
+        if unopened:
+            unopened -= 1
+            continue
+        if kind == tokenize.DEDENT and try_depths and depth == try_depths[-1]:
+            try_depths.pop()  # the end of a try's body: its handlers follow at the try's own level
+            continue
         if kind == tokenize.DEDENT and owed:
             owed -= 1
             continue
@@ -125,6 +153,18 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
         if annotations.cover(tok.start):
             if texts and texts[-1] in (":", "->") and not pending:
                 del texts[-1], lines[-1], ends[-1]
+            continue
+        holder = held.spans[held.next][0] if held.cover(tok.start) else None
+        if holder != holding_now:
+            holding_now = holder
+            sink = main if holder is None else holding.setdefault(holder, ([], [], []))
+            texts, lines, ends = sink
+        if kind == tokenize.NAME and tok.start in uses and uses[tok.start] in holding:
+            value = holding.pop(uses[tok.start])  # the intermediate's value, where it is read
+            texts.extend(value[0])
+            lines.extend(value[1])
+            ends.extend(value[2])
+            previous_op = ""
             continue
         line, end = tok.start[0], tok.end[0]
         if kind == tokenize.STRING or kind == _FSTRING_START:
@@ -146,8 +186,22 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
             pending.clear()
         if kind == tokenize.NAME:
             following = tokens[index + 1].string if index + 1 < len(tokens) else ""
-            argument = bool(brackets) and not brackets[-1] and previous_op in ("(", ",") and following == "="
-            emit(_name(text, names, previous_op, argument), line, end)
+            inside = brackets[-1] if brackets else _PARAMETERS
+            argument = inside != _PARAMETERS and previous_op in ("(", ",") and following == "="
+            written = _name(text, names, previous_op, argument)
+            if argument and (written == NAME or inside == _OWN_CALL):
+                # A keyword the file chose (its function's parameter, its model's column): passed by
+                # keyword or by position is the writer's choice, so the keyword and its ``=`` go.
+                keyword_equals = True
+                continue
+            if text == "try" and tok.start in opening:
+                try_depths.append(depth)  # its ``:``, line end and indent go, and its body's dedent
+                unopened = 3
+                continue
+            emit(written, line, end)
+        elif kind in _OPERATORS and keyword_equals and text == "=":
+            keyword_equals = False
+            continue
         elif kind in _OPERATORS:
             kind = tokenize.OP
             if text in _CLOSING:
@@ -156,7 +210,13 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
                 if brackets:
                     brackets.pop()
             elif text in _OPENING:
-                brackets.append(text == "(" and len(texts) >= 2 and texts[-2] == "def")
+                brackets.append(
+                    _PARAMETERS
+                    if text == "(" and len(texts) >= 2 and texts[-2] == "def"
+                    else _OWN_CALL
+                    if text == "(" and called in callables
+                    else ""
+                )
             emit(text, line, end)
         elif kind == tokenize.INDENT or kind == tokenize.DEDENT:
             # A block's edge has no text: it belongs where the block's last statement ended
@@ -166,6 +226,7 @@ def normalize(source: str, *, fast: bool = True) -> Stream:
         else:
             emit(_KINDS.get(kind, text), line, end)
         previous_op = text if kind == tokenize.OP else ""
+        called = text if kind == tokenize.NAME else ""
     for first, last in pending:
         emit(STRING, first, last)
     return Stream(tuple(texts), tuple(lines), tuple(ends))
@@ -196,9 +257,11 @@ def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
     # line (a 140 kB one-line file took 30 s), so such a file goes to the pure-Python one.
     if fast and _C_TOKENIZER is not None and _longest_line(source) <= _C_LINE_LIMIT:
         try:
-            return list(_C_TOKENIZER(source))
+            read = list(_C_TOKENIZER(source))
         except (SyntaxError, ValueError):
             pass  # read again below, keeping what comes before the error
+        else:
+            return read if source.isascii() else _in_characters(read, source)
     found: list[tokenize.TokenInfo] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -206,6 +269,24 @@ def _tokens(source: str, fast: bool = True) -> list[tokenize.TokenInfo]:
     except (tokenize.TokenError, SyntaxError):
         pass  # keep what was read before the error
     return found
+
+
+def _in_characters(found: list[tokenize.TokenInfo], source: str) -> list[tokenize.TokenInfo]:
+    """The C tokenizer's columns, which count UTF-8 bytes, counted in characters as ``tokenize``
+    and the spans count them (a line with ``"▲"`` before a name put it three columns further)."""
+    lines = io.StringIO(source).readlines()
+    wide = {n for n, line in enumerate(lines, 1) if not line.isascii()}
+    if not wide:
+        return found
+    return [
+        tok._replace(
+            start=(tok.start[0], _chars(lines, *tok.start)) if tok.start[0] in wide else tok.start,
+            end=(tok.end[0], _chars(lines, *tok.end)) if tok.end[0] in wide else tok.end,
+        )
+        if tok.start[0] in wide or tok.end[0] in wide
+        else tok
+        for tok in found
+    ]
 
 
 def _fstring_end(tokens: list[tokenize.TokenInfo], start: int) -> int:
@@ -292,10 +373,105 @@ def _names(source: str) -> _Names | None:
     lines = io.StringIO(source).readlines()
     spans = tuple(_span(node, lines) for f in live for node in f.annotations)
     removed = [_whole(tree.body[i]) for i in sorted(dead)]
+    held: list[Span] = []
+    uses: list[tuple[tuple[int, int], tuple[int, int]]] = []
     for f in live:
         for function in f.functions:
             removed.extend(_dead_stores(function.body, loaded, lines))
-    return _Names(frozenset(bound | members), frozenset(members), spans, tuple(removed))
+            for assign, use in _intermediates(function, lines):
+                value = _span(assign.value, lines)
+                removed.append((_span(assign.targets[0], lines)[0], value[0]))
+                removed.append((value[1], ((assign.end_lineno or assign.lineno) + 1, -1)))
+                held.append(value)
+                uses.append((_span(use, lines)[0], value[0]))
+    tries = frozenset(
+        (node.lineno, _chars(lines, node.lineno, node.col_offset))
+        for f in live
+        for function in f.functions
+        for node in _walk(function)
+        if isinstance(node, ast.Try) and node.body[0].lineno > node.lineno  # not ``try: x()``, one line
+    )
+    callables = frozenset(function.name for f in live for function in f.functions) | {
+        node.name for node in tree.body if isinstance(node, ast.ClassDef)
+    }
+    return _Names(
+        frozenset(bound | members),
+        frozenset(members),
+        spans,
+        tuple(removed),
+        tuple(held),
+        tuple(uses),
+        tries,
+        callables,
+    )
+
+
+def _intermediates(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> Iterator[
+    tuple[ast.Assign, ast.Name]
+]:
+    """In a function, each variable that holds an intermediate value (one computed, not a plain name
+    or constant): assigned (alone) and read once, in the very next statement, and by nothing after
+    that reads this value. Its value is written where it is read, so that ``q = select(X)``,
+    ``q = q.where(c)``, ``return run(q)`` is the stream of ``return run(select(X).where(c))``:
+    introducing or removing such a variable, or building a query in steps or in one chain, changes
+    nothing."""
+    found: dict[str, list[ast.Name]] = {}
+    for node in _walk(function):
+        if isinstance(node, ast.Name):
+            found.setdefault(node.id, []).append(node)
+    for body in _blocks(function):
+        for assign, following in itertools.pairwise(body):
+            if not (
+                isinstance(assign, ast.Assign)
+                and len(assign.targets) == 1
+                and isinstance(assign.targets[0], ast.Name)
+                and following.lineno > (assign.end_lineno or assign.lineno)
+                and not isinstance(assign.value, (ast.Name, ast.Constant))  # an alias or a constant, no step
+                and not _starts_with_string(assign.value, lines)
+            ):
+                continue
+            name = assign.targets[0].id
+            mentions = found.get(name, [])
+            inside = [n for n in mentions if _within(n, following)]
+            reads = [n for n in inside if isinstance(n.ctx, ast.Load)]
+            rebinds = isinstance(following, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in following.targets
+            )
+            if len(reads) != 1:
+                continue
+            after = (following.lineno, following.col_offset)
+            if rebinds or all(_within(n, following) for n in mentions if (n.lineno, n.col_offset) > after):
+                yield assign, reads[0]
+
+
+def _within(node: ast.expr, statement: ast.stmt) -> bool:
+    start = (statement.lineno, statement.col_offset)
+    end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
+    return start <= (node.lineno, node.col_offset) < end
+
+
+def _starts_with_string(value: ast.expr, lines: list[str]) -> bool:
+    """Whether an expression's first token is a string: held apart, it would read as a docstring."""
+    if not 1 <= value.lineno <= len(lines):
+        return True  # nowhere to be found: not held
+    text = lines[value.lineno - 1][_chars(lines, value.lineno, value.col_offset) :]
+    return text.lstrip("rRbBfFuU")[:1] in ("'", '"')
+
+
+def _blocks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[list[ast.stmt]]:
+    """A function's statement lists, its own and its blocks', not those of functions inside it."""
+    todo: list[list[ast.stmt]] = [function.body]
+    while todo:
+        body = todo.pop()
+        yield body
+        for node in body:
+            if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if inner:
+                    todo.append(inner)
+            todo.extend(handler.body for handler in getattr(node, "handlers", ()))
 
 
 def _private(name: str) -> bool:
