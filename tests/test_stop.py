@@ -39,6 +39,18 @@ def _ctrl_c_reaches_it() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """The grader command running ``args``, its output captured, Ctrl-C reaching it."""
+    return subprocess.Popen(
+        [*COMMAND, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_reaches_it,
+    )
+
+
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -60,14 +72,7 @@ def test_a_stopped_batch_kills_the_hanging_sandbox_at_once_and_writes_what_is_do
     env = {**os.environ, "TMPDIR": str(own_tmp)}
     env.pop("GRADER_CHALLENGES", None)
     args = ["batch", str(cohort), "--out", str(out), "-c", "model-basics", "--backend", "local", "-j", "1"]
-    proc = subprocess.Popen(
-        [*COMMAND, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_ctrl_c_reaches_it,
-    )
+    proc = _start(args, env)
     try:
         _wait_for(lambda: (out / "submissions" / "a-done.json").exists(), 60, "the first submission")
         time.sleep(1.0)  # b-hangs is now in its endless loop, far from its 60 s limit
@@ -110,14 +115,7 @@ def test_a_stopped_grade_or_check_exits_130_not_1_and_leaves_nothing_running(tmp
     own_tmp = tmp_path / "tmp"
     own_tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(own_tmp)}
-    proc = subprocess.Popen(
-        [*COMMAND, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_ctrl_c_reaches_it,
-    )
+    proc = _start(args, env)
     try:
         _wait_for(lambda: bool(processes_in(own_tmp)), 30, "the sandbox to start")
         time.sleep(1.0)
