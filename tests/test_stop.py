@@ -70,7 +70,6 @@ def test_a_stopped_batch_kills_the_hanging_sandbox_at_once_and_writes_what_is_do
     own_tmp.mkdir()
     out = tmp_path / "out"
     env = {**os.environ, "TMPDIR": str(own_tmp)}
-    env.pop("GRADER_CHALLENGES", None)
     args = ["batch", str(cohort), "--out", str(out), "-c", "model-basics", "--backend", "local", "-j", "1"]
     proc = _start(args, env)
     try:
