@@ -309,16 +309,19 @@ def effective(result: GradeResult, overrides: Iterable[Override]) -> GradeResult
     return dataclasses.replace(result, challenges=tuple(challenges), score=sum(c.score for c in challenges))
 
 
+def as_candidate(result: GradeResult) -> GradeResult:
+    """``result`` as a candidate sees it: no hidden test's text (``grader.audience``)."""
+    pack = context().pack
+    return for_audience(result, "candidate", [pack[c.id] for c in result.challenges if c.id in pack])
+
+
 def candidate_result(sub: Submission) -> GradeResult | None:
     """What the candidate may see of the latest grading, as the assessment allows:
     nothing, public tests only, or public tests plus the hidden tests' rubric lines."""
     view = sub.assessment.candidate_view if sub.assessment else "public"
     if sub.grading is None or view == "nothing":
         return None
-    ctx = context()
-    result = GradeResult.from_json(sub.grading.result)
-    challenges = [ctx.pack[c.id] for c in result.challenges if c.id in ctx.pack]
-    shown = for_audience(result, "candidate", challenges)
+    shown = as_candidate(GradeResult.from_json(sub.grading.result))
     if view == "rubric":
         return shown
     public: list[ChallengeResult] = []

@@ -20,7 +20,6 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from grader.audience import for_audience
 from grader.errors import SubmissionError
 from grader.results import GradeResult
 from grader.service import accounts, store
@@ -72,10 +71,7 @@ def _result(sub: Submission) -> dict[str, Any] | None:
         return None
     if g.token.audience == "reviewer":
         return sub.grading.result
-    result = GradeResult.from_json(sub.grading.result)
-    pack = store.context().pack
-    graded = [pack[c.id] for c in result.challenges if c.id in pack]
-    return for_audience(result, "candidate", graded).as_json()
+    return store.as_candidate(GradeResult.from_json(sub.grading.result)).as_json()
 
 
 @bp.route("/submissions", methods=["POST"])
