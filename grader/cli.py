@@ -1059,7 +1059,8 @@ def users_add(email: str, role: str, name: str, instance: str | None, database: 
     if sys.stdin.isatty():
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     else:
-        password = sys.stdin.readline().rstrip("\r\n")
+        # Bytes that are not UTF-8 come through as surrogates, which add_user refuses in one line.
+        password = sys.stdin.buffer.readline().decode("utf-8", "surrogateescape").rstrip("\r\n")
     click.echo(add_user(Settings.make(instance, database), email, password, role, name))
 
 

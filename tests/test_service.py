@@ -712,6 +712,29 @@ def test_users_add_reads_the_password_from_stdin_and_tokens_add_prints_one_once(
         )
 
 
+def test_users_and_tokens_refuse_arguments_that_are_not_text(runner, tmp_path):
+    """An argument of bytes that are not UTF-8 (Python hands it on with lone surrogates) is a
+    one-line refusal, never an internal error, and nothing is stored."""
+    from grader.cli import cli
+
+    instance = str(tmp_path / "inst")
+    odd = b"a\xffb@example.com".decode("utf-8", "surrogateescape")
+    for args, stdin, what in (
+        (["users", "add", odd], "long enough pw\n", "e-mail address"),
+        (["users", "add", "ok@example.com", "--name", "x\udcff"], "long enough pw\n", "name"),
+        (["users", "add", "ok@example.com"], b"long \xffenough pw\n", "password"),
+        (["tokens", "add", "ci\udc80"], None, "token's name"),
+    ):
+        done = runner.invoke(cli, [*args, "--instance", instance], input=stdin)
+        assert done.exit_code == 2 and f"the {what} is not UTF-8 text" in done.output, done.output
+    from grader.service.commands import app_context
+    from grader.service.config import Settings
+
+    with app_context(Settings.make(instance, environ={})):
+        assert db.session.scalars(select(User)).all() == []
+        assert db.session.scalars(select(ApiToken)).all() == []
+
+
 def test_serve_upgrades_the_database_and_says_so(tmp_path):
     from grader.service.config import Settings
     from grader.service.server import prepare

@@ -16,9 +16,20 @@ MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _text(value: str, what: str) -> str:
+    """``value``, or ``UsageError`` when it is not text: a command-line argument of bytes that are
+    not UTF-8 arrives with lone surrogates, which no database or hash takes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"the {what} is not UTF-8 text") from None
+    return value
+
+
 def add_user(email: str, password: str, role: str = "reviewer", name: str = "", actor: str = "cli") -> User:
     """A new active user; ``UsageError`` for a bad e-mail, role or password, or a taken e-mail."""
-    email = email.strip().lower()
+    email = _text(email, "e-mail address").strip().lower()
+    name, password = _text(name, "name"), _text(password, "password")
     if not _EMAIL.match(email) or len(email) > 254:
         raise UsageError(f"{email!r} is not an e-mail address")
     if role not in ROLES:
@@ -40,7 +51,7 @@ def add_user(email: str, password: str, role: str = "reviewer", name: str = "", 
 def add_token(name: str, actor: str = "cli", audience: str = "candidate") -> tuple[ApiToken, str]:
     """A new API token and its secret (shown once: only its hash is stored). ``audience`` is
     what its answers show of a result: the candidate's view unless made for reviewers."""
-    name = name.strip()[:120]
+    name = _text(name, "token's name").strip()[:120]
     if not name:
         raise UsageError("a token needs a name (what uses it, e.g. 'github-ci')")
     if audience not in ("candidate", "reviewer"):
