@@ -377,7 +377,7 @@ def _names(source: str) -> _Names | None:
     uses: list[tuple[tuple[int, int], tuple[int, int]]] = []
     for f in live:
         for function in f.functions:
-            removed.extend(_dead_stores(function.body, loaded, lines))
+            removed.extend(_dead_stores(function, loaded, lines))
             for assign, use in _intermediates(function, lines):
                 value = _span(assign.value, lines)
                 removed.append((_span(assign.targets[0], lines)[0], value[0]))
@@ -521,25 +521,21 @@ def _dead_definitions(tree: ast.Module, facts: list[_Facts]) -> set[int]:
 _PURE = (ast.Constant, ast.Name, ast.Attribute)
 
 
-def _dead_stores(body: list[ast.stmt], loaded: set[str], lines: list[str]) -> Iterator[Span]:
+def _dead_stores(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, loaded: set[str], lines: list[str]
+) -> Iterator[Span]:
     """In a function's statements (not those of functions inside it, which get their own turn),
     assignments to names that the file never reads: the whole statement where its value is a plain
     value, else only the ``name =`` before a value that does something."""
-    for node in body:
-        if isinstance(node, ast.Assign) and all(
-            isinstance(t, ast.Name) and t.id not in loaded for t in node.targets
-        ):
-            if isinstance(node.value, _PURE):
-                yield _whole(node)
-            else:
-                yield _span(node.targets[0], lines)[0], _span(node.value, lines)[0]
-        elif not isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-            for field in ("body", "orelse", "finalbody"):
-                inner = getattr(node, field, None)
-                if inner:
-                    yield from _dead_stores(inner, loaded, lines)
-            for handler in getattr(node, "handlers", ()):
-                yield from _dead_stores(handler.body, loaded, lines)
+    for body in _blocks(function):
+        for node in body:
+            if isinstance(node, ast.Assign) and all(
+                isinstance(t, ast.Name) and t.id not in loaded for t in node.targets
+            ):
+                if isinstance(node.value, _PURE):
+                    yield _whole(node)
+                else:
+                    yield _span(node.targets[0], lines)[0], _span(node.value, lines)[0]
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:
